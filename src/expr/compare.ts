@@ -1,0 +1,44 @@
+/**
+ * Value comparisons shared by the evaluators, with the filter semantics of `expression.ts`:
+ * floating-point values compare as IEEE 754 numbers (`-0 == 0`; NaN is handled by the callers,
+ * since every ordering with NaN is false), every other type in Iceberg's order
+ * (`compareLiterals`: strings by code point, which is UTF-8 byte order, bytes unsigned).
+ *
+ * @module
+ */
+import type { PrimitiveType } from '../spec/types.js';
+import { compareLiterals, type Literal } from '../spec/values.js';
+
+/**
+ * Compares two non-NaN values of one type.
+ * @param type their type
+ * @param a a value
+ * @param b a value
+ * @returns negative, zero or positive
+ */
+export function compareValues(type: PrimitiveType, a: Literal, b: Literal): number {
+  if (type.type === 'float' || type.type === 'double') {
+    const x = a as number;
+    const y = b as number;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return compareLiterals(type, a, b);
+}
+
+/**
+ * Whether a value is a floating-point NaN.
+ * @param v a value or null
+ */
+export function isNaNValue(v: Literal | null | undefined): boolean {
+  return typeof v === 'number' && v !== v;
+}
+
+/**
+ * The first `length` UTF-16 code units of `s`. Comparing such prefixes with `compareStrings`
+ * is monotone (it is lexicographic over code units), which is all prefix pruning needs.
+ * @param s a string
+ * @param length code units to keep
+ */
+export function stringPrefix(s: string, length: number): string {
+  return s.length <= length ? s : s.slice(0, length);
+}

@@ -1,0 +1,90 @@
+/**
+ * Filter expressions: what a scan, an overwrite or a delete selects rows with.
+ *
+ * Owns:
+ * - the unbound AST over column names and its builders (`eq`, `lt`, `isIn` — the `in`
+ *   predicate, named so because `in` is a JavaScript keyword —, `isNull`, `and`, `or`, `not`, …);
+ * - the filter string syntax (`parseFilter("x > 5 AND cat IN ('a','b')")`);
+ * - binding to a schema by field id with literal conversion (`bindExpression`);
+ * - inclusive projection through partition transforms (`projectInclusive`);
+ * - evaluation against partition tuples, manifest partition summaries, data file column
+ *   metrics, and Arrow record batches (`rowMask`).
+ *
+ * Guarantees:
+ * - **Pruning never drops a file that holds a matching row**: `manifestMightMatch`,
+ *   `evaluatePartition` (on a projection) and `fileMightMatch` return false only when no row can
+ *   match; `rowMask` is exact.
+ * - One semantics everywhere: SQL three-valued logic (a comparison with null is unknown, and a
+ *   row matches only when the filter is true), IEEE NaN (orderings and equality with NaN are
+ *   false, `!=` is true; `isNaN` finds NaNs), strings ordered by UTF-8 bytes.
+ * - Errors are `InvalidArgumentError` (code `INVALID_ARGUMENT`) naming the column or the
+ *   position in the filter text.
+ *
+ * Needs from below: `spec/` (types, the Literal convention, `compareLiterals`,
+ * `literalFromString`, `literalFromBytes`, transforms, `indexById`) and apache-arrow for batches.
+ *
+ * @module
+ */
+export {
+  alwaysFalse,
+  alwaysTrue,
+  and,
+  between,
+  eq,
+  expressionToString,
+  gt,
+  gtEq,
+  identifierToString,
+  isExpression,
+  isIn,
+  isNaN,
+  isNull,
+  literalToString,
+  lt,
+  ltEq,
+  not,
+  notEq,
+  notIn,
+  notNaN,
+  notNull,
+  notStartsWith,
+  or,
+  startsWith,
+} from './expression.js';
+export type {
+  AlwaysFalse,
+  AlwaysTrue,
+  And,
+  Expression,
+  LiteralOp,
+  LiteralPredicate,
+  Not,
+  Or,
+  Predicate,
+  SetOp,
+  SetPredicate,
+  UnaryOp,
+  UnaryPredicate,
+  UserLiteral,
+} from './expression.js';
+export { parseFilter } from './parse.js';
+export { bindExpression } from './bind.js';
+export type { BindOptions } from './bind.js';
+export { boundExpressionToString, negate, referencedFieldIds } from './bound.js';
+export type {
+  BoundAnd,
+  BoundExpression,
+  BoundFalse,
+  BoundLiteralPredicate,
+  BoundOr,
+  BoundPartitionExpression,
+  BoundPredicate,
+  BoundReference,
+  BoundSetPredicate,
+  BoundTrue,
+  BoundUnaryPredicate,
+} from './bound.js';
+export { projectInclusive } from './project.js';
+export { evaluatePartition, evaluateRow } from './evaluate-partition.js';
+export { manifestMightMatch } from './evaluate-manifest.js';
+export { fileMightMatch, IN_PREDICATE_LIMIT } from './evaluate-metrics.js';
