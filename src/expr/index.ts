@@ -88,3 +88,4 @@ export { projectInclusive } from './project.js';
 export { evaluatePartition, evaluateRow } from './evaluate-partition.js';
 export { manifestMightMatch } from './evaluate-manifest.js';
 export { fileMightMatch, IN_PREDICATE_LIMIT } from './evaluate-metrics.js';
+export { FIELD_ID_METADATA_KEY, rowMask } from './evaluate-rows.js';
