@@ -222,25 +222,33 @@ export interface SchemaJson {
   fields: NestedFieldJson[];
 }
 
+const SchemaObject = z.object({
+  type: z.literal('struct').optional(),
+  'schema-id': z.number().int().optional(),
+  'identifier-field-ids': z.array(z.number().int()).optional(),
+  fields: z.array(NestedFieldSchema),
+});
+
+function schemaFromWire(s: z.output<typeof SchemaObject>, ctx: z.RefinementCtx): Schema {
+  const ids = s['identifier-field-ids'];
+  const schema: Schema =
+    ids !== undefined && ids.length > 0
+      ? { schemaId: s['schema-id'] ?? 0, fields: s.fields, identifierFieldIds: ids }
+      : { schemaId: s['schema-id'] ?? 0, fields: s.fields };
+  convertInZod(ctx, s, () => validateSchemaIds(schema));
+  return schema;
+}
+
 /**
- * zod schema of a table schema. `schema-id` is optional on the wire (v1) and defaults to 0;
- * v2 metadata requires it, which the table-metadata schema checks.
+ * zod schema of a table schema. `schema-id` is optional on the wire (v1) and defaults to 0.
+ * Field ids are checked to be unique, identifier fields to be required primitives.
  */
-export const SchemaSchema: z.ZodType<Schema, SchemaJson> = z
-  .object({
-    type: z.literal('struct').optional(),
-    'schema-id': z.number().int().optional(),
-    'identifier-field-ids': z.array(z.number().int()).optional(),
-    fields: z.array(NestedFieldSchema),
-  })
-  .transform((s, ctx): Schema => {
-    const schema: Schema =
-      s['identifier-field-ids'] !== undefined && s['identifier-field-ids'].length > 0
-        ? { schemaId: s['schema-id'] ?? 0, fields: s.fields, identifierFieldIds: s['identifier-field-ids'] }
-        : { schemaId: s['schema-id'] ?? 0, fields: s.fields };
-    convertInZod(ctx, s, () => validateSchemaIds(schema));
-    return schema;
-  });
+export const SchemaSchema: z.ZodType<Schema, SchemaJson> = SchemaObject.transform(schemaFromWire);
+
+/** zod schema of a table schema in v2 metadata, where `schema-id` is required (spec Appendix C). */
+export const SchemaV2Schema: z.ZodType<Schema, SchemaJson> = SchemaObject.extend({ 'schema-id': z.number().int() }).transform(
+  schemaFromWire,
+);
 
 // ---------------------------------------------------------------- decode / encode
 

@@ -1,8 +1,17 @@
 /**
- * Snapshots and refs (Iceberg spec §Snapshots, §Snapshot References).
+ * Snapshots and refs (Iceberg spec §Snapshots, §Snapshot References), the snapshot log and the
+ * metadata log: the model and the JSON wire forms (spec Appendix C "Table Metadata and
+ * Snapshots").
+ *
+ * Snapshot ids are random int64s and always `bigint` in the model, whether the JSON number was
+ * small enough to parse as a `number` or not.
  *
  * @module
  */
+import { z } from 'zod';
+import type { JsonValue } from '../util/json.js';
+import { LongSchema, MillisSchema, StringMapSchema } from './wire.js';
+import { errorFromZod } from './zod-issues.js';
 
 /** The branch every table has: its current state. */
 export const MAIN_BRANCH = 'main';
@@ -28,7 +37,7 @@ export interface Snapshot {
   readonly sequenceNumber: bigint;
   /** When the snapshot was created, ms since the epoch (from metadata, never object mtimes). */
   readonly timestampMs: number;
-  /** Location of the manifest list. */
+  /** Location of the manifest list (empty for a v1 snapshot that lists `manifests` instead). */
   readonly manifestList: string;
   /** The summary. */
   readonly summary: SnapshotSummary;
@@ -66,4 +75,188 @@ export interface MetadataLogEntry {
   readonly timestampMs: number;
   /** Its location. */
   readonly metadataFile: string;
+}
+
+// ---------------------------------------------------------------- wire (zod)
+
+const OPERATIONS: readonly string[] = ['append', 'replace', 'overwrite', 'delete'];
+
+const SummarySchema = StringMapSchema.transform((m, ctx): SnapshotSummary => {
+  const op = m['operation'];
+  if (op === undefined || !OPERATIONS.includes(op)) {
+    ctx.issues.push({
+      code: 'custom',
+      input: op,
+      path: ['operation'],
+      message: `expected one of ${OPERATIONS.join(', ')}, got ${op === undefined ? 'nothing' : JSON.stringify(op)}`,
+    });
+  }
+  return m as SnapshotSummary;
+});
+
+/** Fields common to v1 and v2 snapshots. */
+const SnapshotCommon = {
+  'snapshot-id': LongSchema,
+  'parent-snapshot-id': LongSchema.nullish(),
+  'timestamp-ms': MillisSchema,
+  'schema-id': z.number().int().nullish(),
+};
+
+function snapshotFromWire(s: {
+  'snapshot-id': bigint;
+  'parent-snapshot-id'?: bigint | null | undefined;
+  'sequence-number'?: bigint | undefined;
+  'timestamp-ms': number;
+  'manifest-list'?: string | undefined;
+  manifests?: string[] | undefined;
+  summary?: SnapshotSummary | undefined;
+  'schema-id'?: number | null | undefined;
+}): Snapshot {
+  const out: { -readonly [K in keyof Snapshot]: Snapshot[K] } = {
+    snapshotId: s['snapshot-id'],
+    sequenceNumber: s['sequence-number'] ?? 0n,
+    timestampMs: s['timestamp-ms'],
+    manifestList: s['manifest-list'] ?? '',
+    // spec §Snapshots: v1 summaries are optional; Java and iceberg-rust read a missing one as an append
+    summary: s.summary ?? { operation: 'append' },
+  };
+  if (s['parent-snapshot-id'] !== undefined && s['parent-snapshot-id'] !== null) out.parentSnapshotId = s['parent-snapshot-id'];
+  if (s['schema-id'] !== undefined && s['schema-id'] !== null) out.schemaId = s['schema-id'];
+  if (s.manifests !== undefined && s['manifest-list'] === undefined) out.manifests = s.manifests;
+  return out;
+}
+
+/**
+ * zod schema of a v1 snapshot: `sequence-number` (default 0), `manifest-list` (or `manifests`)
+ * and `summary` are optional (spec Appendix E "Reading v1 metadata for v2").
+ */
+export const SnapshotV1Schema = z
+  .object({
+    ...SnapshotCommon,
+    'sequence-number': LongSchema.optional(),
+    'manifest-list': z.string().optional(),
+    manifests: z.array(z.string()).optional(),
+    summary: SummarySchema.optional(),
+  })
+  .refine((s) => s['manifest-list'] !== undefined || s.manifests !== undefined, {
+    message: 'a snapshot needs a manifest-list or manifests',
+    path: ['manifest-list'],
+  })
+  .transform(snapshotFromWire);
+
+/** zod schema of a v2 snapshot: `sequence-number`, `manifest-list` and `summary` are required. */
+export const SnapshotV2Schema = z
+  .object({
+    ...SnapshotCommon,
+    'sequence-number': LongSchema,
+    'manifest-list': z.string(),
+    summary: SummarySchema,
+  })
+  .transform(snapshotFromWire);
+
+/** zod schema of a snapshot reference (spec §Snapshot References). */
+export const SnapshotRefSchema = z
+  .object({
+    'snapshot-id': LongSchema,
+    type: z.enum(['branch', 'tag']),
+    'min-snapshots-to-keep': z.number().int().nullish(),
+    'max-snapshot-age-ms': MillisSchema.nullish(),
+    'max-ref-age-ms': MillisSchema.nullish(),
+  })
+  .transform((r): SnapshotRef => {
+    const out: { -readonly [K in keyof SnapshotRef]: SnapshotRef[K] } = { snapshotId: r['snapshot-id'], type: r.type };
+    if (r['min-snapshots-to-keep'] != null) out.minSnapshotsToKeep = r['min-snapshots-to-keep'];
+    if (r['max-snapshot-age-ms'] != null) out.maxSnapshotAgeMs = r['max-snapshot-age-ms'];
+    if (r['max-ref-age-ms'] != null) out.maxRefAgeMs = r['max-ref-age-ms'];
+    return out;
+  });
+
+/** zod schema of a snapshot-log entry. */
+export const SnapshotLogEntrySchema = z
+  .object({ 'timestamp-ms': MillisSchema, 'snapshot-id': LongSchema })
+  .transform((e): SnapshotLogEntry => ({ timestampMs: e['timestamp-ms'], snapshotId: e['snapshot-id'] }));
+
+/** zod schema of a metadata-log entry. */
+export const MetadataLogEntrySchema = z
+  .object({ 'timestamp-ms': MillisSchema, 'metadata-file': z.string() })
+  .transform((e): MetadataLogEntry => ({ timestampMs: e['timestamp-ms'], metadataFile: e['metadata-file'] }));
+
+// ---------------------------------------------------------------- decode / encode
+
+/** Options for {@link decodeSnapshot}. */
+export interface DecodeSnapshotOptions {
+  /** The metadata's format version (v1 snapshots may omit sequence numbers and manifest lists). */
+  readonly formatVersion?: 1 | 2;
+  /** The file it came from, for error context. */
+  readonly file?: string;
+}
+
+/**
+ * Decodes a snapshot from its JSON wire form.
+ * @param json the snapshot object
+ * @param options format version (default 2) and file
+ * @throws ValidationError naming the JSON path
+ */
+export function decodeSnapshot(json: JsonValue, options: DecodeSnapshotOptions = {}): Snapshot {
+  const schema = options.formatVersion === 1 ? SnapshotV1Schema : SnapshotV2Schema;
+  const r = schema.safeParse(json);
+  if (r.success) return r.data;
+  throw errorFromZod(r.error, { file: options.file, what: 'snapshot' });
+}
+
+/**
+ * Encodes a snapshot in its v2 JSON form, keys in Java's order (`sequence-number`,
+ * `snapshot-id`, `parent-snapshot-id`, `timestamp-ms`, `summary`, `manifest-list`, `schema-id`).
+ * A v1 snapshot without a manifest list keeps its `manifests` (as Java does after an upgrade).
+ * @param s the snapshot
+ */
+export function encodeSnapshot(s: Snapshot): JsonValue {
+  const out: { [key: string]: JsonValue } = { 'sequence-number': s.sequenceNumber, 'snapshot-id': s.snapshotId };
+  if (s.parentSnapshotId !== undefined) out['parent-snapshot-id'] = s.parentSnapshotId;
+  out['timestamp-ms'] = s.timestampMs;
+  out['summary'] = { ...s.summary };
+  if (s.manifestList !== '' || s.manifests === undefined) out['manifest-list'] = s.manifestList;
+  else out['manifests'] = [...s.manifests];
+  if (s.schemaId !== undefined) out['schema-id'] = s.schemaId;
+  return out;
+}
+
+/**
+ * Decodes a snapshot reference.
+ * @param json `{"snapshot-id":…,"type":"branch"|"tag",…}`
+ * @param file the file it came from, for error context
+ * @throws ValidationError naming the JSON path
+ */
+export function decodeSnapshotRef(json: JsonValue, file?: string): SnapshotRef {
+  const r = SnapshotRefSchema.safeParse(json);
+  if (r.success) return r.data;
+  throw errorFromZod(r.error, { file, what: 'snapshot ref' });
+}
+
+/**
+ * Encodes a snapshot reference, keys in Java's order.
+ * @param ref the ref
+ */
+export function encodeSnapshotRef(ref: SnapshotRef): JsonValue {
+  const out: { [key: string]: JsonValue } = { 'snapshot-id': ref.snapshotId, type: ref.type };
+  if (ref.minSnapshotsToKeep !== undefined) out['min-snapshots-to-keep'] = ref.minSnapshotsToKeep;
+  if (ref.maxSnapshotAgeMs !== undefined) out['max-snapshot-age-ms'] = ref.maxSnapshotAgeMs;
+  if (ref.maxRefAgeMs !== undefined) out['max-ref-age-ms'] = ref.maxRefAgeMs;
+  return out;
+}
+
+/**
+ * Encodes a snapshot-log entry (`timestamp-ms`, `snapshot-id`).
+ * @param e the entry
+ */
+export function encodeSnapshotLogEntry(e: SnapshotLogEntry): JsonValue {
+  return { 'timestamp-ms': e.timestampMs, 'snapshot-id': e.snapshotId };
+}
+
+/**
+ * Encodes a metadata-log entry (`timestamp-ms`, `metadata-file`).
+ * @param e the entry
+ */
+export function encodeMetadataLogEntry(e: MetadataLogEntry): JsonValue {
+  return { 'timestamp-ms': e.timestampMs, 'metadata-file': e.metadataFile };
 }
