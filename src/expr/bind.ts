@@ -58,10 +58,10 @@ function indexSchema(schema: Schema): Map<string, IndexedField> {
     if (type.type === 'struct') {
       for (const f of type.fields) visitField(f, prefix, isOptional, inCollection);
     } else if (type.type === 'list') {
-      visitType(type.element, `${prefix}.element`, true, true);
+      visitField({ id: type.elementId, name: 'element', required: type.elementRequired, type: type.element }, prefix, true, true);
     } else if (type.type === 'map') {
-      visitType(type.key, `${prefix}.key`, true, true);
-      visitType(type.value, `${prefix}.value`, true, true);
+      visitField({ id: type.keyId, name: 'key', required: true, type: type.key }, prefix, true, true);
+      visitField({ id: type.valueId, name: 'value', required: type.valueRequired, type: type.value }, prefix, true, true);
     }
   };
   const visitField = (f: NestedField, prefix: string, parentOptional: boolean, inCollection: boolean): void => {

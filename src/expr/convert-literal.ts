@@ -241,23 +241,8 @@ function clampLong(c: Converted): Converted {
 
 // ---------------------------------------------------------------- floating point
 
-const F32 = new Float32Array(1);
-const U32 = new Uint32Array(F32.buffer);
 const F64 = new Float64Array(1);
 const U64 = new BigUint64Array(F64.buffer);
-
-/** The least float32 greater than a float32 `f` (finite or -Infinity). */
-function nextUp32(f: number): number {
-  if (Number.isNaN(f) || f === Infinity) return f;
-  if (f === 0) return 2 ** -149;
-  F32[0] = f;
-  U32[0] = f > 0 ? (U32[0] as number) + 1 : (U32[0] as number) - 1;
-  return F32[0] as number;
-}
-
-function nextDown32(f: number): number {
-  return -nextUp32(-f);
-}
 
 function nextUp64(f: number): number {
   if (Number.isNaN(f) || f === Infinity) return f;
@@ -271,39 +256,28 @@ function nextDown64(f: number): number {
   return -nextUp64(-f);
 }
 
-/** The greatest float32 ≤ d. */
-function floor32(d: number): number {
-  const f = Math.fround(d);
-  return f <= d ? f : nextDown32(f);
-}
-
-/** The least float32 ≥ d. */
-function ceil32(d: number): number {
-  const f = Math.fround(d);
-  return f >= d ? f : nextUp32(f);
-}
-
+/**
+ * A float column compares with the literal rounded to the nearest float32, as Java Iceberg's
+ * `Literal.to(FloatType)` does: `f = 0.1` matches the float 0.1f that a writer stored for 0.1.
+ * Only a finite literal beyond the float32 range is bracketed (it is not infinity).
+ */
 function toFloating(v: number, is32: boolean): Converted {
   if (!is32) return exact(v);
   const f = Math.fround(v);
-  if (f === v) return exact(f);
-  return between(floor32(v), ceil32(v));
+  if (Number.isFinite(v) && !Number.isFinite(f)) return f > 0 ? between(F32_MAX, undefined) : between(undefined, -F32_MAX);
+  return exact(f);
 }
+
+const F32_MAX = 3.4028234663852886e38;
 
 function bigintToFloating(v: bigint, is32: boolean): Converted {
   const n = Number(v);
-  let lo: number;
-  let hi: number;
-  if (!Number.isFinite(n)) {
-    lo = n > 0 ? Number.MAX_VALUE : -Infinity;
-    hi = n > 0 ? Infinity : -Number.MAX_VALUE;
-  } else {
-    const back = BigInt(n);
-    if (back === v) return toFloating(n, is32);
-    [lo, hi] = back > v ? [nextDown64(n), n] : [n, nextUp64(n)];
-  }
-  if (!is32) return between(lo, hi);
-  return between(floor32(lo), ceil32(hi));
+  if (is32) return toFloating(Number.isFinite(n) ? n : n > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE, true);
+  if (!Number.isFinite(n)) return n > 0 ? between(Number.MAX_VALUE, undefined) : between(undefined, -Number.MAX_VALUE);
+  const back = BigInt(n);
+  if (back === v) return exact(n);
+  // A bigint between two doubles: bracket it so `d < 2^60 + 1` stays exact.
+  return back > v ? between(nextDown64(n), n) : between(n, nextUp64(n));
 }
 
 // ---------------------------------------------------------------- decimals
