@@ -1,0 +1,157 @@
+/**
+ * The commit loop (spec/commit-protocol.md §C3–§C6): build → commit point → on conflict reload,
+ * re-validate, rebuild, retry with backoff.
+ *
+ *     ┌────────── base (version N) ◄──────────────── reload latest ◄─────────┐
+ *     ▼                                                                      │
+ *   build(base) ── throws non-retryable conflict ──► caller                 │
+ *     │ metadata N+1 (commit id in properties)                              │
+ *     ▼                                                                      │
+ *   put v<N+1> create ── ok ──► hint (best effort) ──► committed            │
+ *     │ AlreadyExists / unknown outcome ── budget left? ── backoff ─────────┘
+ *     └── budget spent ──► CommitRetriesExhaustedError
+ *
+ * After an unknown outcome the loop looks for its own commit id in every version after the base
+ * before building again, so a put that landed late is recognised and never applied twice.
+ *
+ * @module
+ */
+import { CommitRetriesExhaustedError, isFloeError } from '../errors.js';
+import type { TableMetadata } from '../spec/table-metadata.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { Clock } from '../util/clock.js';
+import { commitMetadataVersion, writeVersionHint } from './commit-point.js';
+import { type RetryPolicy, backoffDelayMs } from './retry-policy.js';
+import { COMMIT_ID_PROPERTY, type TableState } from './table-state.js';
+
+/** What one attempt produced. */
+export interface BuiltCommit<R> {
+  /** The new metadata (version base + 1). */
+  readonly metadata: TableMetadata;
+  /** What the caller gets back when this attempt commits. */
+  readonly result: R;
+}
+
+/** Counters of one commit, for logs, tests and benchmarks. */
+export interface CommitStats {
+  /** Attempts made (1 when there was no conflict). */
+  readonly attempts: number;
+  /** Conflicts met (another writer took the version). */
+  readonly conflicts: number;
+  /** Unknown outcomes met. */
+  readonly unknownOutcomes: number;
+}
+
+/** Options of {@link runCommitLoop}. */
+export interface CommitLoopOptions<R> {
+  /** The store rooted at the table. */
+  readonly store: ObjectStore;
+  /** The table's name, for errors. */
+  readonly table: string;
+  /** The version to build on first. */
+  readonly base: TableState;
+  /** This commit's id, stable across attempts. */
+  readonly commitId: string;
+  /** Builds the new metadata on a base; throws a non-retryable `CommitConflictError` when it cannot. */
+  readonly build: (base: TableState, attempt: number) => Promise<BuiltCommit<R>>;
+  /** Loads the latest version. */
+  readonly reload: () => Promise<TableState>;
+  /** Loads a given version (to look for this commit's id after an unknown outcome). */
+  readonly loadVersion: (version: number) => Promise<TableState>;
+  /** Encodes metadata to the bytes of a metadata file. */
+  readonly encode: (metadata: TableMetadata) => Uint8Array;
+  /** The retry budget. */
+  readonly policy: RetryPolicy;
+  /** Time source for the total timeout. */
+  readonly clock: Clock;
+  /** Uniform [0, 1) numbers for jitter. */
+  readonly random?: () => number;
+  /** How to wait (tests may inject). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The committed state and the attempt's result. */
+export interface CommitOutcome<R> {
+  /** The version now current. */
+  readonly state: TableState;
+  /** What the winning attempt returned. */
+  readonly result: R;
+  /** Counters. */
+  readonly stats: CommitStats;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs the commit loop until the commit lands, fails validation, or spends its budget.
+ * @throws CommitConflictError (non-retryable) from `build` when the change cannot be re-applied
+ * @throws CommitRetriesExhaustedError when the retry budget is spent
+ */
+export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<CommitOutcome<R>> {
+  const { store, table, commitId, policy, clock } = options;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? defaultSleep;
+  const startedMs = clock.nowMs();
+  // Which attempt's result belongs to which version, to answer correctly when a version we
+  // could not confirm turns out to be ours.
+  const resultsByVersion = new Map<number, { result: R; metadata: TableMetadata }>();
+  let base = options.base;
+  let attempts = 0;
+  let conflicts = 0;
+  let unknownOutcomes = 0;
+  for (;;) {
+    attempts += 1;
+    const built = await options.build(base, attempts);
+    const metadata: TableMetadata = {
+      ...built.metadata,
+      properties: { ...built.metadata.properties, [COMMIT_ID_PROPERTY]: commitId },
+    };
+    const version = base.version + 1;
+    resultsByVersion.set(version, { result: built.result, metadata });
+    let failure: unknown;
+    try {
+      const path = await commitMetadataVersion(store, { version, bytes: options.encode(metadata), table });
+      await writeVersionHint(store, version);
+      return { state: { version, path, metadata }, result: built.result, stats: { attempts, conflicts, unknownOutcomes } };
+    } catch (e) {
+      if (isFloeError(e, 'OUTCOME_UNKNOWN')) unknownOutcomes += 1;
+      else if (isFloeError(e, 'COMMIT_CONFLICT') && e.retryable) conflicts += 1;
+      else throw e;
+      failure = e;
+    }
+    const elapsedMs = clock.nowMs() - startedMs;
+    if (attempts > policy.numRetries || elapsedMs > policy.totalTimeoutMs) {
+      throw new CommitRetriesExhaustedError(
+        `commit to table ${table} gave up after ${attempts} attempts in ${elapsedMs} ms (${conflicts} conflicts, ${unknownOutcomes} unknown outcomes)`,
+        {
+          context: { table, attempts, conflicts, elapsedMs },
+          cause: failure,
+          help: 'raise commit.retry.num-retries / commit.retry.total-timeout-ms, or reduce the number of concurrent writers',
+        },
+      );
+    }
+    await sleep(backoffDelayMs(attempts, policy, random));
+    const latest = await options.reload();
+    if (unknownOutcomes > 0) {
+      const own = await findOwnVersion(options, base.version + 1, latest);
+      if (own) {
+        const mine = resultsByVersion.get(own.version);
+        if (mine) {
+          // Our commit landed at `own.version`; later writers built on it, so the latest
+          // version includes it and is where the table now stands.
+          await writeVersionHint(store, latest.version);
+          return { state: latest, result: mine.result, stats: { attempts, conflicts, unknownOutcomes } };
+        }
+      }
+    }
+    base = latest;
+  }
+}
+
+async function findOwnVersion<R>(options: CommitLoopOptions<R>, from: number, latest: TableState): Promise<TableState | undefined> {
+  for (let v = from; v <= latest.version; v++) {
+    const state = v === latest.version ? latest : await options.loadVersion(v);
+    if (state.metadata.properties[COMMIT_ID_PROPERTY] === options.commitId) return state;
+  }
+  return undefined;
+}

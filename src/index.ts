@@ -1,0 +1,58 @@
+/**
+ * Floe: Apache Iceberg v2 tables on object storage, for ML teams in TypeScript.
+ *
+ * The universal entry point: everything but the local-folder backend, which `floe`'s Node entry
+ * point (`src/node.ts`, what `import … from 'floe'` resolves to on Node) adds. This file only
+ * re-exports.
+ *
+ * @module
+ */
+export * from './errors.js';
+export { Warehouse, DEFAULT_WAREHOUSE, type WarehouseOptions, type CreateTableOptions } from './warehouse.js';
+export { Table, type LoadTableOptions, type WriteOptions, type HistoryEntry } from './table.js';
+export { Scan, type ScanOptions, type ScanPlan, type FileScanTask, type PlanStats, type SnapshotSelector } from './scan/index.js';
+export { SchemaUpdate, PartitionSpecUpdate } from './transaction/index.js';
+export type { CommitStats } from './commit/index.js';
+export * as expr from './expr/index.js';
+export {
+  alwaysFalse,
+  alwaysTrue,
+  and,
+  eq,
+  gt,
+  gtEq,
+  isIn,
+  isNaN,
+  isNull,
+  lt,
+  ltEq,
+  not,
+  notEq,
+  notIn,
+  notNaN,
+  notNull,
+  or,
+  parseFilter,
+  startsWith,
+  type Expression,
+} from './expr/index.js';
+export type { IcebergType, NestedField, PrimitiveType, Schema, StructType, ListType, MapType } from './spec/types.js';
+export type { Snapshot, SnapshotRef, SnapshotSummary } from './spec/snapshot.js';
+export type { PartitionSpec, PartitionField, Transform } from './spec/partition.js';
+export type { TableMetadata } from './spec/table-metadata.js';
+export type { DataFile } from './spec/manifest.js';
+export type { Literal } from './spec/values.js';
+export { MAIN_BRANCH } from './spec/snapshot.js';
+export { parseType, typeToString } from './spec/schema.js';
+export {
+  MemoryStore,
+  S3Store,
+  prefixed,
+  instrumented,
+  type ObjectStore,
+  type ObjectMeta,
+  type ObjectVersion,
+  type PutMode,
+  type StoreCapabilities,
+} from './store/index.js';
+export { openLocation, type StoreOptions, type OpenedLocation } from './store/location.js';

@@ -1,0 +1,17 @@
+/**
+ * Floe's Node entry point: the universal API plus the local-folder backend (`file://` URIs and
+ * plain paths), registered with the location resolver on import.
+ *
+ * @module
+ */
+import nodePath from 'node:path';
+import { LocalFsStore } from './store/local-fs.js';
+import { registerLocalBackend } from './store/location.js';
+
+registerLocalBackend({
+  resolvePath: (path) => nodePath.resolve(path),
+  open: (root) => new LocalFsStore({ root }),
+});
+
+export * from './index.js';
+export { LocalFsStore, type LocalFsStoreOptions } from './store/local-fs.js';

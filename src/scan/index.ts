@@ -1,0 +1,17 @@
+/**
+ * Scans (spec §Scan Planning): `planFiles` picks a snapshot by id, time, tag or branch and prunes
+ * manifests and files with the filter (metadata only); reading turns the planned files into
+ * Arrow record batches with deletes and the residual filter applied.
+ *
+ * Guarantees: pruning is inclusive (never drops a file holding a matching row); a scan of a
+ * snapshot returns the same rows forever; memory is bounded by the number of files read at once.
+ * Needs from below: `manifest/` (Avro decoding), `io/` (Parquet and schema resolution), `expr/`.
+ *
+ * @module
+ */
+export * from './select-snapshot.js';
+export * from './plan.js';
+export * from './deletes.js';
+export * from './read-task.js';
+export * from './scan.js';
+export { readLocated } from './read-located.js';

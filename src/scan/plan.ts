@@ -1,0 +1,242 @@
+/**
+ * Scan planning (spec §Scan Planning): snapshot → manifest list → manifests → live files,
+ * pruned, each data file paired with the delete files that apply to it. Metadata only: no data
+ * file is opened here.
+ *
+ * Pruning is inclusive at every level, so it never drops a file that holds a matching row:
+ * 1. manifests, by the filter projected through each spec's transforms against the manifest
+ *    list's partition summaries;
+ * 2. entries, by the projected filter on the file's partition tuple, then by column metrics.
+ *
+ * Deletes (spec §Scan Planning "Delete files"): a position delete file applies to data files of
+ * the same spec and partition with data sequence number ≤ its own; an equality delete file
+ * applies when the data file's sequence number is strictly less and the partition matches (or
+ * the delete file is unpartitioned).
+ *
+ * @module
+ */
+import pLimit from 'p-limit';
+import { CorruptFileError } from '../errors.js';
+import {
+  type BoundExpression,
+  evaluatePartition,
+  fileMightMatch,
+  manifestMightMatch,
+  projectInclusive,
+} from '../expr/index.js';
+import { decodeManifest, decodeManifestList, inheritSequenceNumbers } from '../manifest/index.js';
+import { type DataFile, DataFileContent, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/manifest.js';
+import { partitionType } from '../spec/partition.js';
+import type { PartitionSpec } from '../spec/partition.js';
+import type { Snapshot } from '../spec/snapshot.js';
+import type { TableMetadata } from '../spec/table-metadata.js';
+import type { Schema, StructType } from '../spec/types.js';
+import type { FileLocator } from '../store/file-locator.js';
+import { readLocated } from './read-located.js';
+
+/** A live file with the sequence numbers it was committed at. */
+export interface LiveFile {
+  /** The file. */
+  readonly file: DataFile;
+  /** Its data sequence number (inherited where the manifest left it null). */
+  readonly dataSequenceNumber: bigint;
+  /** Its file sequence number (inherited likewise). */
+  readonly fileSequenceNumber: bigint;
+  /** The snapshot that added it (inherited likewise). */
+  readonly snapshotId: bigint;
+  /** The partition spec it was written with. */
+  readonly specId: number;
+  /** The manifest that lists it. */
+  readonly manifestPath: string;
+}
+
+/** A data file to read and the delete files to apply to it. */
+export interface FileScanTask extends LiveFile {
+  /** Position and equality delete files that apply. */
+  readonly deletes: readonly LiveFile[];
+}
+
+/** What planning read and pruned, for IO budgets and `explain`. */
+export interface PlanStats {
+  /** Manifests in the snapshot. */
+  manifestsTotal: number;
+  /** Manifests pruned by partition summaries. */
+  manifestsPruned: number;
+  /** Live data files in the manifests read. */
+  dataFilesScanned: number;
+  /** Data files pruned by partition or metrics. */
+  dataFilesPruned: number;
+  /** Delete files that apply to some planned data file. */
+  deleteFilesMatched: number;
+}
+
+/** The result of planning. */
+export interface ScanPlan {
+  /** The data files to read, in manifest order. */
+  readonly tasks: readonly FileScanTask[];
+  /** Counters. */
+  readonly stats: PlanStats;
+}
+
+/** What planning needs. */
+export interface PlanContext {
+  /** The table's name, for errors. */
+  readonly table: string;
+  /** The metadata version being read. */
+  readonly metadata: TableMetadata;
+  /** Resolves recorded locations. */
+  readonly locator: FileLocator;
+}
+
+/**
+ * The schema to interpret a spec's source columns with: the current schema if it holds every
+ * source column, else the newest schema that does (a source column may have been dropped since).
+ */
+export function schemaForSpec(metadata: TableMetadata, spec: PartitionSpec): Schema {
+  const holds = (s: Schema): boolean => spec.fields.every((f) => hasFieldId(s.fields, f.sourceId));
+  const current = metadata.schemas.find((s) => s.schemaId === metadata.currentSchemaId);
+  if (current && holds(current)) return current;
+  const found = [...metadata.schemas].reverse().find(holds);
+  return found ?? current ?? metadata.schemas[0]!;
+}
+
+function hasFieldId(fields: StructType['fields'], id: number): boolean {
+  for (const f of fields) {
+    if (f.id === id) return true;
+    if (f.type.type === 'struct' && hasFieldId(f.type.fields, id)) return true;
+  }
+  return false;
+}
+
+/** The partition spec with a given id. */
+export function specById(metadata: TableMetadata, specId: number, table: string): PartitionSpec {
+  const spec = metadata.partitionSpecs.find((s) => s.specId === specId);
+  if (!spec) throw new CorruptFileError(table, `a manifest refers to partition spec ${specId}, which the table metadata lacks`);
+  return spec;
+}
+
+/** Reads a snapshot's manifest list. */
+export async function readSnapshotManifests(ctx: PlanContext, snapshot: Snapshot): Promise<ManifestFile[]> {
+  const bytes = await readLocated(ctx.locator, snapshot.manifestList, ctx.table);
+  return decodeManifestList(bytes, { path: snapshot.manifestList });
+}
+
+/**
+ * Reads the live entries of one manifest (ADDED and EXISTING; DELETED entries are history),
+ * with sequence numbers inherited per spec §Sequence Number Inheritance.
+ */
+export async function readLiveFiles(ctx: PlanContext, manifest: ManifestFile): Promise<LiveFile[]> {
+  const bytes = await readLocated(ctx.locator, manifest.manifestPath, ctx.table);
+  const spec = specById(ctx.metadata, manifest.partitionSpecId, ctx.table);
+  const decoded = decodeManifest(bytes, {
+    path: manifest.manifestPath,
+    partitionType: partitionType(spec, schemaForSpec(ctx.metadata, spec)),
+  });
+  const out: LiveFile[] = [];
+  for (const raw of decoded.entries) {
+    if (raw.status === ManifestEntryStatus.DELETED) continue;
+    const entry = inheritSequenceNumbers(raw, manifest, ctx.metadata.formatVersion);
+    out.push({
+      file: entry.dataFile,
+      dataSequenceNumber: entry.sequenceNumber ?? 0n,
+      fileSequenceNumber: entry.fileSequenceNumber ?? entry.sequenceNumber ?? 0n,
+      snapshotId: entry.snapshotId ?? manifest.addedSnapshotId,
+      specId: manifest.partitionSpecId,
+      manifestPath: manifest.manifestPath,
+    });
+  }
+  return out;
+}
+
+/** Options of {@link planFiles}. */
+export interface PlanOptions {
+  /** The snapshot to read; null plans nothing (an empty table). */
+  readonly snapshot: Snapshot | null;
+  /** The read schema the filter is bound to. */
+  readonly schema: Schema;
+  /** A filter bound to `schema`, if any. */
+  readonly filter?: BoundExpression;
+  /** Manifests read at once. */
+  readonly concurrency?: number;
+}
+
+function partitionKey(specId: number, partition: readonly unknown[]): string {
+  return `${specId}|${partition.map((v) => (v instanceof Uint8Array ? `b:${Buffer.from(v).toString('hex')}` : `${typeof v}:${String(v)}`)).join('|')}`;
+}
+
+/**
+ * Plans a scan: the live data files of a snapshot that may hold matching rows, with their deletes.
+ * @throws CorruptFileError when a manifest or manifest list cannot be decoded
+ * @throws DataFileNotFoundError when a manifest or manifest list is missing
+ */
+export async function planFiles(ctx: PlanContext, options: PlanOptions): Promise<ScanPlan> {
+  const stats: PlanStats = { manifestsTotal: 0, manifestsPruned: 0, dataFilesScanned: 0, dataFilesPruned: 0, deleteFilesMatched: 0 };
+  if (!options.snapshot) return { tasks: [], stats };
+  const manifests = await readSnapshotManifests(ctx, options.snapshot);
+  stats.manifestsTotal = manifests.length;
+  const filter = options.filter;
+  const projections = new Map<number, ReturnType<typeof projectInclusive>>();
+  const projectionFor = (specId: number): ReturnType<typeof projectInclusive> | undefined => {
+    if (!filter) return undefined;
+    let p = projections.get(specId);
+    if (!p) {
+      const spec = specById(ctx.metadata, specId, ctx.table);
+      p = projectInclusive(filter, spec, schemaForSpec(ctx.metadata, spec));
+      projections.set(specId, p);
+    }
+    return p;
+  };
+  const kept = manifests.filter((m) => {
+    const projected = projectionFor(m.partitionSpecId);
+    if (!projected || m.content !== ManifestContent.DATA || !m.partitions) return true;
+    const spec = specById(ctx.metadata, m.partitionSpecId, ctx.table);
+    const ok = manifestMightMatch(projected, m.partitions, partitionType(spec, schemaForSpec(ctx.metadata, spec)));
+    if (!ok) stats.manifestsPruned += 1;
+    return ok;
+  });
+  const limit = pLimit(options.concurrency ?? 8);
+  const perManifest = await Promise.all(kept.map((m) => limit(() => readLiveFiles(ctx, m))));
+  const data: LiveFile[] = [];
+  const positionDeletes = new Map<string, LiveFile[]>();
+  const equalityDeletes: LiveFile[] = [];
+  perManifest.forEach((files, i) => {
+    const manifest = kept[i]!;
+    for (const live of files) {
+      if (live.file.content === DataFileContent.DATA) {
+        if (manifest.content !== ManifestContent.DATA) continue;
+        stats.dataFilesScanned += 1;
+        const projected = projectionFor(live.specId);
+        if (filter && projected && (!evaluatePartition(projected, live.file.partition) || !fileMightMatch(filter, live.file, options.schema))) {
+          stats.dataFilesPruned += 1;
+          continue;
+        }
+        data.push(live);
+      } else if (live.file.content === DataFileContent.POSITION_DELETES) {
+        const key = partitionKey(live.specId, live.file.partition);
+        const list = positionDeletes.get(key) ?? [];
+        list.push(live);
+        positionDeletes.set(key, list);
+      } else {
+        equalityDeletes.push(live);
+      }
+    }
+  });
+  const matched = new Set<LiveFile>();
+  const tasks = data.map((live): FileScanTask => {
+    const deletes: LiveFile[] = [];
+    for (const d of positionDeletes.get(partitionKey(live.specId, live.file.partition)) ?? []) {
+      if (live.dataSequenceNumber <= d.dataSequenceNumber) deletes.push(d);
+    }
+    for (const d of equalityDeletes) {
+      if (live.dataSequenceNumber >= d.dataSequenceNumber) continue;
+      const deleteSpec = specById(ctx.metadata, d.specId, ctx.table);
+      const samePartition = d.specId === live.specId && partitionKey(d.specId, d.file.partition) === partitionKey(live.specId, live.file.partition);
+      if (deleteSpec.fields.length === 0 || samePartition) deletes.push(d);
+    }
+    for (const d of deletes) matched.add(d);
+    return { ...live, deletes };
+  });
+  stats.deleteFilesMatched = matched.size;
+  return { tasks, stats };
+}
+

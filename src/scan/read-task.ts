@@ -1,0 +1,113 @@
+/**
+ * Reading one planned data file into record batches of the read schema (spec §Column
+ * Projection): columns found by field id, absent columns filled from the file's identity
+ * partition values, then `initial-default`, then null; position and equality deletes applied;
+ * the residual filter applied to rows.
+ *
+ * @module
+ */
+import type * as arrow from 'apache-arrow';
+import { type BoundExpression, rowMask } from '../expr/index.js';
+import { fileColumnsFor, filterRows, readParquet, readParquetMetadata, resolveBatch } from '../io/index.js';
+import { indexById } from '../spec/schema.js';
+import type { TableMetadata } from '../spec/table-metadata.js';
+import type { Schema } from '../spec/types.js';
+import type { Literal } from '../spec/values.js';
+import type { FileLocator } from '../store/file-locator.js';
+import { type DeleteLoader, rowKey } from './deletes.js';
+import { specById } from './plan.js';
+import type { FileScanTask } from './plan.js';
+import { readLocated } from './read-located.js';
+
+/** What reading a file needs. */
+export interface ReadTaskOptions {
+  /** The table's name, for errors. */
+  readonly table: string;
+  /** The metadata version being read (for partition specs). */
+  readonly metadata: TableMetadata;
+  /** Resolves recorded locations. */
+  readonly locator: FileLocator;
+  /** The schema rows are resolved to: every column the output, the filter and deletes need. */
+  readonly readSchema: Schema;
+  /** The residual filter, bound to `readSchema`. */
+  readonly filter?: BoundExpression;
+  /** Shared delete-file cache. */
+  readonly deletes: DeleteLoader;
+  /** Field id → dimension of vector columns (list<float> read as FixedSizeList). */
+  readonly vectorDimensions?: ReadonlyMap<number, number>;
+}
+
+/**
+ * Identity-partitioned source columns take their value from the file's partition tuple when the
+ * file lacks the column (spec §Column Projection rule 1; DuckDB-rewritten files drop them).
+ */
+export function partitionConstants(metadata: TableMetadata, task: FileScanTask, table: string): Map<number, Literal | null> {
+  const spec = specById(metadata, task.specId, table);
+  const constants = new Map<number, Literal | null>();
+  spec.fields.forEach((f, i) => {
+    if (f.transform.kind === 'identity') constants.set(f.sourceId, task.file.partition[i] ?? null);
+  });
+  return constants;
+}
+
+/**
+ * Reads one data file, yielding batches of `readSchema` with deleted and non-matching rows removed.
+ * @throws DataFileNotFoundError when the file is missing
+ * @throws CorruptFileError when it cannot be decoded
+ */
+export async function readTask(task: FileScanTask, options: ReadTaskOptions): Promise<arrow.RecordBatch[]> {
+  const bytes = await readLocated(options.locator, task.file.filePath, options.table);
+  const meta = readParquetMetadata(bytes, task.file.filePath);
+  const columns = fileColumnsFor(meta.arrowSchema, options.readSchema);
+  const data = readParquet(bytes, { columns, path: task.file.filePath });
+  const constants = partitionConstants(options.metadata, task, options.table);
+  const positions = await options.deletes.positionsFor(task.file.filePath, task.deletes);
+  const equality = await options.deletes.equalityFor(task.deletes);
+  const byId = indexById(options.readSchema);
+  const out: arrow.RecordBatch[] = [];
+  let firstRow = 0;
+  let nextDelete = 0;
+  for (const raw of data.batches) {
+    const batch = resolveBatch(raw, {
+      readSchema: options.readSchema,
+      constants,
+      ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
+    });
+    const n = batch.numRows;
+    let mask: Uint8Array | undefined;
+    const drop = (i: number): void => {
+      mask ??= new Uint8Array(n).fill(1);
+      mask[i] = 0;
+    };
+    if (positions) {
+      while (nextDelete < positions.length && positions[nextDelete]! < firstRow + n) {
+        const p = positions[nextDelete]! - firstRow;
+        if (p >= 0) drop(p);
+        nextDelete += 1;
+      }
+    }
+    for (const eq of equality) {
+      const cols = eq.fieldIds.map((id) => {
+        const field = byId.get(id);
+        const idx = field ? batch.schema.fields.findIndex((f) => f.name === field.name) : -1;
+        return idx < 0 ? null : batch.getChildAt(idx);
+      });
+      for (let i = 0; i < n; i++) if (eq.keys.has(rowKey(cols.map((c) => (c ? c.get(i) : null))))) drop(i);
+    }
+    if (options.filter) {
+      const m = rowMask(options.filter, batch, options.readSchema);
+      if (mask) for (let i = 0; i < n; i++) mask[i] = mask[i]! & m[i]!;
+      else mask = m;
+    }
+    firstRow += n;
+    if (!mask) {
+      out.push(batch);
+      continue;
+    }
+    let kept = 0;
+    for (let i = 0; i < n; i++) kept += mask[i]!;
+    if (kept === n) out.push(batch);
+    else if (kept > 0) out.push(filterRows(batch, mask));
+  }
+  return out;
+}

@@ -1,0 +1,197 @@
+/**
+ * A scan of one table snapshot: `planFiles()` (metadata only) and `batches()` / `toArrow()`
+ * (data). A scan pins its snapshot when it is created, so it returns the same rows forever,
+ * whatever is committed meanwhile.
+ *
+ * Memory is bounded: at most `concurrency` files are being read at once, and batches are
+ * yielded in plan order as soon as their file is done.
+ *
+ * @module
+ */
+import * as arrow from 'apache-arrow';
+import { InvalidArgumentError } from '../errors.js';
+import { type BoundExpression, type Expression, bindExpression, parseFilter, referencedFieldIds } from '../expr/index.js';
+import { arrowSchemaFromIceberg } from '../io/index.js';
+import { DataFileContent } from '../spec/manifest.js';
+import type { Snapshot } from '../spec/snapshot.js';
+import type { TableMetadata } from '../spec/table-metadata.js';
+import type { NestedField, Schema } from '../spec/types.js';
+import type { FileLocator } from '../store/file-locator.js';
+import { DeleteLoader } from './deletes.js';
+import { type FileScanTask, type ScanPlan, planFiles } from './plan.js';
+import { readTask } from './read-task.js';
+import { type SnapshotSelector, selectSnapshot } from './select-snapshot.js';
+
+/** What a scan reads: a snapshot selector plus columns, filter and limit. */
+export interface ScanOptions extends SnapshotSelector {
+  /** Top-level column names to return, in this order; default all. */
+  readonly columns?: readonly string[];
+  /** A row filter: an expression or a string such as `x > 5 AND cat IN ('a','b')`. */
+  readonly filter?: Expression | string;
+  /** Return at most this many rows. */
+  readonly limit?: number;
+  /** Files read at once (default 4). */
+  readonly concurrency?: number;
+  /** Match column names case-sensitively in `columns` and `filter` (default true). */
+  readonly caseSensitive?: boolean;
+}
+
+/** What a scan needs from its table. */
+export interface ScanContext {
+  /** The table's name, for errors. */
+  readonly table: string;
+  /** The metadata version the scan reads. */
+  readonly metadata: TableMetadata;
+  /** Resolves recorded locations. */
+  readonly locator: FileLocator;
+  /** Field id → dimension of vector columns. */
+  readonly vectorDimensions?: ReadonlyMap<number, number>;
+}
+
+/** A planned-on-demand read of one snapshot. */
+export class Scan {
+  /** The snapshot read, or null for a table without one. */
+  readonly snapshot: Snapshot | null;
+  /** The schema of the rows returned (the selected columns). */
+  readonly schema: Schema;
+  private readonly readSchema: Schema;
+  private readonly filter: BoundExpression | undefined;
+  private plan: Promise<ScanPlan> | undefined;
+
+  /**
+   * @param ctx the table's metadata and locator
+   * @param options what to read
+   * @throws InvalidArgumentError for unknown columns, a bad filter, or a bad limit
+   * @throws SnapshotNotFoundError / RefNotFoundError when the version does not exist
+   */
+  constructor(private readonly ctx: ScanContext, private readonly options: ScanOptions = {}) {
+    const selected = selectSnapshot(ctx.metadata, options, ctx.table);
+    this.snapshot = selected.snapshot;
+    const full = selected.schema;
+    const caseSensitive = options.caseSensitive ?? true;
+    const outFields = options.columns ? options.columns.map((c) => pickColumn(full, c, caseSensitive, ctx.table)) : [...full.fields];
+    this.schema = { schemaId: full.schemaId, fields: outFields };
+    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
+      throw new InvalidArgumentError(`limit must be a non-negative integer, got ${options.limit}`);
+    }
+    if (options.filter !== undefined) {
+      const expr = typeof options.filter === 'string' ? parseFilter(options.filter) : options.filter;
+      this.filter = bindExpression(expr, full, { caseSensitive });
+    }
+    // Read every output column plus whatever the filter needs; equality-delete columns are
+    // added per file when a plan has equality deletes (see `batches`).
+    const needed = new Set(outFields.map((f) => f.id));
+    if (this.filter) for (const id of referencedFieldIds(this.filter)) needed.add(topLevelOwner(full, id));
+    this.readSchema = { schemaId: full.schemaId, fields: full.fields.filter((f) => needed.has(f.id)) };
+  }
+
+  /** Plans the scan (once; later calls share the result). */
+  planFiles(): Promise<ScanPlan> {
+    this.plan ??= planFiles(this.ctx, {
+      snapshot: this.snapshot,
+      schema: this.readSchema,
+      ...(this.filter ? { filter: this.filter } : {}),
+    });
+    return this.plan;
+  }
+
+  /** The Arrow schema of the batches this scan yields. */
+  arrowSchema(): arrow.Schema {
+    return arrowSchemaFromIceberg(this.schema, this.ctx.vectorDimensions ? { vectorDimensions: this.ctx.vectorDimensions } : undefined);
+  }
+
+  /** Streams the rows as Arrow record batches, in plan order. */
+  async *batches(): AsyncGenerator<arrow.RecordBatch> {
+    const plan = await this.planFiles();
+    let remaining = this.options.limit ?? Number.POSITIVE_INFINITY;
+    if (remaining === 0) return;
+    const readSchema = this.withEqualityColumns(plan);
+    const deletes = new DeleteLoader(this.ctx);
+    const names = this.schema.fields.map((f) => f.name);
+    const read = (task: FileScanTask): Promise<arrow.RecordBatch[]> =>
+      readTask(task, {
+        table: this.ctx.table,
+        metadata: this.ctx.metadata,
+        locator: this.ctx.locator,
+        readSchema,
+        deletes,
+        ...(this.filter ? { filter: this.filter } : {}),
+        ...(this.ctx.vectorDimensions ? { vectorDimensions: this.ctx.vectorDimensions } : {}),
+      });
+    const window = Math.max(1, this.options.concurrency ?? 4);
+    const inFlight: Promise<arrow.RecordBatch[]>[] = [];
+    let next = 0;
+    const fill = (): void => {
+      while (inFlight.length < window && next < plan.tasks.length) {
+        const p = read(plan.tasks[next++]!);
+        p.catch(() => undefined); // surfaced when awaited below; avoids an unhandled rejection meanwhile
+        inFlight.push(p);
+      }
+    };
+    fill();
+    while (inFlight.length > 0) {
+      const batches = await inFlight.shift()!;
+      fill();
+      for (const batch of batches) {
+        const projected = sameColumns(batch, names) ? batch : batch.select(names);
+        if (projected.numRows <= remaining) {
+          remaining -= projected.numRows;
+          yield projected;
+        } else {
+          yield projected.slice(0, remaining);
+          remaining = 0;
+        }
+        if (remaining === 0) return;
+      }
+    }
+  }
+
+  /** Reads all rows into one Arrow table. */
+  async toArrow(): Promise<arrow.Table> {
+    const batches: arrow.RecordBatch[] = [];
+    for await (const b of this.batches()) batches.push(b);
+    if (batches.length === 0) return new arrow.Table(this.arrowSchema());
+    return new arrow.Table(batches);
+  }
+
+  private withEqualityColumns(plan: ScanPlan): Schema {
+    const ids = new Set<number>();
+    for (const t of plan.tasks) {
+      for (const d of t.deletes) if (d.file.content === DataFileContent.EQUALITY_DELETES) for (const id of d.file.equalityIds ?? []) ids.add(id);
+    }
+    const present = new Set(this.readSchema.fields.map((f) => f.id));
+    const extra = [...ids].filter((id) => !present.has(id));
+    if (extra.length === 0) return this.readSchema;
+    const full = this.ctx.metadata.schemas.find((s) => s.schemaId === this.readSchema.schemaId);
+    const add = (full?.fields ?? []).filter((f) => extra.includes(f.id));
+    return { ...this.readSchema, fields: [...this.readSchema.fields, ...add] };
+  }
+}
+
+function sameColumns(batch: arrow.RecordBatch, names: readonly string[]): boolean {
+  const fields = batch.schema.fields;
+  return fields.length === names.length && fields.every((f, i) => f.name === names[i]);
+}
+
+function pickColumn(schema: Schema, name: string, caseSensitive: boolean, table: string): NestedField {
+  const found = schema.fields.find((f) => (caseSensitive ? f.name === name : f.name.toLowerCase() === name.toLowerCase()));
+  if (!found) {
+    throw new InvalidArgumentError(`table ${table} has no column ${JSON.stringify(name)}`, {
+      context: { table, column: name },
+      help: `columns are: ${schema.fields.map((f) => f.name).join(', ')}`,
+    });
+  }
+  return found;
+}
+
+function topLevelOwner(schema: Schema, id: number): number {
+  const contains = (f: NestedField): boolean => {
+    if (f.id === id) return true;
+    const t = f.type;
+    if (t.type === 'struct') return t.fields.some(contains);
+    if (t.type === 'list') return t.elementId === id || (t.element.type === 'struct' && t.element.fields.some(contains));
+    if (t.type === 'map') return t.keyId === id || t.valueId === id;
+    return false;
+  };
+  return schema.fields.find(contains)?.id ?? id;
+}

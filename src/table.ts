@@ -1,0 +1,409 @@
+/**
+ * The `Table` facade users hold: it keeps one metadata version in memory (so `schema()`,
+ * `snapshots()` and friends are synchronous), commits changes through the commit loop, and
+ * points at its own commit afterwards. `refresh()` picks up other writers' commits.
+ *
+ * @module
+ */
+import type * as arrow from 'apache-arrow';
+import { type CommitStats, type TableState, loadTableState } from './commit/index.js';
+import { InvalidArgumentError, SnapshotNotFoundError } from './errors.js';
+import { type Expression, bindExpression, parseFilter } from './expr/index.js';
+import { arrowSchemaFromIceberg } from './io/index.js';
+import { Scan, type ScanOptions, snapshotById, toSnapshotId } from './scan/index.js';
+import type { PartitionSpec } from './spec/partition.js';
+import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from './spec/snapshot.js';
+import type { TableMetadata } from './spec/table-metadata.js';
+import type { Schema } from './spec/types.js';
+import { FileLocator } from './store/file-locator.js';
+import { type OpenedLocation, type StoreOptions, openLocation, openLocationRoot } from './store/location.js';
+import type { ObjectStore } from './store/object-store.js';
+import {
+  type Change,
+  type TableContext,
+  type WriteInput,
+  commitChange,
+  currentSchema,
+  defaultSpec,
+  metadataChange,
+  PartitionSpecUpdate,
+  prepareAppend,
+  SchemaUpdate,
+  prepareRewrite,
+  vectorDimensionsFromProperties,
+} from './transaction/index.js';
+import { type Clock, systemClock } from './util/clock.js';
+import { newUuid } from './util/ids.js';
+
+/** Options of {@link Table.load}. */
+export interface LoadTableOptions {
+  /** A given metadata version (`'v3.metadata.json'`, `'00001-….metadata.json'` or a number); default the latest. */
+  readonly metadata?: string | number;
+  /** Recorded location prefix → where those files are now (e.g. `{'s3a://b/wh/t': 'file:///data/t'}`). */
+  readonly remap?: Readonly<Record<string, string>>;
+  /** S3 connection settings for `s3://` locations. */
+  readonly s3?: StoreOptions['s3'];
+  /** The clock commits take their timestamps from. */
+  readonly clock?: Clock;
+  /** The name to show in messages (default: the location). */
+  readonly name?: string;
+}
+
+/** Options shared by writes. */
+export interface WriteOptions {
+  /** The branch to write to (default `main`). */
+  readonly branch?: string;
+  /** Extra snapshot-summary entries (lineage, job). */
+  readonly summary?: Readonly<Record<string, string>>;
+}
+
+/** One entry of a table's history (its snapshot log). */
+export interface HistoryEntry {
+  /** When the snapshot became current. */
+  readonly timestampMs: number;
+  /** The snapshot. */
+  readonly snapshotId: bigint;
+  /** Its parent, if any. */
+  readonly parentSnapshotId: bigint | undefined;
+  /** Whether it is an ancestor of (or is) the current snapshot (false after a rollback past it). */
+  readonly isCurrentAncestor: boolean;
+  /** The summary's operation. */
+  readonly operation: string | undefined;
+}
+
+/** What the table keeps of where it lives. */
+interface TableHome {
+  readonly name: string;
+  readonly uri: string;
+  readonly store: ObjectStore;
+  readonly remap: Readonly<Record<string, string>>;
+  readonly s3: StoreOptions['s3'] | undefined;
+  readonly clock: Clock;
+}
+
+/** An Iceberg table. */
+export class Table {
+  private state: TableState;
+  private ctx: TableContext;
+  private lastStats: CommitStats | undefined;
+
+  /** @internal use {@link Table.load} or a `Warehouse` */
+  constructor(private readonly home: TableHome, state: TableState) {
+    this.state = state;
+    this.ctx = Table.contextFor(home, state.metadata);
+  }
+
+  private static contextFor(home: TableHome, metadata: TableMetadata): TableContext {
+    const locator = new FileLocator({
+      rootUri: home.uri,
+      rootStore: home.store,
+      recordedLocation: metadata.location,
+      remap: home.remap,
+      openRoot: (uri) => openLocationRoot(uri, home.s3 ? { s3: home.s3 } : {}),
+    });
+    return { name: home.name, store: home.store, locator, clock: home.clock };
+  }
+
+  /**
+   * Opens any Iceberg table by its location, without a catalog.
+   * @param uri the table root: `file:///…`, a local path, `s3://bucket/prefix/table` or `memory://name/…`
+   * @throws TableNotFoundError when there is no metadata there
+   */
+  static async load(uri: string, options: LoadTableOptions = {}): Promise<Table> {
+    const opened = openLocation(uri, options.s3 ? { s3: options.s3 } : {});
+    return Table.open(opened, options);
+  }
+
+  /** @internal opens a table at an already opened location */
+  static async open(opened: OpenedLocation, options: LoadTableOptions = {}): Promise<Table> {
+    const name = options.name ?? opened.uri;
+    const state = await loadTableState(opened.store, name, options.metadata);
+    return new Table(
+      { name, uri: opened.uri, store: opened.store, remap: options.remap ?? {}, s3: options.s3, clock: options.clock ?? systemClock },
+      state,
+    );
+  }
+
+  /** The table's name (or location, when opened without a catalog). */
+  get name(): string {
+    return this.home.name;
+  }
+
+  /** The URI the table was opened from. */
+  get uri(): string {
+    return this.home.uri;
+  }
+
+  /** The metadata version this object holds. */
+  get version(): number {
+    return this.state.version;
+  }
+
+  /** The metadata file this object holds, relative to the table root (`metadata/v3.metadata.json`). */
+  get metadataFile(): string {
+    return this.state.path;
+  }
+
+  /** The whole metadata this object holds. */
+  metadata(): TableMetadata {
+    return this.state.metadata;
+  }
+
+  /** The table's location as recorded in its metadata. */
+  location(): string {
+    return this.state.metadata.location;
+  }
+
+  /** The table's uuid. */
+  uuid(): string {
+    return this.state.metadata.tableUuid;
+  }
+
+  /** The current schema. */
+  schema(): Schema {
+    return currentSchema(this.state.metadata);
+  }
+
+  /** The current schema as an Arrow schema (vector columns as fixed-size lists). */
+  arrowSchema(): arrow.Schema {
+    return arrowSchemaFromIceberg(this.schema(), { vectorDimensions: this.vectorDimensions() });
+  }
+
+  /** The default partition spec. */
+  spec(): PartitionSpec {
+    return defaultSpec(this.state.metadata);
+  }
+
+  /** Table properties. */
+  properties(): Readonly<Record<string, string>> {
+    return this.state.metadata.properties;
+  }
+
+  /** Every snapshot still tracked, oldest first. */
+  snapshots(): readonly Snapshot[] {
+    return this.state.metadata.snapshots;
+  }
+
+  /** The head of `main`, or undefined for a table with no snapshot. */
+  currentSnapshot(): Snapshot | undefined {
+    const id = this.state.metadata.refs[MAIN_BRANCH]?.snapshotId ?? this.state.metadata.currentSnapshotId;
+    return id === null || id === undefined ? undefined : this.state.metadata.snapshots.find((s) => s.snapshotId === id);
+  }
+
+  /**
+   * A snapshot by id.
+   * @throws SnapshotNotFoundError when there is none
+   */
+  snapshot(id: bigint | number | string): Snapshot {
+    return snapshotById(this.state.metadata, toSnapshotId(id), this.name);
+  }
+
+  /** Branches and tags. */
+  refs(): Readonly<Record<string, SnapshotRef>> {
+    return this.state.metadata.refs;
+  }
+
+  /** The snapshot log: which snapshot became current when. */
+  history(): HistoryEntry[] {
+    const m = this.state.metadata;
+    const ancestors = new Set<bigint>();
+    let cur = this.currentSnapshot();
+    while (cur) {
+      ancestors.add(cur.snapshotId);
+      const parent = cur.parentSnapshotId;
+      cur = parent === undefined ? undefined : m.snapshots.find((s) => s.snapshotId === parent);
+    }
+    return m.snapshotLog.map((e) => {
+      const snap = m.snapshots.find((s) => s.snapshotId === e.snapshotId);
+      return {
+        timestampMs: e.timestampMs,
+        snapshotId: e.snapshotId,
+        parentSnapshotId: snap?.parentSnapshotId,
+        isCurrentAncestor: ancestors.has(e.snapshotId),
+        operation: snap?.summary.operation,
+      };
+    });
+  }
+
+  /** Counters of this object's last commit (attempts, conflicts, unknown outcomes). */
+  lastCommitStats(): CommitStats | undefined {
+    return this.lastStats;
+  }
+
+  /** Field id → dimension of vector columns. */
+  vectorDimensions(): Map<number, number> {
+    return vectorDimensionsFromProperties(this.state.metadata.properties);
+  }
+
+  /** Re-reads the latest version (other writers' commits). */
+  async refresh(): Promise<this> {
+    this.setState(await loadTableState(this.home.store, this.name));
+    return this;
+  }
+
+  private setState(state: TableState): void {
+    const moved = state.metadata.location !== this.state.metadata.location;
+    this.state = state;
+    if (moved) this.ctx = Table.contextFor(this.home, state.metadata);
+  }
+
+  /** @internal commits a change and moves this object to the result */
+  async commit<R>(prepare: (state: TableState, commitId: string) => Promise<Change<R>> | Change<R>): Promise<R> {
+    const commitId = newUuid();
+    const change = await prepare(this.state, commitId);
+    const outcome = await commitChange(this.ctx, this.state, change, { commitId });
+    this.setState(outcome.state);
+    this.lastStats = outcome.stats;
+    return outcome.result;
+  }
+
+  /** @internal the table context actions run in */
+  context(): TableContext {
+    return this.ctx;
+  }
+
+  /**
+   * Appends rows (split by the partition spec) in one snapshot.
+   * @throws SchemaMismatchError when the rows do not fit the schema (nothing is committed)
+   */
+  append(data: WriteInput, options: WriteOptions = {}): Promise<Snapshot> {
+    return this.commit((state, commitId) =>
+      prepareAppend(this.ctx, state, data, {
+        commitId,
+        vectorDimensions: this.vectorDimensions(),
+        ...(options.branch ? { branch: options.branch } : {}),
+        ...(options.summary ? { extraSummary: options.summary } : {}),
+      }),
+    );
+  }
+
+  /**
+   * Replaces rows: those matching `filter` (every row without one) are removed and `data` added,
+   * in one snapshot.
+   * @throws CommitConflictError when a concurrent commit touched the same files or (serializable) added matching rows
+   */
+  overwrite(data: WriteInput, options: WriteOptions & { readonly filter?: Expression | string } = {}): Promise<Snapshot> {
+    return this.commit((state, commitId) =>
+      prepareRewrite(this.ctx, state, {
+        commitId,
+        data,
+        vectorDimensions: this.vectorDimensions(),
+        ...(options.filter !== undefined ? { filter: this.bind(options.filter, state) } : {}),
+        ...(options.branch ? { branch: options.branch } : {}),
+        ...(options.summary ? { extraSummary: options.summary } : {}),
+      }),
+    );
+  }
+
+  /**
+   * Deletes the rows matching `filter` (copy-on-write: only files holding such rows are rewritten).
+   * @throws InvalidArgumentError for a filter naming unknown columns
+   */
+  delete(filter: Expression | string, options: WriteOptions = {}): Promise<Snapshot> {
+    return this.commit((state, commitId) =>
+      prepareRewrite(this.ctx, state, {
+        commitId,
+        filter: this.bind(filter, state),
+        vectorDimensions: this.vectorDimensions(),
+        ...(options.branch ? { branch: options.branch } : {}),
+        ...(options.summary ? { extraSummary: options.summary } : {}),
+      }),
+    );
+  }
+
+  private bind(filter: Expression | string, state: TableState): ReturnType<typeof bindExpression> {
+    const expr = typeof filter === 'string' ? parseFilter(filter) : filter;
+    return bindExpression(expr, currentSchema(state.metadata), { caseSensitive: true });
+  }
+
+  /** Starts a schema change; nothing happens until its `commit()`. */
+  updateSchema(): SchemaUpdate {
+    return new SchemaUpdate(this);
+  }
+
+  /** Starts a partition-spec change; nothing happens until its `commit()`. Old files keep their spec. */
+  updateSpec(): PartitionSpecUpdate {
+    return new PartitionSpecUpdate(this);
+  }
+
+  /** Sets (and with `remove`, removes) table properties. */
+  async setProperties(updates: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<void> {
+    await this.commit(() =>
+      metadataChange(() => ({
+        updates: [
+          ...(Object.keys(updates).length > 0 ? [{ action: 'set-properties' as const, updates }] : []),
+          ...(remove.length > 0 ? [{ action: 'remove-properties' as const, removals: remove }] : []),
+        ],
+        result: undefined,
+      })),
+    );
+  }
+
+  /**
+   * Tags a snapshot (default: the current one). Tags never move.
+   * @throws InvalidArgumentError when a ref by that name exists
+   * @throws SnapshotNotFoundError when the snapshot does not exist
+   */
+  createTag(name: string, snapshotId?: bigint | number | string, options: { maxRefAgeMs?: number } = {}): Promise<SnapshotRef> {
+    return this.createRef(name, 'tag', snapshotId, options);
+  }
+
+  /**
+   * Creates a branch at a snapshot (default: the current one).
+   * @throws InvalidArgumentError when a ref by that name exists
+   */
+  createBranch(name: string, snapshotId?: bigint | number | string): Promise<SnapshotRef> {
+    return this.createRef(name, 'branch', snapshotId, {});
+  }
+
+  private createRef(name: string, type: 'tag' | 'branch', snapshotId: bigint | number | string | undefined, options: { maxRefAgeMs?: number }): Promise<SnapshotRef> {
+    if (!/^[^\s/][^\s]*$/.test(name)) throw new InvalidArgumentError(`not a valid ref name: ${JSON.stringify(name)}`);
+    return this.commit(() =>
+      metadataChange((base) => {
+        if (base.metadata.refs[name]) {
+          throw new InvalidArgumentError(`table ${this.name} already has a ${base.metadata.refs[name]!.type} named ${name}`, { context: { table: this.name, ref: name } });
+        }
+        const id = snapshotId === undefined ? this.headOf(base.metadata) : snapshotById(base.metadata, toSnapshotId(snapshotId), this.name).snapshotId;
+        const ref: SnapshotRef = { snapshotId: id, type, ...(options.maxRefAgeMs !== undefined ? { maxRefAgeMs: options.maxRefAgeMs } : {}) };
+        return { updates: [{ action: 'set-snapshot-ref', refName: name, ref }], result: ref };
+      }),
+    );
+  }
+
+  private headOf(metadata: TableMetadata): bigint {
+    const id = metadata.refs[MAIN_BRANCH]?.snapshotId ?? metadata.currentSnapshotId;
+    if (id === null || id === undefined) throw new SnapshotNotFoundError(`table ${this.name} has no current snapshot to point a ref at`, { context: { table: this.name } });
+    return id;
+  }
+
+  /**
+   * Removes a tag or branch (not `main`).
+   * @throws InvalidArgumentError for `main`
+   */
+  async removeRef(name: string): Promise<void> {
+    if (name === MAIN_BRANCH) throw new InvalidArgumentError('the main branch cannot be removed');
+    await this.commit(() => metadataChange(() => ({ updates: [{ action: 'remove-snapshot-ref', refName: name }], result: undefined })));
+  }
+
+  /**
+   * Makes an earlier snapshot current again on `main` (a new metadata version; history is kept).
+   * @throws SnapshotNotFoundError when the snapshot does not exist
+   */
+  rollbackTo(snapshotId: bigint | number | string): Promise<Snapshot> {
+    return this.commit(() =>
+      metadataChange((base) => {
+        const snap = snapshotById(base.metadata, toSnapshotId(snapshotId), this.name);
+        return { updates: [{ action: 'set-snapshot-ref', refName: MAIN_BRANCH, ref: { ...base.metadata.refs[MAIN_BRANCH], snapshotId: snap.snapshotId, type: 'branch' } }], result: snap };
+      }),
+    );
+  }
+
+  /**
+   * Starts a scan of the current snapshot, or of one chosen by id, time, tag or branch.
+   * @throws InvalidArgumentError for unknown columns or a bad filter
+   * @throws SnapshotNotFoundError / RefNotFoundError when that version does not exist
+   */
+  scan(options: ScanOptions = {}): Scan {
+    return new Scan({ table: this.name, metadata: this.state.metadata, locator: this.ctx.locator, vectorDimensions: this.vectorDimensions() }, options);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Append (spec §Snapshots operation `append`): new data files in one new manifest; every other
+ * manifest of the base carried forward. Appends never conflict with each other or with other
+ * operations' validation of *their* files (spec/commit-protocol.md §C7): on a conflict only
+ * the manifest list and metadata are rebuilt.
+ *
+ * @module
+ */
+import type { TableState } from '../commit/index.js';
+import { ManifestContent, ManifestEntryStatus } from '../spec/manifest.js';
+import { MAIN_BRANCH, type Snapshot } from '../spec/snapshot.js';
+import { newSnapshotId } from '../util/ids.js';
+import type { Change } from './change.js';
+import { ManifestListCache, branchHead } from './head-manifests.js';
+import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
+import type { TableContext } from './table-context.js';
+import { type WriteInput, writeDataFiles } from './write-data-files.js';
+import { currentSchema, defaultSpec } from './metadata-access.js';
+
+/** Options of {@link prepareAppend}. */
+export interface AppendOptions {
+  /** The commit id, also recorded in the summary. */
+  readonly commitId: string;
+  /** The branch to append to (default `main`). */
+  readonly branch?: string;
+  /** Extra summary entries (lineage, job). */
+  readonly extraSummary?: Readonly<Record<string, string>>;
+  /** Field id → dimension of vector columns. */
+  readonly vectorDimensions?: ReadonlyMap<number, number>;
+}
+
+/**
+ * Writes the data and its manifest now, and returns the change that commits them.
+ * @throws SchemaMismatchError when the rows do not fit the current schema (nothing is written)
+ */
+export async function prepareAppend(ctx: TableContext, state: TableState, input: WriteInput, options: AppendOptions): Promise<Change<Snapshot>> {
+  const metadata = state.metadata;
+  const schema = currentSchema(metadata);
+  const spec = defaultSpec(metadata);
+  const files = await writeDataFiles(ctx, input, {
+    schema,
+    spec,
+    location: metadata.location,
+    properties: metadata.properties,
+    ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
+  });
+  const snapshotId = newSnapshotId();
+  const counts = emptyCounts();
+  for (const f of files) countFile(counts, spec.specId, f, true);
+  const added: NewManifest[] = [];
+  if (files.length > 0) {
+    added.push(
+      await writeNewManifest(ctx, {
+        location: metadata.location,
+        schema,
+        spec,
+        content: ManifestContent.DATA,
+        snapshotId,
+        entries: files.map((dataFile) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
+      }),
+    );
+  }
+  const lists = new ManifestListCache(ctx);
+  const branch = options.branch ?? MAIN_BRANCH;
+  return {
+    async build(base, attempt, timestampMs) {
+      const carried = await lists.manifestsOf(base.metadata, branchHead(base.metadata, branch));
+      const { snapshot, updates } = await produceSnapshot(
+        {
+          operation: 'append',
+          snapshotId,
+          commitId: options.commitId,
+          carried,
+          added,
+          counts,
+          schemaId: schema.schemaId,
+          branch,
+          ...(options.extraSummary ? { extraSummary: options.extraSummary } : {}),
+        },
+        { ctx, base: base.metadata, attempt, timestampMs },
+      );
+      return { requirements: [{ type: 'assert-table-uuid', uuid: metadata.tableUuid }], updates, result: snapshot };
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * Lookups on table metadata that every action needs.
+ *
+ * @module
+ */
+import { InternalError } from '../errors.js';
+import type { PartitionSpec } from '../spec/partition.js';
+import type { TableMetadata } from '../spec/table-metadata.js';
+import type { Schema } from '../spec/types.js';
+
+/** The current schema. */
+export function currentSchema(metadata: TableMetadata): Schema {
+  const s = metadata.schemas.find((x) => x.schemaId === metadata.currentSchemaId);
+  if (!s) throw new InternalError(`current schema ${metadata.currentSchemaId} missing from validated metadata`);
+  return s;
+}
+
+/** The default partition spec. */
+export function defaultSpec(metadata: TableMetadata): PartitionSpec {
+  const s = metadata.partitionSpecs.find((x) => x.specId === metadata.defaultSpecId);
+  if (!s) throw new InternalError(`default spec ${metadata.defaultSpecId} missing from validated metadata`);
+  return s;
+}

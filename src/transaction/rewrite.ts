@@ -1,0 +1,268 @@
+/**
+ * Overwrite and delete by filter, copy-on-write (spec §Snapshots operations `overwrite` and
+ * `delete`): files with no matching row are untouched, files whose live rows all match are
+ * removed, files with some matching rows are rewritten without them; an overwrite then adds
+ * new data. Removed files become DELETED entries in rewritten copies of their manifests.
+ *
+ * Validation on retry (spec/commit-protocol.md §C7), against every snapshot committed on the
+ * branch since the change was planned:
+ * - a file this change removes must still be live (else another writer deleted or rewrote it);
+ * - no delete file may have been added that could apply to the files removed;
+ * - under `serializable` isolation (`write.isolation-level`, the default), no data file may have
+ *   been added that could hold rows matching the filter; `snapshot` isolation skips this check.
+ * Each failure is a non-retryable `CommitConflictError` naming the snapshot and file.
+ *
+ * @module
+ */
+import * as arrow from 'apache-arrow';
+import type { TableState } from '../commit/index.js';
+import { CommitConflictError } from '../errors.js';
+import { type BoundExpression, evaluatePartition, fileMightMatch, projectInclusive, rowMask } from '../expr/index.js';
+import { filterRows } from '../io/index.js';
+import { decodeManifest } from '../manifest/index.js';
+import { DeleteLoader, type LiveFile, planFiles, readLiveFiles, readLocated, readTask, schemaForSpec, specById } from '../scan/index.js';
+import { DataFileContent, type ManifestEntry, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/manifest.js';
+import { MAIN_BRANCH, type Snapshot, type SnapshotOperation } from '../spec/snapshot.js';
+import type { TableMetadata } from '../spec/table-metadata.js';
+import { newSnapshotId } from '../util/ids.js';
+import type { Change } from './change.js';
+import { ManifestListCache, branchHead } from './head-manifests.js';
+import { currentSchema, defaultSpec } from './metadata-access.js';
+import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
+import type { TableContext } from './table-context.js';
+import { type WriteInput, writeDataFiles } from './write-data-files.js';
+
+/** Isolation levels (`write.isolation-level`). */
+export type IsolationLevel = 'serializable' | 'snapshot';
+
+/** Options of {@link prepareRewrite}. */
+export interface RewriteOptions {
+  /** The commit id. */
+  readonly commitId: string;
+  /** Rows to remove, bound to the current schema; undefined removes every row. */
+  readonly filter?: BoundExpression;
+  /** Rows to add (an overwrite); none for a delete. */
+  readonly data?: WriteInput;
+  /** The branch (default `main`). */
+  readonly branch?: string;
+  /** Extra summary entries. */
+  readonly extraSummary?: Readonly<Record<string, string>>;
+  /** Field id → dimension of vector columns. */
+  readonly vectorDimensions?: ReadonlyMap<number, number>;
+}
+
+/** The isolation level a table's properties ask for. */
+export function isolationLevel(metadata: TableMetadata): IsolationLevel {
+  return metadata.properties['write.isolation-level'] === 'snapshot' ? 'snapshot' : 'serializable';
+}
+
+/**
+ * Reads the files the filter touches, writes what must be rewritten and the new data, and
+ * returns the change that commits it all.
+ */
+export async function prepareRewrite(ctx: TableContext, state: TableState, options: RewriteOptions): Promise<Change<Snapshot>> {
+  const metadata = state.metadata;
+  const schema = currentSchema(metadata);
+  const spec = defaultSpec(metadata);
+  const branch = options.branch ?? MAIN_BRANCH;
+  const head = branchHead(metadata, branch);
+  const planCtx = { table: ctx.name, metadata, locator: ctx.locator };
+  const filter = options.filter;
+  const plan = await planFiles(planCtx, { snapshot: head ?? null, schema, ...(filter ? { filter } : {}) });
+  const deletes = new DeleteLoader(planCtx);
+  const removed: LiveFile[] = [];
+  const keptBatches: arrow.RecordBatch[] = [];
+  for (const task of plan.tasks) {
+    if (!filter) {
+      removed.push(task);
+      continue;
+    }
+    const batches = await readTask(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: schema, deletes });
+    let matching = 0;
+    let live = 0;
+    const keep: arrow.RecordBatch[] = [];
+    for (const b of batches) {
+      const mask = rowMask(filter, b, schema);
+      const inverse = new Uint8Array(b.numRows);
+      for (let i = 0; i < b.numRows; i++) {
+        matching += mask[i]!;
+        inverse[i] = mask[i]! ^ 1;
+      }
+      live += b.numRows;
+      keep.push(filterRows(b, inverse));
+    }
+    if (matching === 0) continue;
+    removed.push(task);
+    if (matching < live) keptBatches.push(...keep.filter((b) => b.numRows > 0));
+  }
+  const writeOptions = {
+    schema,
+    spec,
+    location: metadata.location,
+    properties: metadata.properties,
+    ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
+  };
+  const rewritten = keptBatches.length > 0 ? await writeDataFiles(ctx, new arrow.Table(keptBatches), writeOptions) : [];
+  const fresh = options.data ? await writeDataFiles(ctx, options.data, writeOptions) : [];
+  const snapshotId = newSnapshotId();
+  const counts = emptyCounts();
+  for (const f of [...rewritten, ...fresh]) countFile(counts, spec.specId, f, true);
+  for (const r of removed) countFile(counts, r.specId, r.file, false);
+  const added: NewManifest[] = [];
+  const addedFiles = [...rewritten, ...fresh];
+  if (addedFiles.length > 0) {
+    added.push(
+      await writeNewManifest(ctx, {
+        location: metadata.location,
+        schema,
+        spec,
+        content: ManifestContent.DATA,
+        snapshotId,
+        entries: addedFiles.map((dataFile) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
+      }),
+    );
+  }
+  const operation: SnapshotOperation = options.data !== undefined || rewritten.length > 0 ? 'overwrite' : 'delete';
+  const removedPaths = new Set(removed.map((r) => r.file.filePath));
+  const lists = new ManifestListCache(ctx);
+  // Manifests of the planned head: which hold removed files. Pruned manifests cannot.
+  const rewrites = new Map<string, Promise<NewManifest>>();
+  const holdsRemoved = new Map<string, boolean>();
+  for (const m of await lists.manifestsOf(metadata, head)) holdsRemoved.set(m.manifestPath, false);
+  for (const r of removed) holdsRemoved.set(r.manifestPath, true);
+
+  const rewriteManifest = (m: ManifestFile, baseMetadata: TableMetadata): Promise<NewManifest> => {
+    let p = rewrites.get(m.manifestPath);
+    if (!p) {
+      p = (async () => {
+        const lives = await readLiveFiles({ table: ctx.name, metadata: baseMetadata, locator: ctx.locator }, m);
+        const entries: ManifestEntry[] = lives.map((l) => ({
+          status: removedPaths.has(l.file.filePath) ? ManifestEntryStatus.DELETED : ManifestEntryStatus.EXISTING,
+          snapshotId: removedPaths.has(l.file.filePath) ? snapshotId : l.snapshotId,
+          sequenceNumber: l.dataSequenceNumber,
+          fileSequenceNumber: l.fileSequenceNumber,
+          dataFile: l.file,
+        }));
+        const mSpec = specById(baseMetadata, m.partitionSpecId, ctx.name);
+        return writeNewManifest(ctx, {
+          location: metadata.location,
+          schema: schemaForSpec(baseMetadata, mSpec),
+          spec: mSpec,
+          content: m.content,
+          snapshotId,
+          entries,
+        });
+      })();
+      rewrites.set(m.manifestPath, p);
+    }
+    return p;
+  };
+
+  return {
+    async build(base, attempt, timestampMs) {
+      const nowHead = branchHead(base.metadata, branch);
+      if (nowHead?.snapshotId !== head?.snapshotId) {
+        await validateSince(ctx, base.metadata, { head, nowHead, removedPaths, filter, lists, isolation: isolationLevel(base.metadata) });
+      }
+      const baseManifests = await lists.manifestsOf(base.metadata, nowHead);
+      const carried: ManifestFile[] = [];
+      const replaced: NewManifest[] = [];
+      for (const m of baseManifests) {
+        let holds = holdsRemoved.get(m.manifestPath);
+        if (holds === undefined) {
+          const lives = await readLiveFiles({ table: ctx.name, metadata: base.metadata, locator: ctx.locator }, m);
+          holds = lives.some((l) => removedPaths.has(l.file.filePath));
+          holdsRemoved.set(m.manifestPath, holds);
+        }
+        if (holds) replaced.push(await rewriteManifest(m, base.metadata));
+        else carried.push(m);
+      }
+      const { snapshot, updates } = await produceSnapshot(
+        {
+          operation,
+          snapshotId,
+          commitId: options.commitId,
+          carried,
+          added: [...added, ...replaced],
+          counts,
+          schemaId: schema.schemaId,
+          branch,
+          ...(options.extraSummary ? { extraSummary: options.extraSummary } : {}),
+        },
+        { ctx, base: base.metadata, attempt, timestampMs },
+      );
+      return { requirements: [{ type: 'assert-table-uuid', uuid: metadata.tableUuid }], updates, result: snapshot };
+    },
+  };
+}
+
+interface ValidateOptions {
+  readonly head: Snapshot | undefined;
+  readonly nowHead: Snapshot | undefined;
+  readonly removedPaths: ReadonlySet<string>;
+  readonly filter: BoundExpression | undefined;
+  readonly lists: ManifestListCache;
+  readonly isolation: IsolationLevel;
+}
+
+/** Snapshots on the branch after `from` up to `to`, oldest first; undefined if `from` is no longer an ancestor. */
+function snapshotsSince(metadata: TableMetadata, from: Snapshot | undefined, to: Snapshot | undefined): Snapshot[] | undefined {
+  const out: Snapshot[] = [];
+  let cur = to;
+  while (cur && cur.snapshotId !== from?.snapshotId) {
+    out.push(cur);
+    const parent = cur.parentSnapshotId;
+    cur = parent === undefined ? undefined : metadata.snapshots.find((s) => s.snapshotId === parent);
+  }
+  if (from && !cur) return undefined;
+  return out.reverse();
+}
+
+async function validateSince(ctx: TableContext, metadata: TableMetadata, o: ValidateOptions): Promise<void> {
+  const conflict = (reason: string, snapshot?: Snapshot): never => {
+    throw new CommitConflictError(`commit to table ${ctx.name} conflicts with ${snapshot ? `snapshot ${snapshot.snapshotId}` : 'a concurrent change'}: ${reason}`, {
+      context: { table: ctx.name, ...(snapshot ? { conflictingSnapshotId: snapshot.snapshotId.toString(), conflictingOperation: snapshot.summary.operation } : {}) },
+      help: 'reload the table and run the operation again on the new data',
+    }, false);
+  };
+  const since = snapshotsSince(metadata, o.head, o.nowHead);
+  if (!since) return conflict(`snapshot ${o.head?.snapshotId} is no longer an ancestor of the branch head (rollback or history rewrite)`);
+  const planCtx = { table: ctx.name, metadata, locator: ctx.locator };
+  for (const snap of since) {
+    for (const m of await o.lists.manifestsOf(metadata, snap)) {
+      if (m.addedSnapshotId !== snap.snapshotId) continue;
+      const entries = await readEntriesAddedOrDeletedBy(planCtx, m, snap.snapshotId);
+      for (const e of entries.deleted) {
+        if (o.removedPaths.has(e)) conflict(`it deleted or rewrote ${e}, which this commit also removes`, snap);
+      }
+      for (const l of entries.added) {
+        if (l.file.content !== DataFileContent.DATA) {
+          if (o.removedPaths.size > 0) conflict(`it added delete file ${l.file.filePath}, which may apply to files this commit rewrites`, snap);
+          continue;
+        }
+        if (o.isolation !== 'serializable') continue;
+        if (!o.filter) conflict(`it added data file ${l.file.filePath} while this commit replaces the whole table (serializable isolation)`, snap);
+        const spec = specById(metadata, l.specId, ctx.name);
+        const schema = schemaForSpec(metadata, spec);
+        const projected = projectInclusive(o.filter!, spec, schema);
+        if (evaluatePartition(projected, l.file.partition) && fileMightMatch(o.filter!, l.file, currentSchema(metadata))) {
+          conflict(`it added data file ${l.file.filePath}, which may hold rows matching this commit's filter (serializable isolation)`, snap);
+        }
+      }
+    }
+  }
+}
+
+async function readEntriesAddedOrDeletedBy(
+  planCtx: { table: string; metadata: TableMetadata; locator: TableContext['locator'] },
+  m: ManifestFile,
+  snapshotId: bigint,
+): Promise<{ added: LiveFile[]; deleted: string[] }> {
+  const bytes = await readLocated(planCtx.locator, m.manifestPath, planCtx.table);
+  const decoded = decodeManifest(bytes, { path: m.manifestPath });
+  const deleted = decoded.entries
+    .filter((e) => e.status === ManifestEntryStatus.DELETED && (e.snapshotId ?? m.addedSnapshotId) === snapshotId)
+    .map((e) => e.dataFile.filePath);
+  const live = await readLiveFiles(planCtx, m);
+  return { added: live.filter((l) => l.snapshotId === snapshotId), deleted };
+}

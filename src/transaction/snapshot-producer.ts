@@ -1,0 +1,263 @@
+/**
+ * Producing a snapshot (spec §Snapshots, §Manifest Lists): new manifests for the files a change
+ * adds and removes, a manifest list carrying the base's other manifests forward, the snapshot
+ * with its summary, and the `add-snapshot` + `set-snapshot-ref` updates.
+ *
+ * Manifests are written once per change and reused by every retry; only the manifest list (its
+ * sequence numbers and the base manifests it carries) is rebuilt per attempt
+ * (spec/commit-protocol.md §C6).
+ *
+ * @module
+ */
+import { writeManifest, writeManifestList } from '../manifest/index.js';
+import {
+  type DataFile,
+  DataFileContent,
+  type ManifestContent,
+  type ManifestEntry,
+  type ManifestFile,
+  ManifestEntryStatus,
+} from '../spec/manifest.js';
+import type { PartitionSpec } from '../spec/partition.js';
+import { MAIN_BRANCH, type Snapshot, type SnapshotOperation } from '../spec/snapshot.js';
+import type { TableMetadata } from '../spec/table-metadata.js';
+import type { Schema } from '../spec/types.js';
+import { newUuid } from '../util/ids.js';
+import { type TableContext, newFileLocation } from './table-context.js';
+import type { TableUpdate } from './updates.js';
+
+/** Counts a change contributes to its snapshot summary (spec §Snapshot Summary, Java's names). */
+export interface ChangeCounts {
+  addedDataFiles: number;
+  addedRecords: number;
+  addedFilesSize: number;
+  addedDeleteFiles: number;
+  addedPositionDeletes: number;
+  addedEqualityDeletes: number;
+  deletedDataFiles: number;
+  deletedRecords: number;
+  removedFilesSize: number;
+  removedDeleteFiles: number;
+  removedPositionDeletes: number;
+  removedEqualityDeletes: number;
+  changedPartitions: Set<string>;
+}
+
+/** Zeroed counts. */
+export function emptyCounts(): ChangeCounts {
+  return {
+    addedDataFiles: 0,
+    addedRecords: 0,
+    addedFilesSize: 0,
+    addedDeleteFiles: 0,
+    addedPositionDeletes: 0,
+    addedEqualityDeletes: 0,
+    deletedDataFiles: 0,
+    deletedRecords: 0,
+    removedFilesSize: 0,
+    removedDeleteFiles: 0,
+    removedPositionDeletes: 0,
+    removedEqualityDeletes: 0,
+    changedPartitions: new Set(),
+  };
+}
+
+function partitionKey(specId: number, file: DataFile): string {
+  return `${specId}/${file.partition.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v))).join('/')}`;
+}
+
+/** Adds a file to the counts as added (`added`) or removed. */
+export function countFile(counts: ChangeCounts, specId: number, file: DataFile, added: boolean): void {
+  counts.changedPartitions.add(partitionKey(specId, file));
+  if (file.content === DataFileContent.DATA) {
+    if (added) {
+      counts.addedDataFiles += 1;
+      counts.addedRecords += file.recordCount;
+      counts.addedFilesSize += file.fileSizeInBytes;
+    } else {
+      counts.deletedDataFiles += 1;
+      counts.deletedRecords += file.recordCount;
+      counts.removedFilesSize += file.fileSizeInBytes;
+    }
+    return;
+  }
+  const isPosition = file.content === DataFileContent.POSITION_DELETES;
+  if (added) {
+    counts.addedDeleteFiles += 1;
+    counts.addedFilesSize += file.fileSizeInBytes;
+    if (isPosition) counts.addedPositionDeletes += file.recordCount;
+    else counts.addedEqualityDeletes += file.recordCount;
+  } else {
+    counts.removedDeleteFiles += 1;
+    counts.removedFilesSize += file.fileSizeInBytes;
+    if (isPosition) counts.removedPositionDeletes += file.recordCount;
+    else counts.removedEqualityDeletes += file.recordCount;
+  }
+}
+
+/** A manifest written by this change, with what the manifest list needs to know about it. */
+export interface NewManifest {
+  /** The manifest-list entry (its sequence numbers are set per attempt). */
+  readonly file: ManifestFile;
+  /** Whether it holds ADDED entries, whose sequence numbers are inherited from the list. */
+  readonly hasAdded: boolean;
+  /** The lowest explicit data sequence number of its live EXISTING entries, if any. */
+  readonly minExistingSequenceNumber: bigint | undefined;
+}
+
+/**
+ * Writes one manifest of this change's entries.
+ * @param ctx the table
+ * @param options what to write
+ */
+export async function writeNewManifest(
+  ctx: TableContext,
+  options: {
+    readonly location: string;
+    readonly schema: Schema;
+    readonly spec: PartitionSpec;
+    readonly content: ManifestContent;
+    readonly snapshotId: bigint;
+    readonly entries: readonly ManifestEntry[];
+  },
+): Promise<NewManifest> {
+  const recorded = newFileLocation(options.location, `metadata/${newUuid()}-m0.avro`);
+  const { store, key } = ctx.locator.resolve(recorded);
+  const written = await writeManifest(store, key, {
+    schema: options.schema,
+    spec: options.spec,
+    formatVersion: 2,
+    content: options.content,
+    snapshotId: options.snapshotId,
+    entries: [...options.entries],
+  });
+  let minExisting: bigint | undefined;
+  let hasAdded = false;
+  for (const e of options.entries) {
+    if (e.status === ManifestEntryStatus.ADDED) hasAdded = true;
+    else if (e.status === ManifestEntryStatus.EXISTING && e.sequenceNumber !== null) {
+      if (minExisting === undefined || e.sequenceNumber < minExisting) minExisting = e.sequenceNumber;
+    }
+  }
+  return { file: { ...written, manifestPath: recorded }, hasAdded, minExistingSequenceNumber: minExisting };
+}
+
+/** What a change hands to {@link produceSnapshot} on each attempt. */
+export interface SnapshotChange {
+  /** The summary's `operation`. */
+  readonly operation: SnapshotOperation;
+  /** The snapshot id (chosen once per change, stable across attempts). */
+  readonly snapshotId: bigint;
+  /** The commit id (stable across attempts). */
+  readonly commitId: string;
+  /** Base manifests carried forward (already with any this change replaces swapped out). */
+  readonly carried: readonly ManifestFile[];
+  /** Manifests this change wrote. */
+  readonly added: readonly NewManifest[];
+  /** Summary counts. */
+  readonly counts: ChangeCounts;
+  /** Extra summary entries (lineage, job). */
+  readonly extraSummary?: Readonly<Record<string, string>>;
+  /** The schema id current when the change was made. */
+  readonly schemaId: number;
+  /** The branch to commit to (default `main`). */
+  readonly branch?: string;
+}
+
+function total(parent: Snapshot | undefined, key: string, delta: number): string | undefined {
+  if (!parent) return String(delta);
+  const before = parent.summary[key];
+  if (before === undefined || !/^-?\d+$/.test(before)) return undefined;
+  return String(Number(before) + delta);
+}
+
+/** Builds the summary (spec §Snapshot Summary; keys as Java writes them). */
+export function buildSummary(change: SnapshotChange, parent: Snapshot | undefined): Snapshot['summary'] {
+  const c = change.counts;
+  const s: Record<string, string> = { operation: change.operation };
+  const put = (k: string, v: number): void => {
+    if (v !== 0) s[k] = String(v);
+  };
+  put('added-data-files', c.addedDataFiles);
+  put('added-records', c.addedRecords);
+  put('added-files-size', c.addedFilesSize);
+  put('added-delete-files', c.addedDeleteFiles);
+  put('added-position-deletes', c.addedPositionDeletes);
+  put('added-equality-deletes', c.addedEqualityDeletes);
+  put('deleted-data-files', c.deletedDataFiles);
+  put('deleted-records', c.deletedRecords);
+  put('removed-files-size', c.removedFilesSize);
+  put('removed-delete-files', c.removedDeleteFiles);
+  put('removed-position-deletes', c.removedPositionDeletes);
+  put('removed-equality-deletes', c.removedEqualityDeletes);
+  s['changed-partition-count'] = String(c.changedPartitions.size);
+  const totals: [string, number][] = [
+    ['total-records', c.addedRecords - c.deletedRecords],
+    ['total-files-size', c.addedFilesSize - c.removedFilesSize],
+    ['total-data-files', c.addedDataFiles - c.deletedDataFiles],
+    ['total-delete-files', c.addedDeleteFiles - c.removedDeleteFiles],
+    ['total-position-deletes', c.addedPositionDeletes - c.removedPositionDeletes],
+    ['total-equality-deletes', c.addedEqualityDeletes - c.removedEqualityDeletes],
+  ];
+  for (const [k, delta] of totals) {
+    const v = total(parent, k, delta);
+    if (v !== undefined) s[k] = v;
+  }
+  return { ...s, ...change.extraSummary, 'floe.commit-id': change.commitId } as unknown as Snapshot['summary'];
+}
+
+/** Options of {@link produceSnapshot}. */
+export interface ProduceOptions {
+  /** The table. */
+  readonly ctx: TableContext;
+  /** The base metadata. */
+  readonly base: TableMetadata;
+  /** The attempt number (part of the manifest-list name, as Java does). */
+  readonly attempt: number;
+  /** The snapshot's timestamp (monotonic per table). */
+  readonly timestampMs: number;
+}
+
+/**
+ * Writes the manifest list for one attempt and returns the snapshot and its updates.
+ */
+export async function produceSnapshot(change: SnapshotChange, options: ProduceOptions): Promise<{ snapshot: Snapshot; updates: TableUpdate[] }> {
+  const { base, ctx } = options;
+  const branch = change.branch ?? MAIN_BRANCH;
+  const parentId = base.refs[branch]?.snapshotId ?? (branch === MAIN_BRANCH ? base.currentSnapshotId : null) ?? undefined;
+  const parent = parentId === undefined ? undefined : base.snapshots.find((s) => s.snapshotId === parentId);
+  const sequenceNumber = base.lastSequenceNumber + 1n;
+  const manifests: ManifestFile[] = [
+    ...change.added.map((m): ManifestFile => {
+      let min = m.hasAdded ? sequenceNumber : (m.minExistingSequenceNumber ?? sequenceNumber);
+      if (m.minExistingSequenceNumber !== undefined && m.minExistingSequenceNumber < min) min = m.minExistingSequenceNumber;
+      return { ...m.file, sequenceNumber, minSequenceNumber: min, addedSnapshotId: change.snapshotId };
+    }),
+    ...change.carried,
+  ];
+  const listLocation = newFileLocation(base.location, `metadata/snap-${change.snapshotId}-${options.attempt}-${newUuid()}.avro`);
+  const { store, key } = ctx.locator.resolve(listLocation);
+  await writeManifestList(store, key, {
+    snapshotId: change.snapshotId,
+    ...(parentId === undefined ? {} : { parentSnapshotId: parentId }),
+    sequenceNumber,
+    manifests,
+  });
+  const snapshot: Snapshot = {
+    snapshotId: change.snapshotId,
+    ...(parentId === undefined ? {} : { parentSnapshotId: parentId }),
+    sequenceNumber,
+    timestampMs: options.timestampMs,
+    manifestList: listLocation,
+    summary: buildSummary(change, parent),
+    schemaId: change.schemaId,
+  };
+  const existingRef = base.refs[branch];
+  return {
+    snapshot,
+    updates: [
+      { action: 'add-snapshot', snapshot },
+      { action: 'set-snapshot-ref', refName: branch, ref: { ...existingRef, snapshotId: change.snapshotId, type: 'branch' } },
+    ],
+  };
+}

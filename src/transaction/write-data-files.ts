@@ -1,0 +1,153 @@
+/**
+ * Writing rows as Parquet data files: conform to the table schema, split by partition (spec
+ * §Partitioning), cut into files of a target size, encode with field ids and the
+ * `iceberg.schema` footer, compute the metrics manifests carry, and store each file under a
+ * fresh uuid name with a conditional create (a name is never reused, so a file is never
+ * overwritten and never visible before a commit references it).
+ *
+ * @module
+ */
+import * as arrow from 'apache-arrow';
+import pLimit from 'p-limit';
+import { computeMetrics, conformToSchema, literalFromArrowValue, takeRows, writeParquet } from '../io/index.js';
+import { type DataFile, DataFileContent } from '../spec/manifest.js';
+import { type PartitionSpec, partitionPath } from '../spec/partition.js';
+import { encodeSchema, indexById } from '../spec/schema.js';
+import { applyTransform } from '../spec/transform.js';
+import type { PrimitiveType, Schema } from '../spec/types.js';
+import type { Literal } from '../spec/values.js';
+import { newUuid } from '../util/ids.js';
+import { stringifyJson } from '../util/json.js';
+import { type TableContext, newFileLocation } from './table-context.js';
+
+/** Rows as users hand them over. */
+export type WriteInput = arrow.Table | arrow.RecordBatch | readonly arrow.RecordBatch[];
+
+/** Options of {@link writeDataFiles}. */
+export interface WriteDataFilesOptions {
+  /** The table's current schema. */
+  readonly schema: Schema;
+  /** The spec to partition by. */
+  readonly spec: PartitionSpec;
+  /** The table's recorded location. */
+  readonly location: string;
+  /** Table properties (`write.*`). */
+  readonly properties: Readonly<Record<string, string>>;
+  /** Field id → dimension of vector columns. */
+  readonly vectorDimensions?: ReadonlyMap<number, number>;
+}
+
+/** Turns any accepted input into one Arrow table. */
+export function toArrowTable(input: WriteInput): arrow.Table {
+  if (input instanceof arrow.Table) return input;
+  if (input instanceof arrow.RecordBatch) return new arrow.Table([input]);
+  return new arrow.Table([...input]);
+}
+
+function intProperty(props: Readonly<Record<string, string>>, key: string, fallback: number): number {
+  const n = Number(props[key]);
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback;
+}
+
+/** One partition's rows. */
+interface PartitionGroup {
+  readonly values: (Literal | null)[];
+  readonly rows: number[];
+}
+
+/**
+ * Groups row indices by partition tuple, computing each row's tuple with the spec's transforms.
+ * Exported for tests.
+ */
+export function groupByPartition(data: arrow.Table, schema: Schema, spec: PartitionSpec): PartitionGroup[] {
+  if (spec.fields.length === 0) return [{ values: [], rows: Array.from({ length: data.numRows }, (_, i) => i) }];
+  const byId = indexById(schema);
+  const sources = spec.fields.map((f) => {
+    const field = byId.get(f.sourceId);
+    const column = field ? data.getChild(field.name) : null;
+    return { field, column, transform: f.transform };
+  });
+  const groups = new Map<string, PartitionGroup>();
+  for (let row = 0; row < data.numRows; row++) {
+    const values: (Literal | null)[] = [];
+    for (const s of sources) {
+      const raw = s.column?.get(row) ?? null;
+      const type = s.field?.type as PrimitiveType;
+      const value = raw === null ? null : literalFromArrowValue(type, raw);
+      values.push(applyTransform(s.transform, type, value));
+    }
+    const key = values.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : `${typeof v}:${String(v)}`)).join('\u0000');
+    let g = groups.get(key);
+    if (!g) {
+      g = { values, rows: [] };
+      groups.set(key, g);
+    }
+    g.rows.push(row);
+  }
+  return [...groups.values()];
+}
+
+function estimateBytesPerRow(table: arrow.Table): number {
+  let bytes = 0;
+  for (const batch of table.batches) for (const child of batch.data.children) bytes += dataBytes(child);
+  return table.numRows === 0 ? 1 : Math.max(1, bytes / table.numRows);
+}
+
+function dataBytes(d: arrow.Data): number {
+  let n = 0;
+  for (const b of [d.values, d.valueOffsets, d.nullBitmap, d.typeIds] as unknown[]) if (ArrayBuffer.isView(b)) n += b.byteLength;
+  for (const c of d.children) n += dataBytes(c);
+  return n;
+}
+
+/**
+ * Writes `input` as data files of the table; returns their entries for a manifest.
+ * @throws SchemaMismatchError when the rows do not fit the schema (nothing is written then)
+ */
+export async function writeDataFiles(ctx: TableContext, input: WriteInput, options: WriteDataFilesOptions): Promise<DataFile[]> {
+  const data = conformToSchema(toArrowTable(input), options.schema, {
+    table: ctx.name,
+    ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
+  });
+  if (data.numRows === 0) return [];
+  const targetBytes = intProperty(options.properties, 'write.target-file-size-bytes', 512 * 1024 * 1024);
+  const rowGroupRows = intProperty(options.properties, 'write.parquet.row-group-limit', 128 * 1024);
+  const compression = (options.properties['write.parquet.compression-codec'] ?? 'zstd') as 'zstd';
+  const rowsPerFile = Math.max(1, Math.floor(targetBytes / estimateBytesPerRow(data)));
+  const footer = { 'iceberg.schema': stringifyJson(encodeSchema(options.schema)) };
+  const jobs: { values: (Literal | null)[]; slice: arrow.Table }[] = [];
+  for (const group of groupByPartition(data, options.schema, options.spec)) {
+    const rows = options.spec.fields.length === 0 ? undefined : Int32Array.from(group.rows);
+    const part = rows ? new arrow.Table([takeRows(data, rows)]) : data;
+    for (let start = 0; start < part.numRows; start += rowsPerFile) {
+      const slice = start === 0 && part.numRows <= rowsPerFile ? part : part.slice(start, start + rowsPerFile);
+      jobs.push({ values: group.values, slice });
+    }
+  }
+  const limit = pLimit(4);
+  return Promise.all(
+    jobs.map((job) =>
+      limit(async (): Promise<DataFile> => {
+        const bytes = writeParquet(job.slice, { compression, rowGroupRows, keyValueMetadata: footer });
+        const metrics = computeMetrics(job.slice, options.schema);
+        const folder = options.spec.fields.length === 0 ? 'data' : `data/${partitionPath(options.spec, options.schema, job.values)}`;
+        const recorded = newFileLocation(options.location, `${folder}/${newUuid()}.parquet`);
+        const { store, key } = ctx.locator.resolve(recorded);
+        await store.put(key, bytes, { mode: { kind: 'create' }, contentType: 'application/vnd.apache.parquet' });
+        return {
+          content: DataFileContent.DATA,
+          filePath: recorded,
+          fileFormat: 'PARQUET',
+          partition: job.values,
+          recordCount: job.slice.numRows,
+          fileSizeInBytes: bytes.byteLength,
+          valueCounts: metrics.valueCounts,
+          nullValueCounts: metrics.nullValueCounts,
+          nanValueCounts: metrics.nanValueCounts,
+          lowerBounds: metrics.lowerBounds,
+          upperBounds: metrics.upperBounds,
+        };
+      }),
+    ),
+  );
+}

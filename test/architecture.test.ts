@@ -1,0 +1,152 @@
+/**
+ * The layer rules of ARCHITECTURE.md / STYLE.md §4, checked on the import lines under src/:
+ * which folder may import which, which packages each may use, that folders import each other
+ * only through their index.ts, and that there are no cycles between folders.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = path.resolve(__dirname, '../src');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** The layer a file belongs to: its folder under src/, or the file name for top-level files. */
+function layerOf(file: string): string {
+  const rel = path.relative(SRC, file);
+  const parts = rel.split(path.sep);
+  return parts.length > 1 ? parts[0]! : parts[0]!.replace(/\.ts$/, '');
+}
+
+interface Import {
+  readonly from: string;
+  readonly spec: string;
+}
+
+function importsOf(file: string): Import[] {
+  const text = readFileSync(file, 'utf8');
+  const out: Import[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)) out.push({ from: file, spec: m[1]! });
+  for (const m of text.matchAll(/import\(\s*'([^']+)'\s*\)/g)) out.push({ from: file, spec: m[1]! });
+  return out;
+}
+
+/** Layers each layer may import (besides itself). Leaves first. */
+const ALLOWED_LAYERS: Record<string, readonly string[]> = {
+  errors: [],
+  util: ['errors'],
+  store: ['errors', 'util'],
+  spec: ['errors', 'util'],
+  expr: ['errors', 'util', 'spec'],
+  io: ['errors', 'util', 'spec'],
+  manifest: ['errors', 'util', 'spec', 'store'],
+  commit: ['errors', 'util', 'spec', 'store'],
+  scan: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest'],
+  transaction: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest', 'commit', 'scan'],
+  table: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest', 'commit', 'scan', 'transaction'],
+  catalog: ['errors', 'util', 'spec', 'store', 'commit'],
+  warehouse: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'commit', 'transaction', 'catalog', 'table'],
+  ml: ['errors', 'util', 'spec', 'expr', 'index', 'table', 'warehouse', 'scan', 'io'],
+  cli: ['errors', 'util', 'index', 'node'],
+  index: ['*'],
+  node: ['*'],
+};
+
+/** Packages each layer may import. `node:*` builtins are listed explicitly. */
+const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
+  errors: [],
+  util: ['lossless-json', 'node:crypto'],
+  store: ['@aws-sdk/client-s3', 'p-limit', 'node:fs', 'node:fs/promises', 'node:path', 'node:crypto', 'node:os', 'node:process', 'node:stream', 'node:timers/promises'],
+  spec: ['zod', 'murmurhash3js-revisited'],
+  expr: ['apache-arrow'],
+  io: ['apache-arrow', 'parquet-wasm', 'node:module', 'node:worker_threads', 'node:os', 'node:url'],
+  manifest: ['avsc', 'node:zlib', 'p-limit'],
+  commit: [],
+  scan: ['apache-arrow', 'p-limit'],
+  transaction: ['apache-arrow', 'p-limit'],
+  table: ['apache-arrow'],
+  catalog: [],
+  warehouse: ['apache-arrow'],
+  ml: ['apache-arrow'],
+  cli: ['*'],
+  index: [],
+  node: ['node:path'],
+};
+
+const files = filesUnder(SRC);
+const all = files.flatMap(importsOf);
+
+function targetLayer(imp: Import): string | undefined {
+  if (!imp.spec.startsWith('.')) return undefined;
+  return layerOf(path.resolve(path.dirname(imp.from), imp.spec.replace(/\.js$/, '.ts')));
+}
+
+describe('architecture', () => {
+  it('each layer imports only the layers below it', () => {
+    const bad: string[] = [];
+    for (const imp of all) {
+      const from = layerOf(imp.from);
+      const to = targetLayer(imp);
+      if (to === undefined || to === from) continue;
+      const allowed = ALLOWED_LAYERS[from];
+      if (!allowed) bad.push(`${path.relative(SRC, imp.from)}: layer ${from} is not in the allow-list`);
+      else if (!allowed.includes('*') && !allowed.includes(to)) bad.push(`${path.relative(SRC, imp.from)} imports ${imp.spec} (${from} → ${to})`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('each layer uses only its allowed packages (parquet-wasm only in io/parquet.ts, the AWS SDK and node:fs only in store/)', () => {
+    const bad: string[] = [];
+    for (const imp of all) {
+      if (imp.spec.startsWith('.')) continue;
+      const from = layerOf(imp.from);
+      const allowed = ALLOWED_PACKAGES[from] ?? [];
+      if (!allowed.includes('*') && !allowed.includes(imp.spec)) bad.push(`${path.relative(SRC, imp.from)} imports ${imp.spec}`);
+      if (imp.spec === 'parquet-wasm' && !imp.from.endsWith(`io${path.sep}parquet.ts`) && !imp.from.includes(`io${path.sep}parquet-`)) bad.push(`${path.relative(SRC, imp.from)} imports parquet-wasm`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('folders import each other only through their index.ts', () => {
+    const bad: string[] = [];
+    for (const imp of all) {
+      const from = layerOf(imp.from);
+      const to = targetLayer(imp);
+      if (to === undefined || to === from) continue;
+      const target = path.resolve(path.dirname(imp.from), imp.spec);
+      const isFolder = statSync(path.join(SRC, to), { throwIfNoEntry: false })?.isDirectory() ?? false;
+      if (isFolder && path.basename(target) !== 'index.js') bad.push(`${path.relative(SRC, imp.from)} imports ${imp.spec}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('has no import cycles between layers', () => {
+    const edges = new Map<string, Set<string>>();
+    for (const imp of all) {
+      const from = layerOf(imp.from);
+      const to = targetLayer(imp);
+      if (to === undefined || to === from || from === 'index' || from === 'node') continue;
+      if (!edges.has(from)) edges.set(from, new Set());
+      edges.get(from)!.add(to);
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (n: string, trail: string[]): void => {
+      if (state.get(n) === 'done') return;
+      if (state.get(n) === 'visiting') {
+        cycles.push([...trail, n].join(' → '));
+        return;
+      }
+      state.set(n, 'visiting');
+      for (const m of edges.get(n) ?? []) visit(m, [...trail, n]);
+      state.set(n, 'done');
+    };
+    for (const n of edges.keys()) visit(n, []);
+    expect(cycles).toEqual([]);
+  });
+});
