@@ -11,6 +11,8 @@
 # wiped and a fresh cluster boots (about 1-2 s; installing the Debian packages the first time,
 # which needs root, takes about 15 s more).
 #
+# One launcher at a time: start.sh and stop.sh serialise on the flock of $FLOE_RGW_DIR.launcher.lock.
+#
 # Leases: the test run's global setup calls `start.sh --lease <pid>` and, at teardown,
 # `stop.sh --lease <pid>`, which stops the gateway only when no other live lease remains; so two
 # test runs sharing one gateway never pull it from under each other. A start without --lease
@@ -84,8 +86,9 @@ fi
 
 # ---------------------------------------------------------------- one starter at a time
 mkdir -p "$(dirname "$DIR")"
-exec 9>"$DIR.lock"
-flock -w 600 9 || die "another start.sh holds $DIR.lock for 10 minutes"
+LOCK="$DIR.launcher.lock"
+exec 9>"$LOCK"
+flock -w 600 9 || die "another start.sh holds $LOCK for 10 minutes"
 
 take_lease() { mkdir -p "$DIR/leases" && echo "$LEASE" >"$DIR/leases/$LEASE"; }
 
@@ -105,6 +108,8 @@ busy "$MON_PORT" && die "127.0.0.1:$MON_PORT is taken by another process; set FL
 [ ! -e "$DIR" ] || die "$DIR exists and is not a state folder of this launcher; set FLOE_RGW_DIR"
 
 # ---------------------------------------------------------------- boot
+# Every daemon and tool below runs with the lock's fd 9 closed (9>&-): a daemon inheriting it
+# would hold the launcher lock for as long as it lives.
 t0=$(date +%s%N)
 elapsed() { echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms"; }
 boot_failed() {
@@ -169,15 +174,15 @@ EOF
 
 OUT="$DIR/log/boot.out"
 say "booting a one-node Ceph cluster in $DIR ..."
-monmaptool --create --fsid "$FSID" --addv a "[v2:127.0.0.1:$MON_PORT]" "$DIR/monmap" >"$OUT" 2>&1
-ceph-mon -c "$CONF" --mkfs -i a --monmap "$DIR/monmap" >>"$OUT" 2>&1
-ceph-mon -c "$CONF" -i a >>"$OUT" 2>&1                        # daemonizes
+monmaptool --create --fsid "$FSID" --addv a "[v2:127.0.0.1:$MON_PORT]" "$DIR/monmap" >"$OUT" 2>&1 9>&-
+ceph-mon -c "$CONF" --mkfs -i a --monmap "$DIR/monmap" >>"$OUT" 2>&1 9>&-
+ceph-mon -c "$CONF" -i a >>"$OUT" 2>&1 9>&-                   # daemonizes
 OSD_UUID=$(uuidgen)
-OSD_ID=$(ceph -c "$CONF" --connect-timeout 30 osd new "$OSD_UUID" 2>>"$OUT")
+OSD_ID=$(ceph -c "$CONF" --connect-timeout 30 osd new "$OSD_UUID" 2>>"$OUT" 9>&-)
 [ "$OSD_ID" = 0 ] || boot_failed "ceph osd new answered '$OSD_ID'"
-ceph-osd -c "$CONF" -i 0 --mkfs --osd-uuid "$OSD_UUID" >>"$OUT" 2>&1
-ceph-osd -c "$CONF" -i 0 >>"$OUT" 2>&1                         # daemonizes
-radosgw -c "$CONF" -n client.rgw.floe >>"$OUT" 2>&1           # daemonizes
+ceph-osd -c "$CONF" -i 0 --mkfs --osd-uuid "$OSD_UUID" >>"$OUT" 2>&1 9>&-
+ceph-osd -c "$CONF" -i 0 >>"$OUT" 2>&1 9>&-                    # daemonizes
+radosgw -c "$CONF" -n client.rgw.floe >>"$OUT" 2>&1 9>&-      # daemonizes
 
 deadline=$((SECONDS + START_TIMEOUT))
 until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$ENDPOINT/" 2>/dev/null || true)" = 200 ]; do
@@ -186,7 +191,7 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$ENDPOINT/" 2>/d
 done
 # --max-buckets=0 means no limit: the default quota (1000 buckets) is too small for a fresh bucket per test.
 radosgw-admin -c "$CONF" user create --uid=floe-test --display-name=floe-test \
-  --access-key="$ACCESS_KEY" --secret-key="$SECRET_KEY" --max-buckets=0 >>"$OUT" 2>&1 \
+  --access-key="$ACCESS_KEY" --secret-key="$SECRET_KEY" --max-buckets=0 >>"$OUT" 2>&1 9>&- \
   || boot_failed "radosgw-admin user create failed"
 until answers_signed; do
   [ $SECONDS -lt $deadline ] || boot_failed "signed requests to $ENDPOINT still fail after ${START_TIMEOUT} s"

@@ -24,8 +24,8 @@ esac
 if [ "$MODE" = lease ]; then
   # The same lock as start.sh: a lease taken by a concurrent start is seen, never lost.
   [ -d "$DIR" ] || exit 0
-  exec 9>"$DIR.lock"
-  flock -w 600 9 || { echo "[floe-rgw] cannot lock $DIR.lock" >&2; exit 1; }
+  exec 9>"$DIR.launcher.lock"
+  flock -w 600 9 || { echo "[floe-rgw] cannot lock $DIR.launcher.lock" >&2; exit 1; }
   rm -f "$DIR/leases/$LEASE"
   for f in "$DIR"/leases/*; do
     [ -e "$f" ] || continue

@@ -1,2 +1,30 @@
-// Placeholder: replaced by the S3 endpoint setup (see test/support/s3-endpoint.ts).
-export default function setup(): void {}
+/**
+ * vitest global setup: resolves this run's S3 server once (test/support/s3-server.ts: env →
+ * MinIO through testcontainers → the project's RADOS Gateway launcher), prints which one is used,
+ * and provides it to every test worker. The teardown stops only what this run started (for the
+ * gateway: releases this run's lease, so a concurrent run keeps its server).
+ *
+ * When no server can be had, the run goes on and every S3 test fails with the how-to.
+ *
+ * @module
+ */
+import type { TestProject } from 'vitest/node';
+import { describeEndpoint, resolveS3Endpoint } from './s3-server.js';
+
+/**
+ * @param project the vitest project, to `provide` the endpoint to the workers
+ * @returns the teardown
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = Date.now();
+  const { resolution, stop } = await resolveS3Endpoint();
+  project.provide('floeS3', resolution);
+  if (resolution.ok) {
+    console.log(`[floe] S3 endpoint for this run: ${describeEndpoint(resolution.endpoint)} (ready in ${Date.now() - started} ms)`);
+  } else {
+    console.error(`[floe] NO S3 ENDPOINT: every S3 test will fail.\n${resolution.error}`);
+  }
+  return async () => {
+    await stop();
+  };
+}
