@@ -17,6 +17,7 @@
 export * from './types.js';
 export * from './values.js';
 export * from './schema.js';
+export * from './schema-evolution.js';
 export * from './bounds.js';
 export * from './transform.js';
 export * from './partition.js';

@@ -144,13 +144,23 @@ export const SnapshotV1Schema = z
   })
   .transform(snapshotFromWire);
 
-/** zod schema of a v2 snapshot: `sequence-number`, `manifest-list` and `summary` are required. */
+/**
+ * zod schema of a v2 snapshot: `sequence-number` and `summary` are required, and so is
+ * `manifest-list`, except that a snapshot carried over from v1 may list `manifests` instead
+ * (spec Appendix E: "tables that are upgraded from v1 may contain metadata that does not follow
+ * these requirements"; Java's parser accepts both in any version).
+ */
 export const SnapshotV2Schema = z
   .object({
     ...SnapshotCommon,
     'sequence-number': LongSchema,
-    'manifest-list': z.string(),
+    'manifest-list': z.string().optional(),
+    manifests: z.array(z.string()).optional(),
     summary: SummarySchema,
+  })
+  .refine((s) => s['manifest-list'] !== undefined || s.manifests !== undefined, {
+    message: 'a snapshot needs a manifest-list',
+    path: ['manifest-list'],
   })
   .transform(snapshotFromWire);
 
