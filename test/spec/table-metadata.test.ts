@@ -128,8 +128,9 @@ describe('int64 ids', () => {
 
   it('are bigints even when small enough to parse as numbers', () => {
     const m = decodeFixture('TableMetadataV2Valid.json');
-    const small = { ...m, snapshots: m.snapshots.map((s, i) => ({ ...s, snapshotId: BigInt(i + 1), parentSnapshotId: undefined })) };
-    const text = encodeTableMetadata({ ...small, currentSnapshotId: 2n, refs: { main: { snapshotId: 2n, type: 'branch' } }, snapshotLog: [] } as TableMetadata);
+    const snapshots = m.snapshots.map(({ parentSnapshotId: _parent, ...s }, i) => ({ ...s, snapshotId: BigInt(i + 1) }));
+    const small: TableMetadata = { ...m, snapshots, currentSnapshotId: 2n, refs: { main: { snapshotId: 2n, type: 'branch' } }, snapshotLog: [] };
+    const text = encodeTableMetadata(small);
     const back = decodeTableMetadata(text, 'small.json');
     expect(back.snapshots.map((s) => s.snapshotId)).toEqual([1n, 2n]);
     expect(typeof back.lastSequenceNumber).toBe('bigint');
