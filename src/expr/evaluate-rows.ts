@@ -211,7 +211,8 @@ function evalLeaf(p: BoundPredicate, n: number, loc: Located | undefined): Uint8
     const dictTruth = evalDictionary(p, data);
     const indices = data.values as ArrayLike<number | bigint>;
     for (let i = 0; i < n; i++) {
-      out[i] = valid[i] === 1 ? (dictTruth[Number(indices[data.offset + i])] ?? U) : onNull;
+      // Indices are pre-sliced like every value buffer (see readValues).
+      out[i] = valid[i] === 1 ? (dictTruth[Number(indices[i])] ?? U) : onNull;
     }
     return out;
   }
@@ -243,17 +244,17 @@ function evalDictionary(p: BoundPredicate, data: arrow.Data): Uint8Array {
 
 /** A column's values in a form the comparison loops read directly. */
 type Values =
-  | { readonly kind: 'number'; readonly at: ArrayLike<number>; readonly offset: number }
-  | { readonly kind: 'bigint'; readonly at: ArrayLike<bigint>; readonly offset: number }
+  | { readonly kind: 'number'; readonly at: ArrayLike<number> }
+  | { readonly kind: 'bigint'; readonly at: ArrayLike<bigint> }
   | { readonly kind: 'bytes'; readonly slice: (i: number) => Uint8Array; readonly isUtf8: boolean }
   | { readonly kind: 'generic'; readonly get: (i: number) => Literal | null };
 
 const PER_DAY_MS = 86_400_000;
 
-function scaleBigInts(src: ArrayLike<bigint>, offset: number, n: number, mul: bigint, div: bigint): BigInt64Array {
+function scaleBigInts(src: ArrayLike<bigint>, n: number, mul: bigint, div: bigint): BigInt64Array {
   const out = new BigInt64Array(n);
   for (let i = 0; i < n; i++) {
-    const v = (src[offset + i] as bigint) * mul;
+    const v = (src[i] as bigint) * mul;
     if (div === 1n) out[i] = v;
     else {
       const q = v / div;
@@ -272,53 +273,55 @@ function unitScale(unit: arrow.TimeUnit, toNanos: boolean): [bigint, bigint] {
 
 function readValues(type: PrimitiveType, data: arrow.Data, n: number): Values {
   const t = data.type as arrow.DataType;
-  const offset = data.offset;
+  // arrow-js slices every buffer but the validity bitmap and boolean bits when it slices a
+  // Data (`Data._sliceBuffers`), so values are indexed from 0 and `data.offset` applies only
+  // to those bit buffers (as `Vector.get` does).
   switch (t.typeId) {
     case arrow.Type.Int: {
       const values = data.values as ArrayLike<number> | ArrayLike<bigint>;
       return (t as arrow.Int).bitWidth === 64
-        ? { kind: 'bigint', at: values as ArrayLike<bigint>, offset }
-        : { kind: 'number', at: values as ArrayLike<number>, offset };
+        ? { kind: 'bigint', at: values as ArrayLike<bigint> }
+        : { kind: 'number', at: values as ArrayLike<number> };
     }
     case arrow.Type.Float:
       if ((t as arrow.Float).precision === arrow.Precision.HALF) break;
-      return { kind: 'number', at: data.values as ArrayLike<number>, offset };
+      return { kind: 'number', at: data.values as ArrayLike<number> };
     case arrow.Type.Bool: {
       const bits = data.values as Uint8Array;
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
-        const b = offset + i;
+        const b = data.offset + i;
         out[i] = ((bits[b >> 3] as number) >> (b & 7)) & 1;
       }
-      return { kind: 'number', at: out, offset: 0 };
+      return { kind: 'number', at: out };
     }
     case arrow.Type.Date: {
-      if ((t as arrow.Date_).unit === arrow.DateUnit.DAY) return { kind: 'number', at: data.values as Int32Array, offset };
+      if ((t as arrow.Date_).unit === arrow.DateUnit.DAY) return { kind: 'number', at: data.values as Int32Array };
       const ms = data.values as ArrayLike<number> | ArrayLike<bigint>;
       const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = Math.floor(Number(ms[offset + i]) / PER_DAY_MS);
-      return { kind: 'number', at: out, offset: 0 };
+      for (let i = 0; i < n; i++) out[i] = Math.floor(Number(ms[i]) / PER_DAY_MS);
+      return { kind: 'number', at: out };
     }
     case arrow.Type.Timestamp: {
       const [mul, div] = unitScale((t as arrow.Timestamp).unit, type.type.endsWith('_ns'));
       const src = data.values as BigInt64Array;
-      if (mul === 1n && div === 1n) return { kind: 'bigint', at: src, offset };
-      return { kind: 'bigint', at: scaleBigInts(src, offset, n, mul, div), offset: 0 };
+      if (mul === 1n && div === 1n) return { kind: 'bigint', at: src };
+      return { kind: 'bigint', at: scaleBigInts(src, n, mul, div) };
     }
     case arrow.Type.Time: {
       const [mul, div] = unitScale((t as arrow.Time).unit, false);
       const raw = data.values as ArrayLike<number> | ArrayLike<bigint>;
-      if ((t as arrow.Time).bitWidth === 64 && mul === 1n && div === 1n) return { kind: 'bigint', at: raw as ArrayLike<bigint>, offset };
+      if ((t as arrow.Time).bitWidth === 64 && mul === 1n && div === 1n) return { kind: 'bigint', at: raw as ArrayLike<bigint> };
       const src = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) src[i] = BigInt(raw[offset + i] as number | bigint);
-      return { kind: 'bigint', at: scaleBigInts(src, 0, n, mul, div), offset: 0 };
+      for (let i = 0; i < n; i++) src[i] = BigInt(raw[i] as number | bigint);
+      return { kind: 'bigint', at: scaleBigInts(src, n, mul, div) };
     }
     case arrow.Type.Decimal: {
       const words = data.values as Uint32Array;
       const stride = (t as arrow.Decimal).bitWidth / 32;
       const out: bigint[] = new Array<bigint>(n);
-      for (let i = 0; i < n; i++) out[i] = decimalAt(words, (offset + i) * stride, stride);
-      return { kind: 'bigint', at: out, offset: 0 };
+      for (let i = 0; i < n; i++) out[i] = decimalAt(words, i * stride, stride);
+      return { kind: 'bigint', at: out };
     }
     case arrow.Type.Utf8:
     case arrow.Type.Binary:
@@ -330,13 +333,13 @@ function readValues(type: PrimitiveType, data: arrow.Data, n: number): Values {
       return {
         kind: 'bytes',
         isUtf8,
-        slice: (i) => bytes.subarray(Number(offsets[offset + i]), Number(offsets[offset + i + 1])),
+        slice: (i) => bytes.subarray(Number(offsets[i]), Number(offsets[i + 1])),
       };
     }
     case arrow.Type.FixedSizeBinary: {
       const width = (t as arrow.FixedSizeBinary).byteWidth;
       const bytes = data.values as Uint8Array;
-      return { kind: 'bytes', isUtf8: false, slice: (i) => bytes.subarray((offset + i) * width, (offset + i + 1) * width) };
+      return { kind: 'bytes', isUtf8: false, slice: (i) => bytes.subarray(i * width, (i + 1) * width) };
     }
     default:
       break;
@@ -394,7 +397,7 @@ function evalValues(p: BoundPredicate, values: Values, valid: Uint8Array, onNull
       }
       if (!isNaNOp) out[i] = p.op === 'notNull' ? T : F;
       else {
-        const nan = values.kind === 'number' && Number.isNaN(values.at[values.offset + i]);
+        const nan = values.kind === 'number' && Number.isNaN(values.at[i]);
         out[i] = (p.op === 'isNaN') === nan ? T : F;
       }
     }
@@ -411,34 +414,33 @@ function evalValues(p: BoundPredicate, values: Values, valid: Uint8Array, onNull
     return values.kind === 'number' ? Number(x) : typeof x === 'bigint' ? x : BigInt(x);
   };
   const at = values.at as ArrayLike<number | bigint>;
-  const off = values.offset;
   if (p.kind === 'set') {
     const set = new Set<number | bigint>(p.values.map(toColumn));
     const hit = p.op === 'in' ? T : F;
     const miss = p.op === 'in' ? F : T;
     // NaN is in no set (Set.has(NaN) is false here: the literals never contain NaN).
-    for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? (set.has(at[off + i] as number | bigint) ? hit : miss) : onNull;
+    for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? (set.has(at[i] as number | bigint) ? hit : miss) : onNull;
     return;
   }
   const lit = toColumn(p.value);
   switch (p.op) {
     case 'eq':
-      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? (at[off + i] === lit ? T : F) : onNull;
+      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? (at[i] === lit ? T : F) : onNull;
       return;
     case 'notEq':
-      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? (at[off + i] !== lit ? T : F) : onNull;
+      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? (at[i] !== lit ? T : F) : onNull;
       return;
     case 'lt':
-      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? ((at[off + i] as number) < (lit as number) ? T : F) : onNull;
+      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? ((at[i] as number) < (lit as number) ? T : F) : onNull;
       return;
     case 'ltEq':
-      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? ((at[off + i] as number) <= (lit as number) ? T : F) : onNull;
+      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? ((at[i] as number) <= (lit as number) ? T : F) : onNull;
       return;
     case 'gt':
-      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? ((at[off + i] as number) > (lit as number) ? T : F) : onNull;
+      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? ((at[i] as number) > (lit as number) ? T : F) : onNull;
       return;
     case 'gtEq':
-      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? ((at[off + i] as number) >= (lit as number) ? T : F) : onNull;
+      for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? ((at[i] as number) >= (lit as number) ? T : F) : onNull;
       return;
     default:
       // startsWith on a non-string column cannot be bound; treat as unknown.
