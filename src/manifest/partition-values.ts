@@ -11,7 +11,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { IcebergType } from '../spec/types.js';
-import type { Literal } from '../spec/values.js';
+import { normalizeUuid, uuidFromBytes, uuidToBytes, type Literal } from '../spec/values.js';
 import type { JsonValue } from '../util/json.js';
 import { decimalRequiredBytes } from './avro/iceberg-types.js';
 import { primitiveOf } from './avro/writer-schema.js';
@@ -39,21 +39,6 @@ export function twosComplementToBigint(bytes: Uint8Array): bigint {
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);
   return BigInt.asIntN(bytes.length * 8, v);
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The 16 bytes of a uuid string (any case). @throws RangeError when not a uuid */
-export function uuidToBytes(uuid: string): Uint8Array {
-  const lower = uuid.toLowerCase();
-  if (!UUID.test(lower)) throw new RangeError(`not a uuid: ${uuid}`);
-  return Uint8Array.from(Buffer.from(lower.replace(/-/g, ''), 'hex'));
-}
-
-/** The lowercase 8-4-4-4-12 string of 16 bytes. */
-export function uuidFromBytes(bytes: Uint8Array): string {
-  const h = Buffer.from(bytes).toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 function toBuffer(b: Uint8Array): Buffer {
@@ -101,7 +86,7 @@ export function partitionValueToAvro(value: Literal | null, type: IcebergType, f
       if (typeof value === 'string') return value;
       break;
     case 'uuid':
-      if (typeof value === 'string' && UUID.test(value.toLowerCase())) return toBuffer(uuidToBytes(value));
+      if (typeof value === 'string' && normalizeUuid(value) !== undefined) return toBuffer(uuidToBytes(value));
       if (value instanceof Uint8Array && value.length === 16) return toBuffer(value);
       break;
     case 'fixed':
