@@ -12,8 +12,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { ListResult, ObjectMeta } from './object-store.js';
 
-const encoder = new TextEncoder();
-
 function badSegment(segment: string): boolean {
   return segment === '' || segment === '.' || segment === '..';
 }
@@ -91,25 +89,24 @@ export function joinPath(...parts: readonly string[]): string {
  * @returns negative, zero or positive
  */
 export function compareKeys(a: string, b: string): number {
-  // Fast path: for code units below 0xD800 UTF-16 order equals UTF-8 byte order.
+  // Code point order is UTF-8 byte order. UTF-16 code unit order agrees with it except where a
+  // surrogate (a character above U+FFFF) meets a unit in U+E000..U+FFFF, so compare code units
+  // until the first difference and look at code points only there.
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
     if (x === y) continue;
     if (x < 0xd800 && y < 0xd800) return x - y;
-    return compareBytes(encoder.encode(a.slice(i)), encoder.encode(b.slice(i)));
+    // Back up to the start of a surrogate pair whose high half both strings share.
+    const j = i > 0 && isHighSurrogate(a.charCodeAt(i - 1)) ? i - 1 : i;
+    return (a.codePointAt(j) as number) - (b.codePointAt(j) as number);
   }
   return a.length - b.length;
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
 }
 
 /**

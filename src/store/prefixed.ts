@@ -3,6 +3,7 @@
  * its own keys (`metadata/v1.metadata.json`) wherever it lives (`s3://bucket/wh/ns/t/…`). Every
  * guarantee of the inner store carries over unchanged: each call maps to exactly one inner call.
  *
+ * Every method is async, so that a refused path rejects the promise instead of throwing.
  * Errors from the inner store pass through untouched and name the full inner path, which is the
  * one a user can look up.
  *
@@ -46,22 +47,23 @@ export class PrefixedStore implements ObjectStore {
   }
 
   /** @inheritdoc */
-  get(path: string, options?: GetOptions): Promise<GetResult> {
-    return this.inner.get(this.#full(path), options).then((r) => ({ bytes: r.bytes, meta: this.#strip(r.meta) }));
+  async get(path: string, options?: GetOptions): Promise<GetResult> {
+    const r = await this.inner.get(this.#full(path), options);
+    return { bytes: r.bytes, meta: this.#strip(r.meta) };
   }
 
   /** @inheritdoc */
-  head(path: string): Promise<ObjectMeta> {
-    return this.inner.head(this.#full(path)).then((m) => this.#strip(m));
+  async head(path: string): Promise<ObjectMeta> {
+    return this.#strip(await this.inner.head(this.#full(path)));
   }
 
   /** @inheritdoc */
-  put(path: string, bytes: Uint8Array, options?: PutOptions): Promise<ObjectVersion> {
+  async put(path: string, bytes: Uint8Array, options?: PutOptions): Promise<ObjectVersion> {
     return this.inner.put(this.#full(path), bytes, options);
   }
 
   /** @inheritdoc */
-  delete(path: string): Promise<void> {
+  async delete(path: string): Promise<void> {
     return this.inner.delete(this.#full(path));
   }
 
