@@ -20,22 +20,27 @@
  *   lands inside the base64 `ARROW:schema` blob), so {@link writeParquet} copies it itself: that
  *   is how `iceberg.schema` reaches the footer, where icebird and Java look for it.
  * - On read, arrow-rs exposes the footer key-value metadata as Arrow schema metadata.
- * - Unknown `columns` names are silently ignored by parquet-wasm, so they are checked here;
- *   an out-of-range row group index makes the wasm panic (`RuntimeError: unreachable`). The
- *   instance stays usable after a panic (tested), and the panic is reported as
- *   {@link CorruptFileError} like every other wasm failure.
+ * - parquet-wasm 0.8's synchronous `readParquet` ignores `columns` (its `src/reader.rs` never
+ *   applies the projection), so {@link readParquet} drops unselected columns itself; an
+ *   out-of-range row-group index makes it panic (`RuntimeError: unreachable`), so indexes are
+ *   checked against the footer first. The instance stays usable after a panic (tested), and any
+ *   panic is reported as {@link CorruptFileError} like every other wasm failure.
  * - Consuming wasm methods (`intoIPCStream`, `build`, `writeParquet`) null the handle; calling
  *   `free()` on a consumed handle throws "null pointer passed to rust", hence {@link release}.
- * - Byte-range reads: `ParquetFile.fromFile` only calls `size` and `slice(start, end).arrayBuffer()`
- *   on its argument, so any {@link AsyncBuffer} can stand in for a `Blob`. Floe uses that for
- *   footers only ({@link readParquetMetadata}: three small reads from the tail). Data is read from
- *   whole files with the synchronous reader; {@link readParquet} says why.
+ * - Byte ranges: parquet-wasm can read through a `Blob` look-alike (`ParquetFile.fromFile` only
+ *   calls `size` and `slice(a, b).arrayBuffer()`), but any failure inside that path (a rejected
+ *   read, a short read, a corrupt page) panics inside a wasm future: the promise never settles
+ *   and an uncaught `RuntimeError` is raised, which ends a Node process (verified by fuzzing:
+ *   120 of 200 corrupted files). So data files are read whole, with the synchronous reader, whose
+ *   failures are ordinary exceptions; footers are parsed in JS (`parquet-footer.ts`), so
+ *   {@link readParquetMetadataAsync} fetches only a file's tail through an {@link AsyncBuffer}.
  *
  * @module
  */
 import * as arrow from 'apache-arrow';
 import * as wasm from 'parquet-wasm';
 import { CorruptFileError, InvalidArgumentError, isFloeError, UnsupportedError } from '../errors.js';
+import { decodeFooter, footerLength, footerOnlyFile, type Footer } from './parquet-footer.js';
 
 /** Parquet page compression codecs Floe writes. */
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'uncompressed';
@@ -72,7 +77,7 @@ export interface ParquetRowGroupInfo {
   readonly numRows: number;
   /** Compressed size of its column chunks, in bytes. */
   readonly compressedSizeBytes: number;
-  /** Uncompressed size of its column chunks, in bytes. */
+  /** Uncompressed size of its column data, in bytes. */
   readonly uncompressedSizeBytes: number;
 }
 
@@ -244,14 +249,131 @@ function tableFromWasm(wasmTable: wasm.Table): arrow.Table {
   return arrow.tableFromIPC(wasmTable.intoIPCStream());
 }
 
-function schemaFromWasm(wasmSchema: wasm.Schema): arrow.Schema {
-  return arrow.tableFromIPC(wasmSchema.intoIPCStream()).schema;
+function footerError(path: string | undefined, e: unknown): never {
+  if (isFloeError(e)) throw e;
+  throw new CorruptFileError(path ?? UNKNOWN_PATH, `cannot read parquet footer: ${wasmMessage(e)}`, { cause: e });
 }
 
-function validateReadOptions(options: ReadParquetOptions, schema: arrow.Schema | undefined, numRowGroups: number | undefined): void {
+/** The footer bytes of a whole file. */
+function footerBytes(bytes: Uint8Array, path: string | undefined): Uint8Array {
+  try {
+    const len = footerLength(bytes.subarray(Math.max(0, bytes.length - 8)), bytes.length);
+    return bytes.subarray(bytes.length - 8 - len, bytes.length - 8);
+  } catch (e) {
+    return footerError(path, e);
+  }
+}
+
+function decodeFooterOrThrow(footer: Uint8Array, path: string | undefined): Footer {
+  try {
+    return decodeFooter(footer);
+  } catch (e) {
+    return footerError(path, e);
+  }
+}
+
+/** The Arrow schema of a footer, through parquet-wasm on a footer-only file (no data copied into wasm). */
+function schemaFromFooter(footer: Uint8Array, path: string | undefined): arrow.Schema {
+  assertWasmReady();
+  let wasmSchema: wasm.Schema | undefined;
+  try {
+    wasmSchema = wasm.readSchema(footerOnlyFile(footer));
+    return arrow.tableFromIPC(wasmSchema.intoIPCStream()).schema;
+  } catch (e) {
+    return corrupt(path, 'cannot read parquet schema', e);
+  } finally {
+    release(wasmSchema);
+  }
+}
+
+function metadataFromFooter(footer: Uint8Array, path: string | undefined): ParquetMetadata {
+  const decoded = decodeFooterOrThrow(footer, path);
+  return {
+    numRows: decoded.numRows,
+    rowGroups: decoded.rowGroups.map((g) => ({
+      numRows: g.numRows,
+      compressedSizeBytes: g.totalCompressedSize,
+      uncompressedSizeBytes: g.totalByteSize,
+    })),
+    arrowSchema: schemaFromFooter(footer, path),
+    keyValueMetadata: decoded.keyValueMetadata,
+    ...(decoded.createdBy === undefined ? {} : { createdBy: decoded.createdBy }),
+  };
+}
+
+/**
+ * Read a Parquet footer: row count, row groups, Arrow schema (with field ids) and key-value metadata.
+ * @param bytes the whole file
+ * @param path the file's path, for errors
+ * @throws {CorruptFileError} when the footer cannot be decoded
+ */
+export function readParquetMetadata(bytes: Uint8Array, path?: string): ParquetMetadata {
+  return metadataFromFooter(footerBytes(bytes, path), path);
+}
+
+/**
+ * Read a Parquet file's schema as Arrow (footer only), synchronously.
+ * @param bytes the whole file
+ * @param path the file's path, for errors
+ * @returns the Arrow schema, with `PARQUET:field_id` on fields and the footer key-value metadata as schema metadata
+ * @throws {CorruptFileError} when the footer cannot be decoded
+ */
+export function readParquetSchema(bytes: Uint8Array, path?: string): arrow.Schema {
+  return schemaFromFooter(footerBytes(bytes, path), path);
+}
+
+// How much of the tail to fetch first: most footers fit, so one request usually suffices
+// (A5 hyparquet fetches 512 KiB; Floe's footers are small, a manifest tells us the file size).
+const INITIAL_TAIL_BYTES = 64 * 1024;
+
+async function sliceBytes(source: AsyncBuffer, start: number, end: number, path: string | undefined): Promise<Uint8Array> {
+  let buf: ArrayBuffer;
+  try {
+    buf = await source.slice(start, end);
+  } catch (e) {
+    if (isFloeError(e)) throw e;
+    throw new CorruptFileError(path ?? UNKNOWN_PATH, `range read [${start}, ${end}) failed: ${wasmMessage(e)}`, { cause: e });
+  }
+  if (buf.byteLength !== end - start) {
+    throw new CorruptFileError(path ?? UNKNOWN_PATH, `range read [${start}, ${end}) returned ${buf.byteLength} bytes`, {
+      context: { expectedBytes: end - start, actualBytes: buf.byteLength },
+    });
+  }
+  return new Uint8Array(buf);
+}
+
+/**
+ * Read a Parquet footer through byte ranges: one read of the file's tail (a second one only for
+ * a footer over 64 KiB), never the data.
+ * @param source a range reader over the file (`byteLength` must be the exact file size)
+ * @param path the file's path, for errors
+ * @throws {CorruptFileError} when the footer cannot be decoded, or a range read fails or comes back short
+ * @throws the {@link AsyncBuffer}'s own Floe errors unchanged (e.g. `NotFoundError`, a retryable `StoreError`)
+ */
+export async function readParquetMetadataAsync(source: AsyncBuffer, path?: string): Promise<ParquetMetadata> {
+  await initParquetWasm();
+  const size = source.byteLength;
+  if (size < 12) return footerError(path, new Error(`file of ${size} bytes is too small for parquet`));
+  const firstStart = Math.max(0, size - INITIAL_TAIL_BYTES);
+  const tail = await sliceBytes(source, firstStart, size, path);
+  let len: number;
+  try {
+    len = footerLength(tail, size);
+  } catch (e) {
+    return footerError(path, e);
+  }
+  const footerStart = size - 8 - len;
+  const footer =
+    footerStart >= firstStart
+      ? tail.subarray(footerStart - firstStart, tail.length - 8)
+      : await sliceBytes(source, footerStart, size - 8, path);
+  return metadataFromFooter(footer, path);
+}
+
+function validateReadOptions(options: ReadParquetOptions, footer: Uint8Array): void {
   const path = options.path ?? UNKNOWN_PATH;
-  if (options.columns !== undefined && schema !== undefined) {
-    const names = new Set(schema.fields.map((f) => f.name));
+  if (options.columns !== undefined) {
+    const names = new Set(schemaFromFooter(footer, options.path).fields.map((f) => f.name));
     for (const c of options.columns) {
       if (!names.has(c)) {
         throw new InvalidArgumentError(`column '${c}' is not in parquet file ${path}`, {
@@ -261,12 +383,14 @@ function validateReadOptions(options: ReadParquetOptions, schema: arrow.Schema |
       }
     }
   }
-  for (const rg of options.rowGroups ?? []) {
-    if (!Number.isSafeInteger(rg) || rg < 0 || (numRowGroups !== undefined && rg >= numRowGroups)) {
-      throw new InvalidArgumentError(
-        `row group ${rg} is out of range for parquet file ${path}${numRowGroups === undefined ? '' : ` (${numRowGroups} row groups)`}`,
-        { context: { path, rowGroup: rg } },
-      );
+  if (options.rowGroups !== undefined) {
+    const numRowGroups = decodeFooterOrThrow(footer, options.path).rowGroups.length;
+    for (const rg of options.rowGroups) {
+      if (!Number.isSafeInteger(rg) || rg < 0 || rg >= numRowGroups) {
+        throw new InvalidArgumentError(`row group ${rg} is out of range for parquet file ${path} (${numRowGroups} row groups)`, {
+          context: { path, rowGroup: rg, numRowGroups },
+        });
+      }
     }
   }
   for (const key of ['batchSize', 'limit', 'offset'] as const) {
@@ -289,49 +413,24 @@ function wasmReaderOptions(options: ReadParquetOptions): wasm.ReaderOptions {
 }
 
 /**
- * Read a Parquet file's schema as Arrow (footer only), synchronously.
- * @param bytes the whole file
- * @param options the path, for errors
- * @returns the Arrow schema, with `PARQUET:field_id` on fields and the footer key-value metadata as schema metadata
- * @throws {CorruptFileError} when the footer cannot be decoded
- */
-export function readParquetSchema(bytes: Uint8Array, options: { readonly path?: string } = {}): arrow.Schema {
-  assertWasmReady();
-  let wasmSchema: wasm.Schema | undefined;
-  try {
-    wasmSchema = wasm.readSchema(bytes);
-    return schemaFromWasm(wasmSchema);
-  } catch (e) {
-    return corrupt(options.path, 'cannot read parquet footer', e);
-  } finally {
-    release(wasmSchema);
-  }
-}
-
-/**
  * Read a whole Parquet file held in memory into an Arrow table, synchronously.
  *
  * `columns` selects top-level columns by their name *in the file* (use `fileColumnsFor` to turn a
  * projection by field id into names); they come back in file order. `rowGroups` selects row groups
  * by index (see {@link readParquetMetadata} for how many there are).
  *
- * Files are read whole, not through byte ranges: parquet-wasm's only range reader
- * (`ParquetFile.read`) turns any error while fetching or decoding a data page into a panic inside
- * a wasm future, which never settles and raises an uncaught exception (verified by fuzzing), so a
- * single corrupt file could take the process down. The synchronous reader reports the same
- * failures as catchable errors. Its one gap: parquet-wasm 0.8's synchronous `readParquet` ignores
- * `columns` (`src/reader.rs` never applies the projection), so unselected columns are decoded
- * and then dropped here; the bytes were in memory anyway.
+ * Files are read whole, not through byte ranges (see the module notes: parquet-wasm's range
+ * reader cannot fail safely). parquet-wasm 0.8's synchronous reader ignores `columns`, so the
+ * unselected columns are decoded and then dropped here.
  *
  * @param bytes the whole file
  * @param options columns, row groups, batch size, limit/offset, path for errors
- * @throws {InvalidArgumentError} for a column the file lacks or a negative row-group index
- * @throws {CorruptFileError} when the bytes are not valid Parquet, or a row group is out of range
- *   (parquet-wasm panics on it and cannot tell the two apart)
+ * @throws {InvalidArgumentError} for a column the file lacks or a row-group index out of range
+ * @throws {CorruptFileError} when the bytes are not valid Parquet
  */
 export function readParquet(bytes: Uint8Array, options: ReadParquetOptions = {}): arrow.Table {
   assertWasmReady();
-  validateReadOptions(options, options.columns === undefined ? undefined : readParquetSchema(bytes, options), undefined);
+  validateReadOptions(options, footerBytes(bytes, options.path));
   let wasmTable: wasm.Table | undefined;
   let table: arrow.Table;
   try {
@@ -348,38 +447,6 @@ export function readParquet(bytes: Uint8Array, options: ReadParquetOptions = {})
 }
 
 /**
- * A `Blob` look-alike over an AsyncBuffer: all `ParquetFile.fromFile` touches (see module notes).
- * It never rejects: a rejected promise inside parquet-wasm's futures panics, leaves the call
- * pending forever and raises an uncaught `RuntimeError`. A failed read is recorded and answered
- * with zero bytes, which the footer parser reports as a clean error; the caller then throws the
- * recorded failure instead.
- */
-function blobFromAsyncBuffer(source: AsyncBuffer, failures: unknown[]): Blob {
-  const blobLike = {
-    size: source.byteLength,
-    slice(start: number, end?: number) {
-      return {
-        async arrayBuffer(): Promise<ArrayBuffer> {
-          try {
-            const bytes = await source.slice(start, end);
-            const want = (end ?? source.byteLength) - start;
-            if (bytes.byteLength !== want) {
-              failures.push(new Error(`range read [${start}, ${start + want}) returned ${bytes.byteLength} bytes`));
-              return new ArrayBuffer(0);
-            }
-            return bytes;
-          } catch (e) {
-            failures.push(e);
-            return new ArrayBuffer(0);
-          }
-        },
-      };
-    },
-  };
-  return blobLike as unknown as Blob;
-}
-
-/**
  * An {@link AsyncBuffer} over bytes already in memory.
  * @param bytes the file
  */
@@ -390,68 +457,4 @@ export function asyncBufferFromBytes(bytes: Uint8Array): AsyncBuffer {
       return bytes.slice(start, end ?? bytes.byteLength).buffer;
     },
   };
-}
-
-function metadataFromFile(file: wasm.ParquetFile): ParquetMetadata {
-  const meta = file.metadata();
-  let fileMeta: wasm.FileMetaData | undefined;
-  const groups: wasm.RowGroupMetaData[] = [];
-  let wasmSchema: wasm.Schema | undefined;
-  try {
-    fileMeta = meta.fileMetadata();
-    groups.push(...meta.rowGroups());
-    wasmSchema = file.schema();
-    const keyValueMetadata = new Map<string, string>();
-    for (const [k, v] of fileMeta.keyValueMetadata()) keyValueMetadata.set(String(k), String(v));
-    const createdBy = fileMeta.createdBy();
-    return {
-      numRows: fileMeta.numRows(),
-      rowGroups: groups.map((g) => ({
-        numRows: g.numRows(),
-        compressedSizeBytes: g.compressedSize(),
-        uncompressedSizeBytes: g.totalByteSize(),
-      })),
-      arrowSchema: schemaFromWasm(wasmSchema),
-      keyValueMetadata,
-      ...(createdBy === undefined ? {} : { createdBy }),
-    };
-  } finally {
-    release(wasmSchema);
-    for (const g of groups) release(g);
-    release(fileMeta);
-    release(meta);
-  }
-}
-
-/**
- * Read a Parquet footer: row count, row groups, Arrow schema (with field ids) and key-value
- * metadata. From an {@link AsyncBuffer} only the file's tail is fetched (three small reads).
- * @param source the whole file, or a range reader over it
- * @param options the path, for errors
- * @throws {CorruptFileError} when the footer cannot be decoded, or a range read fails with a non-Floe error
- * @throws the {@link AsyncBuffer}'s own Floe error (e.g. `NotFoundError`, a retryable `StoreError`) when a range read fails with one
- */
-export async function readParquetMetadata(
-  source: Uint8Array | AsyncBuffer,
-  options: { readonly path?: string } = {},
-): Promise<ParquetMetadata> {
-  await initParquetWasm();
-  const buffer = source instanceof Uint8Array ? asyncBufferFromBytes(source) : source;
-  const failures: unknown[] = [];
-  let file: wasm.ParquetFile | undefined;
-  try {
-    file = await wasm.ParquetFile.fromFile(blobFromAsyncBuffer(buffer, failures));
-    if (failures.length > 0) throw failures[0];
-    return metadataFromFile(file);
-  } catch (e) {
-    const first = failures.length > 0 ? failures[0] : e;
-    if (failures.length > 0 && !isFloeError(first)) {
-      throw new CorruptFileError(options.path ?? UNKNOWN_PATH, `cannot read parquet footer: range read failed: ${wasmMessage(first)}`, {
-        cause: first,
-      });
-    }
-    return corrupt(options.path, 'cannot read parquet footer', first);
-  } finally {
-    release(file);
-  }
 }

@@ -6,6 +6,7 @@ import {
   asyncBufferFromBytes,
   readParquet,
   readParquetMetadata,
+  readParquetMetadataAsync,
   readParquetSchema,
   writeParquet,
   type AsyncBuffer,
@@ -66,7 +67,7 @@ describe('writeParquet / readParquet', () => {
 
   it('splits row groups, selects row groups and projects columns', async () => {
     const bytes = writeParquet(sampleTable(1000), { rowGroupRows: 300 });
-    const meta = await readParquetMetadata(bytes, { path: 'mem://a.parquet' });
+    const meta = readParquetMetadata(bytes, 'mem://a.parquet');
     expect(meta.numRows).toBe(1000);
     expect(meta.rowGroups.map((g) => g.numRows)).toEqual([300, 300, 300, 100]);
     expect(meta.keyValueMetadata.get('iceberg.schema')).toContain('"schema-id":0');
@@ -88,7 +89,8 @@ describe('writeParquet / readParquet', () => {
     const empty = new arrow.Table(sampleTable(1).schema);
     const bytes = writeParquet(empty);
     expect(readParquet(bytes).numRows).toBe(0);
-    expect((await readParquetMetadata(bytes)).numRows).toBe(0);
+    expect(readParquetMetadata(bytes).numRows).toBe(0);
+    expect(readParquetMetadata(bytes).rowGroups).toEqual([]);
   });
 
   it('reports corrupt bytes as CorruptFileError with the path', () => {
@@ -105,18 +107,18 @@ describe('writeParquet / readParquet', () => {
     }
   });
 
-  it('rejects unknown columns and bad row groups, and stays usable after a wasm panic', async () => {
+  it('rejects unknown columns and out-of-range row groups before calling into wasm', async () => {
     const bytes = writeParquet(sampleTable(10));
     expect(() => readParquet(bytes, { columns: ['nope'] })).toThrow(/column 'nope'/);
     expect(() => readParquet(bytes, { rowGroups: [-1] })).toThrow(/out of range/);
-    // parquet-wasm panics on an out-of-range row group; we report it and the instance survives.
-    expect(() => readParquet(bytes, { rowGroups: [5] })).toThrow(expect.objectContaining({ code: 'CORRUPT_FILE' }));
+    // parquet-wasm would panic on an out-of-range row group; the footer is checked first.
+    expect(() => readParquet(bytes, { rowGroups: [1] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(readParquet(bytes).numRows).toBe(10);
     expect(() => writeParquet(sampleTable(1), { rowGroupRows: 0 })).toThrow(/rowGroupRows/);
   });
 });
 
-describe('readParquetMetadata over byte ranges', () => {
+describe('readParquetMetadataAsync (byte ranges)', () => {
   function counting(bytes: Uint8Array): AsyncBuffer & { requests: [number, number | undefined][] } {
     const inner = asyncBufferFromBytes(bytes);
     const requests: [number, number | undefined][] = [];
@@ -131,9 +133,11 @@ describe('readParquetMetadata over byte ranges', () => {
   }
 
   it('fetches only the tail of the file', async () => {
-    const bytes = writeParquet(sampleTable(50_000), { rowGroupRows: 10_000 });
+    const bytes = writeParquet(sampleTable(50_000), { rowGroupRows: 10_000, compression: 'uncompressed' });
+    expect(bytes.length).toBeGreaterThan(10 * 64 * 1024);
     const src = counting(bytes);
-    const meta = await readParquetMetadata(src);
+    const meta = await readParquetMetadataAsync(src);
+    expect(src.requests).toHaveLength(1);
     expect(meta.numRows).toBe(50_000);
     expect(meta.rowGroups).toHaveLength(5);
     const fetched = src.requests.reduce((n, [s, e]) => n + ((e ?? bytes.length) - s), 0);
@@ -144,13 +148,42 @@ describe('readParquetMetadata over byte ranges', () => {
   it('passes a Floe error from the range reader through and wraps any other as CorruptFileError', async () => {
     const bytes = writeParquet(sampleTable(10));
     const failing = (e: unknown): AsyncBuffer => ({ byteLength: bytes.length, slice: () => Promise.reject(e) });
-    await expect(readParquetMetadata(failing(new NotFoundError('s3://b/x.parquet')))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(readParquetMetadata(failing(new Error('network down')), { path: 'p.parquet' })).rejects.toMatchObject({
+    await expect(readParquetMetadataAsync(failing(new NotFoundError('s3://b/x.parquet')))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(readParquetMetadataAsync(failing(new Error('network down')), 'p.parquet')).rejects.toMatchObject({
       code: 'CORRUPT_FILE',
       message: expect.stringContaining('network down'),
     });
     const short: AsyncBuffer = { byteLength: bytes.length, slice: () => new ArrayBuffer(2) };
-    await expect(readParquetMetadata(short)).rejects.toMatchObject({ code: 'CORRUPT_FILE' });
-    await expect(readParquetMetadata(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'CORRUPT_FILE' });
+    await expect(readParquetMetadataAsync(short)).rejects.toMatchObject({ code: 'CORRUPT_FILE' });
+    expect(() => readParquetMetadata(new Uint8Array([1, 2, 3]))).toThrow(expect.objectContaining({ code: 'CORRUPT_FILE' }));
+  });
+});
+
+describe('footer parsing', () => {
+  it('agrees with hyparquet on large footers (second range read) and many row groups', async () => {
+    const wide = new arrow.Schema(
+      Array.from({ length: 300 }, (_, i) => idField(`column_with_a_rather_long_name_${i}`, new arrow.Int32(), i + 1)),
+    );
+    const table = tableOf(
+      wide,
+      wide.fields.map((_, c) => arrow.vectorFromArray(Int32Array.from({ length: 40 }, (_, i) => i * c))),
+    );
+    const bytes = writeParquet(table, { rowGroupRows: 10, keyValueMetadata: { big: 'x'.repeat(70_000) } });
+    const hy = parquetMetadata(arrayBufferOf(bytes));
+    const requests: number[] = [];
+    const meta = await readParquetMetadataAsync({
+      byteLength: bytes.length,
+      slice: (s, e) => {
+        requests.push(s);
+        return bytes.slice(s, e).buffer;
+      },
+    });
+    expect(requests).toHaveLength(2);
+    expect(meta.numRows).toBe(Number(hy.num_rows));
+    expect(meta.rowGroups.map((g) => g.numRows)).toEqual(hy.row_groups.map((g) => Number(g.num_rows)));
+    expect(meta.rowGroups.map((g) => g.uncompressedSizeBytes)).toEqual(hy.row_groups.map((g) => Number(g.total_byte_size)));
+    expect(meta.keyValueMetadata.get('big')).toHaveLength(70_000);
+    expect(meta.arrowSchema.fields).toHaveLength(300);
+    expect(readParquet(bytes, { rowGroups: [3], columns: ['column_with_a_rather_long_name_7'] }).getChildAt(0)!.get(1)).toBe(31 * 7);
   });
 });
