@@ -11,10 +11,10 @@ import { InvalidArgumentError, SnapshotNotFoundError } from './errors.js';
 import { type Expression, bindExpression, parseFilter } from './expr/index.js';
 import { arrowSchemaFromIceberg } from './io/index.js';
 import { Scan, type ScanOptions, snapshotById, toSnapshotId } from './scan/index.js';
-import type { PartitionSpec } from './spec/partition.js';
-import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from './spec/snapshot.js';
-import type { TableMetadata } from './spec/table-metadata.js';
-import type { Schema } from './spec/types.js';
+import type { PartitionSpec } from './spec/index.js';
+import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from './spec/index.js';
+import type { TableMetadata } from './spec/index.js';
+import type { Schema } from './spec/index.js';
 import { FileLocator } from './store/file-locator.js';
 import { type OpenedLocation, type StoreOptions, openLocation, openLocationRoot } from './store/location.js';
 import type { ObjectStore } from './store/object-store.js';
@@ -32,8 +32,8 @@ import {
   prepareRewrite,
   vectorDimensionsFromProperties,
 } from './transaction/index.js';
-import { type Clock, systemClock } from './util/clock.js';
-import { newUuid } from './util/ids.js';
+import { type Clock, systemClock } from './util/index.js';
+import { newUuid } from './util/index.js';
 
 /** Options of {@link Table.load}. */
 export interface LoadTableOptions {

@@ -8,13 +8,13 @@ import * as arrow from 'apache-arrow';
 import { StorageCatalog, formatTableIdentifier, parseTableIdentifier } from './catalog/index.js';
 import { InvalidArgumentError, NamespaceNotFoundError, TableNotFoundError, isFloeError } from './errors.js';
 import { icebergSchemaFromArrow } from './io/index.js';
-import { UNPARTITIONED_SPEC, parsePartitionSpec } from './spec/partition.js';
-import { validateSchemaIds } from './spec/schema.js';
-import type { NestedField, Schema } from './spec/types.js';
+import { UNPARTITIONED_SPEC, parsePartitionSpec } from './spec/index.js';
+import { validateSchemaIds } from './spec/index.js';
+import type { NestedField, Schema } from './spec/index.js';
 import { type StoreOptions, openLocation } from './store/location.js';
 import { Table } from './table.js';
 import { commitNewTable, vectorDimensionsToProperties } from './transaction/index.js';
-import { type Clock, systemClock } from './util/clock.js';
+import { type Clock, systemClock } from './util/index.js';
 
 /** The warehouse a bare `Warehouse.open()` uses. */
 export const DEFAULT_WAREHOUSE = './warehouse';

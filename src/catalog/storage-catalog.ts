@@ -18,7 +18,7 @@ import {
   isFloeError,
 } from '../errors.js';
 import { childLocation, type OpenedLocation } from '../store/location.js';
-import { parseJson, stringifyJson } from '../util/json.js';
+import { parseJson, stringifyJson } from '../util/index.js';
 import { type TableIdentifier, formatTableIdentifier, parseNamespace, parseTableIdentifier } from './identifiers.js';
 
 /** The marker object of a namespace, relative to its folder. */

@@ -17,9 +17,9 @@
  * @module
  */
 import { CommitRetriesExhaustedError, isFloeError } from '../errors.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
+import type { TableMetadata } from '../spec/index.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { Clock } from '../util/clock.js';
+import { type Clock, sleep as sleepMs } from '../util/index.js';
 import { commitMetadataVersion, writeVersionHint } from './commit-point.js';
 import { type RetryPolicy, backoffDelayMs } from './retry-policy.js';
 import { COMMIT_ID_PROPERTY, type TableState } from './table-state.js';
@@ -80,7 +80,6 @@ export interface CommitOutcome<R> {
   readonly stats: CommitStats;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs the commit loop until the commit lands, fails validation, or spends its budget.
@@ -90,7 +89,7 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<CommitOutcome<R>> {
   const { store, table, commitId, policy, clock } = options;
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? ((ms: number) => sleepMs(ms));
   const startedMs = clock.nowMs();
   // Which attempt's result belongs to which version, to answer correctly when a version we
   // could not confirm turns out to be ours.

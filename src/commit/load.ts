@@ -4,7 +4,7 @@
  * @module
  */
 import { CorruptFileError, isFloeError } from '../errors.js';
-import { decodeTableMetadata } from '../spec/table-metadata.js';
+import { decodeTableMetadata } from '../spec/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { findLatestVersion, findVersion } from './discover.js';
 import type { TableState } from './table-state.js';

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { computeBackoffMs } from '../util/index.js';
 
 /** How often and how long a commit retries after conflicts. */
 export interface RetryPolicy {
@@ -44,13 +45,13 @@ export function retryPolicyFromProperties(props: Readonly<Record<string, string>
 }
 
 /**
- * The wait before retry `retry` (1-based): exponential from `minWaitMs`, capped at `maxWaitMs`,
- * with "full jitter" so that writers that collided once do not collide again in lockstep.
+ * The wait before retry `retry` (1-based): the shared jittered exponential schedule of
+ * `util/backoff.ts`, from `minWaitMs` up to `maxWaitMs`, so that writers that collided once do
+ * not collide again in lockstep.
  * @param retry the retry number, from 1
  * @param policy the budget
  * @param random a source of uniform [0, 1) numbers
  */
 export function backoffDelayMs(retry: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxWaitMs, policy.minWaitMs * 2 ** Math.min(retry - 1, 30));
-  return Math.floor(policy.minWaitMs / 2 + random() * Math.max(0, ceiling - policy.minWaitMs / 2));
+  return computeBackoffMs(retry, { initialDelayMs: policy.minWaitMs, maxDelayMs: policy.maxWaitMs }, random);
 }

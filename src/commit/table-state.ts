@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { TableMetadata } from '../spec/table-metadata.js';
+import type { TableMetadata } from '../spec/index.js';
 
 /** A metadata version with where it came from. */
 export interface TableState {

@@ -6,10 +6,10 @@
  */
 import type * as arrow from 'apache-arrow';
 import { readParquet, resolveBatch } from '../io/index.js';
-import { DataFileContent } from '../spec/manifest.js';
-import { indexById } from '../spec/schema.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
-import type { NestedField, Schema } from '../spec/types.js';
+import { DataFileContent } from '../spec/index.js';
+import { indexById } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
+import type { NestedField, Schema } from '../spec/index.js';
 import type { FileLocator } from '../store/file-locator.js';
 import type { LiveFile } from './plan.js';
 import { readLocated } from './read-located.js';

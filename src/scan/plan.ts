@@ -25,12 +25,12 @@ import {
   projectInclusive,
 } from '../expr/index.js';
 import { decodeManifest, decodeManifestList, inheritSequenceNumbers } from '../manifest/index.js';
-import { type DataFile, DataFileContent, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/manifest.js';
-import { partitionType } from '../spec/partition.js';
-import type { PartitionSpec } from '../spec/partition.js';
-import type { Snapshot } from '../spec/snapshot.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
-import type { Schema, StructType } from '../spec/types.js';
+import { type DataFile, DataFileContent, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
+import { partitionType } from '../spec/index.js';
+import type { PartitionSpec } from '../spec/index.js';
+import type { Snapshot } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
+import type { Schema, StructType } from '../spec/index.js';
 import type { FileLocator } from '../store/file-locator.js';
 import { readLocated } from './read-located.js';
 

@@ -7,12 +7,13 @@
  * @module
  */
 import type * as arrow from 'apache-arrow';
+import { UnsupportedError } from '../errors.js';
 import { type BoundExpression, rowMask } from '../expr/index.js';
 import { fileColumnsFor, filterRows, readParquet, readParquetMetadata, resolveBatch } from '../io/index.js';
-import { indexById } from '../spec/schema.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
-import type { Schema } from '../spec/types.js';
-import type { Literal } from '../spec/values.js';
+import { indexById } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
+import type { Schema } from '../spec/index.js';
+import type { Literal } from '../spec/index.js';
 import type { FileLocator } from '../store/file-locator.js';
 import { type DeleteLoader, rowKey } from './deletes.js';
 import { specById } from './plan.js';
@@ -56,6 +57,12 @@ export function partitionConstants(metadata: TableMetadata, task: FileScanTask, 
  * @throws CorruptFileError when it cannot be decoded
  */
 export async function readTask(task: FileScanTask, options: ReadTaskOptions): Promise<arrow.RecordBatch[]> {
+  if (task.file.fileFormat.toUpperCase() !== 'PARQUET') {
+    // spec/table-format.md §F4: Parquet only.
+    throw new UnsupportedError(`data file ${task.file.filePath} is ${task.file.fileFormat}; floe reads Parquet data files only`, {
+      context: { table: options.table, path: task.file.filePath, format: task.file.fileFormat },
+    });
+  }
   const bytes = await readLocated(options.locator, task.file.filePath, options.table);
   const meta = readParquetMetadata(bytes, task.file.filePath);
   const columns = fileColumnsFor(meta.arrowSchema, options.readSchema);

@@ -9,9 +9,9 @@
  * @module
  */
 import { InvalidArgumentError, RefNotFoundError, SnapshotNotFoundError } from '../errors.js';
-import { MAIN_BRANCH, type Snapshot } from '../spec/snapshot.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
-import type { Schema } from '../spec/types.js';
+import { MAIN_BRANCH, type Snapshot } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
+import type { Schema } from '../spec/index.js';
 
 /** Which version of the table to read. At most one of the three may be given. */
 export interface SnapshotSelector {

@@ -7,9 +7,9 @@
  * @module
  */
 import type { TableState } from '../commit/index.js';
-import { ManifestContent, ManifestEntryStatus } from '../spec/manifest.js';
-import { MAIN_BRANCH, type Snapshot } from '../spec/snapshot.js';
-import { newSnapshotId } from '../util/ids.js';
+import { ManifestContent, ManifestEntryStatus } from '../spec/index.js';
+import { MAIN_BRANCH, type Snapshot } from '../spec/index.js';
+import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
 import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';

@@ -7,8 +7,8 @@
  */
 import { type CommitOutcome, type TableState, loadTableState, readTableState, retryPolicyFromProperties, runCommitLoop } from '../commit/index.js';
 import { metadataFilePath } from '../commit/index.js';
-import { encodeTableMetadata } from '../spec/table-metadata.js';
-import { newUuid } from '../util/ids.js';
+import { encodeTableMetadata } from '../spec/index.js';
+import { newUuid } from '../util/index.js';
 import { type TableContext, newFileLocation } from './table-context.js';
 import { type TableRequirement, type TableUpdate, applyUpdates, checkRequirements } from './updates.js';
 

@@ -6,13 +6,13 @@
  */
 import { commitMetadataVersion, writeVersionHint } from '../commit/index.js';
 import { TableAlreadyExistsError, isFloeError } from '../errors.js';
-import type { PartitionSpec } from '../spec/partition.js';
-import { encodeTableMetadata } from '../spec/table-metadata.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
-import type { Schema } from '../spec/types.js';
+import type { PartitionSpec } from '../spec/index.js';
+import { encodeTableMetadata } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
+import type { Schema } from '../spec/index.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { Clock } from '../util/clock.js';
-import { newUuid } from '../util/ids.js';
+import type { Clock } from '../util/index.js';
+import { newUuid } from '../util/index.js';
 import type { TableState } from '../commit/index.js';
 
 /** Properties every new Floe table gets (users may override them). */

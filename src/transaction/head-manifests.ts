@@ -4,9 +4,9 @@
  * @module
  */
 import { readSnapshotManifests } from '../scan/index.js';
-import type { ManifestFile } from '../spec/manifest.js';
-import { MAIN_BRANCH, type Snapshot } from '../spec/snapshot.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
+import type { ManifestFile } from '../spec/index.js';
+import { MAIN_BRANCH, type Snapshot } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
 import type { TableContext } from './table-context.js';
 
 /** The head snapshot of a branch, or undefined for an empty branch. */

@@ -4,9 +4,9 @@
  * @module
  */
 import { InternalError } from '../errors.js';
-import type { PartitionSpec } from '../spec/partition.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
-import type { Schema } from '../spec/types.js';
+import type { PartitionSpec } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
+import type { Schema } from '../spec/index.js';
 
 /** The current schema. */
 export function currentSchema(metadata: TableMetadata): Schema {

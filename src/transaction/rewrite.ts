@@ -21,10 +21,10 @@ import { type BoundExpression, evaluatePartition, fileMightMatch, projectInclusi
 import { filterRows } from '../io/index.js';
 import { decodeManifest } from '../manifest/index.js';
 import { DeleteLoader, type LiveFile, planFiles, readLiveFiles, readLocated, readTask, schemaForSpec, specById } from '../scan/index.js';
-import { DataFileContent, type ManifestEntry, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/manifest.js';
-import { MAIN_BRANCH, type Snapshot, type SnapshotOperation } from '../spec/snapshot.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
-import { newSnapshotId } from '../util/ids.js';
+import { DataFileContent, type ManifestEntry, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
+import { MAIN_BRANCH, type Snapshot, type SnapshotOperation } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
+import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';

@@ -17,12 +17,12 @@ import {
   type ManifestEntry,
   type ManifestFile,
   ManifestEntryStatus,
-} from '../spec/manifest.js';
-import type { PartitionSpec } from '../spec/partition.js';
-import { MAIN_BRANCH, type Snapshot, type SnapshotOperation } from '../spec/snapshot.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
-import type { Schema } from '../spec/types.js';
-import { newUuid } from '../util/ids.js';
+} from '../spec/index.js';
+import type { PartitionSpec } from '../spec/index.js';
+import { MAIN_BRANCH, type Snapshot, type SnapshotOperation } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
+import type { Schema } from '../spec/index.js';
+import { newUuid } from '../util/index.js';
 import { type TableContext, newFileLocation } from './table-context.js';
 import type { TableUpdate } from './updates.js';
 

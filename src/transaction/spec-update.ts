@@ -6,9 +6,9 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { type PartitionField, type PartitionSpec, parsePartitionSpec } from '../spec/partition.js';
-import { sameTransform, transformToString } from '../spec/transform.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
+import { type PartitionField, type PartitionSpec, parsePartitionSpec } from '../spec/index.js';
+import { sameTransform, transformToString } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
 import { metadataChange } from './metadata-change.js';
 import type { TableUpdate } from './updates.js';

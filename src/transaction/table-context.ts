@@ -5,7 +5,7 @@
  */
 import type { ObjectStore } from '../store/object-store.js';
 import type { FileLocator } from '../store/file-locator.js';
-import type { Clock } from '../util/clock.js';
+import type { Clock } from '../util/index.js';
 
 /** The table an action works on. */
 export interface TableContext {

@@ -7,11 +7,11 @@
  * @module
  */
 import { CommitConflictError, InvalidArgumentError } from '../errors.js';
-import type { PartitionSpec } from '../spec/partition.js';
-import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from '../spec/snapshot.js';
-import type { SortOrder } from '../spec/sort-order.js';
-import type { TableMetadata } from '../spec/table-metadata.js';
-import type { Schema } from '../spec/types.js';
+import type { PartitionSpec } from '../spec/index.js';
+import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from '../spec/index.js';
+import type { SortOrder } from '../spec/index.js';
+import type { TableMetadata } from '../spec/index.js';
+import type { Schema } from '../spec/index.js';
 
 /** An assertion about the base a change was built on. */
 export type TableRequirement =

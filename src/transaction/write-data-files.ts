@@ -10,14 +10,14 @@
 import * as arrow from 'apache-arrow';
 import pLimit from 'p-limit';
 import { computeMetrics, conformToSchema, literalFromArrowValue, takeRows, writeParquet } from '../io/index.js';
-import { type DataFile, DataFileContent } from '../spec/manifest.js';
-import { type PartitionSpec, partitionPath } from '../spec/partition.js';
-import { encodeSchema, indexById } from '../spec/schema.js';
-import { applyTransform } from '../spec/transform.js';
-import type { PrimitiveType, Schema } from '../spec/types.js';
-import type { Literal } from '../spec/values.js';
-import { newUuid } from '../util/ids.js';
-import { stringifyJson } from '../util/json.js';
+import { type DataFile, DataFileContent } from '../spec/index.js';
+import { type PartitionSpec, partitionPath } from '../spec/index.js';
+import { encodeSchema, indexById } from '../spec/index.js';
+import { applyTransform } from '../spec/index.js';
+import type { PrimitiveType, Schema } from '../spec/index.js';
+import type { Literal } from '../spec/index.js';
+import { newUuid } from '../util/index.js';
+import { stringifyJson } from '../util/index.js';
 import { type TableContext, newFileLocation } from './table-context.js';
 
 /** Rows as users hand them over. */

@@ -6,3 +6,4 @@
 export * from './json.js';
 export * from './ids.js';
 export * from './clock.js';
+export * from './backoff.js';
