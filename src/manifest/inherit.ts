@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { ManifestEntryStatus } from '../spec/manifest.js';
-import type { ManifestEntry, ManifestFile } from '../spec/manifest.js';
+import { ManifestEntryStatus, type ManifestEntry, type ManifestFile } from '../spec/index.js';
 
 /**
  * Fills in what an entry inherits from its manifest:

@@ -5,11 +5,8 @@
  *
  * @module
  */
-import { ManifestEntryStatus } from '../spec/manifest.js';
-import type { ManifestFile } from '../spec/manifest.js';
-import { partitionType } from '../spec/partition.js';
-import type { StructType } from '../spec/types.js';
-import type { ObjectStore } from '../store/object-store.js';
+import { ManifestEntryStatus, partitionType, type ManifestFile, type StructType } from '../spec/index.js';
+import type { ObjectStore } from '../store/index.js';
 import { decodeManifest, encodeManifest, type DecodedManifest, type EncodeManifestOptions } from './manifest-codec.js';
 import {
   decodeManifestList,

@@ -13,13 +13,23 @@
  * @module
  */
 import { CorruptFileError, InvalidArgumentError } from '../errors.js';
-import { DataFileContent, ManifestContent, ManifestEntryStatus } from '../spec/manifest.js';
-import type { DataFile, ManifestEntry } from '../spec/manifest.js';
-import { encodePartitionFields, partitionType as specPartitionType, type PartitionSpec } from '../spec/partition.js';
-import { decodeSchema, encodeSchema } from '../spec/schema.js';
-import type { NestedField, Schema, StructType } from '../spec/types.js';
-import type { Literal } from '../spec/values.js';
-import { parseJson, stringifyJson } from '../util/json.js';
+import {
+  DataFileContent,
+  decodeSchema,
+  encodePartitionFields,
+  encodeSchema,
+  ManifestContent,
+  ManifestEntryStatus,
+  partitionType as specPartitionType,
+  type DataFile,
+  type Literal,
+  type ManifestEntry,
+  type NestedField,
+  type PartitionSpec,
+  type Schema,
+  type StructType,
+} from '../spec/index.js';
+import { parseJson, stringifyJson } from '../util/index.js';
 import { readContainer, writeContainer } from './avro/container.js';
 import {
   corrupt,

@@ -12,7 +12,7 @@
  * @module
  */
 import { CorruptFileError, InvalidArgumentError } from '../errors.js';
-import type { FieldSummary, ManifestContent, ManifestFile } from '../spec/manifest.js';
+import type { FieldSummary, ManifestContent, ManifestFile } from '../spec/index.js';
 import { readContainer, writeContainer } from './avro/container.js';
 import { big, corrupt, num, optBytes, str, type Where } from './avro/decode-helpers.js';
 import { MANIFEST_FILE_SCHEMA_V2 } from './avro/schemas.js';

@@ -10,9 +10,8 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { IcebergType } from '../spec/types.js';
-import { normalizeUuid, uuidFromBytes, uuidToBytes, type Literal } from '../spec/values.js';
-import type { JsonValue } from '../util/json.js';
+import { normalizeUuid, uuidFromBytes, uuidToBytes, type IcebergType, type Literal } from '../spec/index.js';
+import type { JsonValue } from '../util/index.js';
 import { decimalRequiredBytes } from './avro/iceberg-types.js';
 import { primitiveOf } from './avro/writer-schema.js';
 

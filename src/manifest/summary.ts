@@ -5,10 +5,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { literalToBytes } from '../spec/bounds.js';
-import type { FieldSummary } from '../spec/manifest.js';
-import type { PrimitiveType, StructType } from '../spec/types.js';
-import { compareLiterals, type Literal } from '../spec/values.js';
+import { compareLiterals, literalToBytes, type FieldSummary, type Literal, type PrimitiveType, type StructType } from '../spec/index.js';
 
 /**
  * Summarises the partition tuples of a manifest's entries, one summary per partition field:

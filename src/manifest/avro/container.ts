@@ -15,7 +15,7 @@
 import * as zlib from 'node:zlib';
 import type avro from 'avsc';
 import { CorruptFileError, InvalidArgumentError, UnsupportedError } from '../../errors.js';
-import { parseJson, type JsonValue } from '../../util/json.js';
+import { parseJson, type JsonValue } from '../../util/index.js';
 import { avroType } from './long.js';
 import { snappyDecompress } from './snappy.js';
 

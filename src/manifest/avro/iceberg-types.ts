@@ -20,7 +20,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../../errors.js';
-import type { IcebergType, StructType } from '../../spec/types.js';
+import type { IcebergType, StructType } from '../../spec/index.js';
 
 /** Avro schema in JSON object form (as stored in `avro.schema`). */
 export type AvroSchema = string | readonly AvroSchema[] | { readonly [key: string]: unknown };

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { StructType } from '../../spec/types.js';
+import type { StructType } from '../../spec/index.js';
 import { partitionRecordSchema, type AvroSchema } from './iceberg-types.js';
 
 function optional(name: string, id: number, type: AvroSchema, doc?: string): Record<string, unknown> {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { JsonValue } from '../../util/json.js';
+import type { JsonValue } from '../../util/index.js';
 
 type Obj = { readonly [key: string]: JsonValue };
 
