@@ -10,12 +10,25 @@
  * ids stay exact (`bigint`) through decode and encode; no ZodError escapes (shape errors become
  * `ValidationError` with the JSON path and file, unsupported features `UnsupportedError`).
  *
- * Needs from below: `errors.ts` and `util/json.ts` only.
+ * Needs from below: `errors.ts` and `util/json.ts` only (plus zod and murmurhash3js-revisited).
+ *
+ * | file | holds |
+ * |---|---|
+ * | `types.ts`, `values.ts` | the type model; `Literal` (JS value of each type), ordering, JSON and user-text value codecs |
+ * | `datetime.ts` | exact calendar arithmetic (days, micros, nanos; floor division before 1970) |
+ * | `schema.ts` | schema/type wire codecs, `parseType`, lookups by id and name, `canPromote` |
+ * | `schema-evolution.ts` | add/drop/rename/move/widen/make-optional, fresh ids (ids never reused) |
+ * | `bounds.ts` | Appendix D binary single values, truncated lower/upper bounds |
+ * | `transform.ts` | partition transforms, Appendix B hashing, partition values in paths |
+ * | `partition.ts`, `sort-order.ts`, `snapshot.ts` | their models and wire codecs; `parsePartitionSpec` |
+ * | `table-metadata.ts` | v1/v2 metadata decode (lossless), v2 encode, named cross-field validators |
+ * | `manifest.ts` | manifest and manifest-list entry model (codecs live in `manifest/`) |
  *
  * @module
  */
 export * from './types.js';
 export * from './values.js';
+export * from './datetime.js';
 export * from './schema.js';
 export * from './schema-evolution.js';
 export * from './bounds.js';
