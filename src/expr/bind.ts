@@ -9,8 +9,11 @@
  * - Literals are converted by `convertLiteral`; one the type cannot hold exactly rewrites the
  *   predicate to an equivalent one (`intCol < 5.5` → `intCol <= 5`, `intCol > 1e10` → false,
  *   `intCol != 5.5` → `intCol IS NOT NULL`), never silently changing which rows match.
- * - `not` is pushed to the leaves (see `negate` in `bound.ts`); `isNull` on a field that can
- *   never be null is false, `isNaN` on a non-floating-point column is false, and constants fold.
+ * - `not` is pushed to the leaves *before* anything folds (De Morgan; `not(x < v)` is
+ *   `x >= v OR isNaN(x)` for floating-point columns, since NaN fails both), which is exact
+ *   under three-valued logic; folding first would be wrong (`x = 5.5` folds to false, yet
+ *   `NOT (x = 5.5)` must not match a null x). `isNull` on a field that can never be null is
+ *   false, `isNaN` on a non-floating-point column is false, and constants fold.
  *
  * @module
  */
@@ -25,12 +28,11 @@ import {
   boundSet,
   boundTrue,
   boundUnary,
-  negate,
   type BoundExpression,
   type BoundReference,
 } from './bound.js';
 import { convertLiteral, typeName, type Converted } from './convert-literal.js';
-import type { Expression, LiteralPredicate, SetPredicate, UnaryPredicate } from './expression.js';
+import type { Expression, LiteralOp, LiteralPredicate, SetPredicate, UnaryOp, UnaryPredicate } from './expression.js';
 
 /** Options of {@link bindExpression}. */
 export interface BindOptions {
@@ -162,27 +164,55 @@ function resolve(schema: Schema, column: string, caseSensitive: boolean): BoundR
  */
 export function bindExpression(e: Expression, schema: Schema, options: BindOptions = {}): BoundExpression {
   const caseSensitive = options.caseSensitive ?? true;
-  const bind = (x: Expression): BoundExpression => {
+  // `negated` carries the parity of the enclosing `not`s down to the leaves.
+  const bind = (x: Expression, negated: boolean): BoundExpression => {
     switch (x.kind) {
       case 'true':
-        return boundTrue();
+        return negated ? boundFalse() : boundTrue();
       case 'false':
-        return boundFalse();
+        return negated ? boundTrue() : boundFalse();
       case 'and':
-        return boundAnd(...x.children.map(bind));
-      case 'or':
-        return boundOr(...x.children.map(bind));
+      case 'or': {
+        const children = x.children.map((c) => bind(c, negated));
+        return (x.kind === 'and') !== negated ? boundAnd(...children) : boundOr(...children);
+      }
       case 'not':
-        return negate(bind(x.child));
-      case 'unary':
-        return bindUnary(x, resolve(schema, x.column, caseSensitive));
-      case 'literal':
-        return bindLiteral(x, resolve(schema, x.column, caseSensitive));
-      case 'set':
-        return bindSet(x, resolve(schema, x.column, caseSensitive));
+        return bind(x.child, !negated);
+      case 'unary': {
+        const ref = resolve(schema, x.column, caseSensitive);
+        return bindUnary(negated ? { ...x, op: NEGATED_UNARY[x.op] } : x, ref);
+      }
+      case 'literal': {
+        const ref = resolve(schema, x.column, caseSensitive);
+        if (!negated) return bindLiteral(x, ref);
+        const p = bindLiteral({ ...x, op: NEGATED_LITERAL[x.op] }, ref);
+        // NaN fails every ordering, so NOT (x < v) also holds for NaN: x >= v OR isNaN(x).
+        return isOrdering(x.op) && isFloating(ref.type) ? boundOr(p, boundUnary('isNaN', ref)) : p;
+      }
+      case 'set': {
+        const ref = resolve(schema, x.column, caseSensitive);
+        return bindSet(negated ? { ...x, op: x.op === 'in' ? 'notIn' : 'in' } : x, ref);
+      }
     }
   };
-  return bind(e);
+  return bind(e, false);
+}
+
+const NEGATED_UNARY: Readonly<Record<UnaryOp, UnaryOp>> = { isNull: 'notNull', notNull: 'isNull', isNaN: 'notNaN', notNaN: 'isNaN' };
+
+const NEGATED_LITERAL: Readonly<Record<LiteralOp, LiteralOp>> = {
+  eq: 'notEq',
+  notEq: 'eq',
+  lt: 'gtEq',
+  ltEq: 'gt',
+  gt: 'ltEq',
+  gtEq: 'lt',
+  startsWith: 'notStartsWith',
+  notStartsWith: 'startsWith',
+};
+
+function isOrdering(op: LiteralOp): boolean {
+  return op === 'lt' || op === 'ltEq' || op === 'gt' || op === 'gtEq';
 }
 
 function isFloating(type: PrimitiveType): boolean {

@@ -3,9 +3,12 @@
  * Literal convention of `spec/values.ts`. `bindExpression` produces them; the evaluators and the
  * partition projection consume them.
  *
- * A bound expression never contains `not`: binding pushes negations down to the leaves (see
- * {@link negate}), which is exact under the module's three-valued semantics, so every consumer
- * handles only `and`, `or` and leaves.
+ * A bound expression never contains `not`: binding pushes negations down to the leaves before
+ * it folds constants (see `bind.ts`), which is exact under the three-valued semantics, so every
+ * consumer handles only `and`, `or` and leaves. Because folding may have turned an unknown into
+ * false (`x = 5.5` on an int is false, though unknown for a null x), a bound expression must not
+ * be negated afterwards: bind `not(e)` instead. To select the rows a filter does *not* keep
+ * (a delete's survivors), invert `rowMask`, which is 1 only where the filter is true.
  *
  * The same shape describes expressions over partition tuples (`projectInclusive`): there each
  * reference names a partition field and carries its tuple `position`.
@@ -156,61 +159,6 @@ export function boundSet(op: SetOp, ref: BoundReference, values: readonly Litera
   if (values.length === 0) return op === 'in' ? FALSE : boundUnary('notNull', ref);
   if (values.length === 1) return boundLiteral(op === 'in' ? 'eq' : 'notEq', ref, values[0] as Literal);
   return Object.freeze({ kind: 'set', op, ref, values: Object.freeze([...values]) });
-}
-
-function isFloating(ref: BoundReference): boolean {
-  return ref.type.type === 'float' || ref.type.type === 'double';
-}
-
-/**
- * The negation of a bound expression, pushed to the leaves. Exact under three-valued logic with
- * IEEE NaN: `not(x < v)` is `x >= v OR isNaN(x)` for floating-point columns (NaN fails both
- * `<` and `>=`), `not(eq)` is `notEq`, `not(in)` is `notIn`, `not(isNull)` is `notNull`, and
- * De Morgan for `and` / `or`.
- * @param e the expression to negate
- */
-export function negate(e: BoundExpression): BoundExpression {
-  switch (e.kind) {
-    case 'true':
-      return FALSE;
-    case 'false':
-      return TRUE;
-    case 'and':
-      return boundOr(...e.children.map(negate));
-    case 'or':
-      return boundAnd(...e.children.map(negate));
-    case 'unary':
-      return boundUnary(
-        e.op === 'isNull' ? 'notNull' : e.op === 'notNull' ? 'isNull' : e.op === 'isNaN' ? 'notNaN' : 'isNaN',
-        e.ref,
-      );
-    case 'set':
-      return boundSet(e.op === 'in' ? 'notIn' : 'in', e.ref, e.values);
-    case 'literal': {
-      const flip = (op: LiteralOp): BoundExpression => {
-        const p = boundLiteral(op, e.ref, e.value);
-        return isFloating(e.ref) ? boundOr(p, boundUnary('isNaN', e.ref)) : p;
-      };
-      switch (e.op) {
-        case 'eq':
-          return boundLiteral('notEq', e.ref, e.value);
-        case 'notEq':
-          return boundLiteral('eq', e.ref, e.value);
-        case 'lt':
-          return flip('gtEq');
-        case 'ltEq':
-          return flip('gt');
-        case 'gt':
-          return flip('ltEq');
-        case 'gtEq':
-          return flip('lt');
-        case 'startsWith':
-          return boundLiteral('notStartsWith', e.ref, e.value);
-        case 'notStartsWith':
-          return boundLiteral('startsWith', e.ref, e.value);
-      }
-    }
-  }
 }
 
 /**

@@ -70,7 +70,7 @@ export type {
 export { parseFilter } from './parse.js';
 export { bindExpression } from './bind.js';
 export type { BindOptions } from './bind.js';
-export { boundExpressionToString, negate, referencedFieldIds } from './bound.js';
+export { boundExpressionToString, referencedFieldIds } from './bound.js';
 export type {
   BoundAnd,
   BoundExpression,

@@ -167,10 +167,21 @@ function projectOrdered(
   apply: (v: Literal) => Literal,
 ): BoundExpression | undefined {
   // int truncation wraps at the int32 edges as Java's does; a wrapped result is not a floor.
+  // int and long truncation wraps at the type's minimum as Java's does (truncate[10] of
+  // -2^31 is 2^31 - 2): a wrapped result is not a floor, and rows that wrapped sit in the
+  // partitions at the top of the range, which `<` / `<=` projections must keep.
+  const isWrapping = (v: Literal, r: Literal): boolean =>
+    (source.type === 'int' || source.type === 'long') && (r as number | bigint) > (v as number | bigint);
   const safe = (v: Literal): Literal | undefined => {
     const r = apply(v);
-    return typeof r === 'number' && typeof v === 'number' && source.type === 'int' && r > v ? undefined : r;
+    return isWrapping(v, r) ? undefined : r;
   };
+  const typeMin: Literal | undefined = source.type === 'int' ? INT_MIN : source.type === 'long' ? LONG_MIN : undefined;
+  const wrappedMin = typeMin === undefined ? undefined : apply(typeMin);
+  const atMost = (r: Literal): BoundExpression =>
+    wrappedMin !== undefined && typeMin !== undefined && isWrapping(typeMin, wrappedMin)
+      ? boundOr(boundLiteral('ltEq', ref, r), boundLiteral('gtEq', ref, wrappedMin))
+      : boundLiteral('ltEq', ref, r);
   if (p.kind === 'unary') return undefined;
   if (p.kind === 'set') {
     if (p.op !== 'in') return undefined;
@@ -189,11 +200,11 @@ function projectOrdered(
       const prev = step(source, v, -1);
       if (prev === undefined) return boundFalse();
       const r = safe(prev);
-      return r === undefined ? undefined : boundLiteral('ltEq', ref, r);
+      return r === undefined ? undefined : atMost(r);
     }
     case 'ltEq': {
       const r = safe(v);
-      return r === undefined ? undefined : boundLiteral('ltEq', ref, r);
+      return r === undefined ? undefined : atMost(r);
     }
     case 'gt': {
       const next = step(source, v, 1);

@@ -152,6 +152,11 @@ describe('bindExpression', () => {
     expect(show("NOT s LIKE 'ab%'")).toBe("s NOT STARTS WITH 'ab'");
     expect(show(not(isNaN('d')))).toBe('d IS NOT NAN');
     expect(show(not(ltEq('f', 2)))).toBe('f > 2 OR f IS NAN');
+    // negation happens before folding: NOT (i = 5.5) must not match a null i
+    expect(show(not(eq('i', 5.5)))).toBe('i IS NOT NULL');
+    expect(show(not(isIn('i', [2.5])))).toBe('i IS NOT NULL');
+    expect(show(not(notIn('i', [2.5])))).toBe('FALSE');
+    expect(show(not(lt('i', 5.5)))).toBe('i >= 6');
   });
 
   it('simplifies constant predicates', () => {

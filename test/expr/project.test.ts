@@ -45,15 +45,18 @@ describe('projectInclusive', () => {
 
   it('projects through truncate on ints, negative values included', () => {
     const s = spec(['i_trunc', 2, { kind: 'truncate', width: 10 }]);
-    expect(project('i < 5', s)).toBe('i_trunc <= 0');
-    expect(project('i < 0', s)).toBe('i_trunc <= -10');
-    expect(project('i <= -1', s)).toBe('i_trunc <= -10');
+    expect(project('i < 5', s)).toBe('i_trunc <= 0 OR i_trunc >= 2147483646');
+    expect(project('i < 0', s)).toBe('i_trunc <= -10 OR i_trunc >= 2147483646');
+    expect(project('i <= -1', s)).toBe('i_trunc <= -10 OR i_trunc >= 2147483646');
     expect(project('i > -1', s)).toBe('i_trunc >= 0');
     expect(project('i >= -11', s)).toBe('i_trunc >= -20');
     expect(project('i = -1', s)).toBe('i_trunc = -10');
     expect(project('i IN (-1, -5, 15)', s)).toBe('i_trunc IN (-10, 10)');
     expect(project('i != 5', s)).toBe('TRUE');
     expect(project('i < -2147483648', s)).toBe('FALSE');
+    // truncate[10] of -2^31 wraps to 2^31 - 2 (as Java's int arithmetic does): keep those partitions
+    expect(project('i < -2147483630', s)).toBe('i_trunc <= -2147483640 OR i_trunc >= 2147483646');
+    expect(project('i < -2147483640', s)).toBe('TRUE'); // its own truncation wraps
     expect(project('i > 2147483647', s)).toBe('FALSE');
   });
 
