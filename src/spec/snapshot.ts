@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { JsonValue } from '../util/json.js';
-import { LongSchema, MillisSchema, StringMapSchema } from './wire.js';
+import { DurationMsSchema, LongSchema, MillisSchema, StringMapSchema } from './wire.js';
 import { errorFromZod } from './zod-issues.js';
 
 /** The branch every table has: its current state. */
@@ -170,8 +170,8 @@ export const SnapshotRefSchema = z
     'snapshot-id': LongSchema,
     type: z.enum(['branch', 'tag']),
     'min-snapshots-to-keep': z.number().int().nullish(),
-    'max-snapshot-age-ms': MillisSchema.nullish(),
-    'max-ref-age-ms': MillisSchema.nullish(),
+    'max-snapshot-age-ms': DurationMsSchema.nullish(),
+    'max-ref-age-ms': DurationMsSchema.nullish(),
   })
   .transform((r): SnapshotRef => {
     const out: { -readonly [K in keyof SnapshotRef]: SnapshotRef[K] } = { snapshotId: r['snapshot-id'], type: r.type };

@@ -25,6 +25,15 @@ export const MillisSchema = z
   .refine((v) => Number.isSafeInteger(v), { message: 'outside the safe integer range for milliseconds' });
 
 /**
+ * A JSON long holding a duration in ms (ref retention ages), as a `number`. Some writers use
+ * `Long.MAX_VALUE` for "forever"; values beyond 2^53 are clamped to `Number.MAX_SAFE_INTEGER`,
+ * which is still thousands of years, rather than rejecting the table.
+ */
+export const DurationMsSchema = z
+  .union([z.number().int(), z.bigint()])
+  .transform((v) => (BigInt(v) > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v)));
+
+/**
  * A string-to-string map (table properties, snapshot summaries). Values written as JSON
  * numbers or booleans by lenient writers are read as their text.
  */

@@ -256,3 +256,11 @@ describe('invalid metadata fixtures', () => {
     expect(fe.message).toContain(name);
   });
 });
+
+describe('refs', () => {
+  it('read Long.MAX_VALUE retention ages as "forever" instead of rejecting the table', () => {
+    const text = read(join(FIXTURES, 'TableMetadataV2Valid.json')).replace('"max-ref-age-ms": 10000000', '"max-ref-age-ms": 9223372036854775807');
+    const m = decodeTableMetadata(text, 'forever.json');
+    expect(m.refs['tag1']?.maxRefAgeMs).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
