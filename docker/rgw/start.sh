@@ -79,9 +79,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   say "installing ceph-mon ceph-osd radosgw (Debian packages) ..."
   t=$SECONDS
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends ceph-mon ceph-osd radosgw curl uuid-runtime util-linux >&2
-  say "installed in $((SECONDS - t)) s"
+  APT_LOG="${TMPDIR:-/tmp}/floe-rgw-apt.log"
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends ceph-mon ceph-osd radosgw curl uuid-runtime util-linux; } >"$APT_LOG" 2>&1; then
+    tail -20 "$APT_LOG" >&2
+    die "apt-get failed (full log in $APT_LOG)"
+  fi
+  say "installed in $((SECONDS - t)) s (log in $APT_LOG)"
 fi
 
 # ---------------------------------------------------------------- one starter at a time

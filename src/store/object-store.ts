@@ -2,7 +2,7 @@
  * The `ObjectStore` contract: the one seam between Floe and bytes at rest.
  *
  * Modelled on arrow-rs-object-store's `ObjectStore` (`put_opts` with `PutMode`, `UpdateVersion`).
- * What every backend promises (spec/storage.md §guarantees):
+ * What every backend promises (spec/storage.md §S1):
  * - **Atomic puts**: a reader sees the whole old object or the whole new one, never a part.
  * - **Linearizable conditional puts**: of any number of concurrent `create`s of one key exactly
  *   one succeeds and the others throw `AlreadyExistsError`; an `update` succeeds only when the

@@ -1,6 +1,6 @@
 /**
  * Byte-range rules shared by every backend (spec/storage.md §S3): `[start, end)`, `end` clamped
- * to the object's size, an empty range (`start === end`) always allowed, and a non-empty range
+ * to the object's size, an empty range (`start === end`) allowed up to the end, and a non-empty range
  * that starts at or beyond the end of the object refused, as S3 refuses it with 416.
  *
  * @module
@@ -36,7 +36,10 @@ export function checkRange(path: string, range: ByteRange): void {
 export function resolveRange(path: string, range: ByteRange, sizeBytes: number): [number, number] {
   checkRange(path, range);
   const { start } = range;
-  if (range.end === start) return [start, start];
+  if (range.end === start) {
+    if (start > sizeBytes) throw rangeBeyondEnd(path, start, sizeBytes);
+    return [start, start];
+  }
   if (start >= sizeBytes) throw rangeBeyondEnd(path, start, sizeBytes);
   return [start, Math.min(range.end ?? sizeBytes, sizeBytes)];
 }

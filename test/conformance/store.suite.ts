@@ -170,6 +170,8 @@ export const STORE_CHECKS: readonly StoreCheck[] = [
       assert.equal(await slice(2, 100), 'bitrary data', 'the end is clamped to the size');
       assert.equal(await slice(13, 14), 'a');
       assert.equal(await slice(5, 5), '', 'an empty range is allowed');
+      assert.equal(await slice(14, 14), '', 'an empty range at the end is allowed');
+      await expectCode(store.get('r', { range: { start: 20, end: 20 } }), 'INVALID_ARGUMENT', 'an empty range beyond the end');
       await expectCode(store.get('r', { range: { start: 14 } }), 'INVALID_ARGUMENT', 'a range starting at the end');
       await expectCode(store.get('r', { range: { start: 200, end: 300 } }), 'INVALID_ARGUMENT', 'a range beyond the end');
       await expectCode(store.get('r', { range: { start: 5, end: 2 } }), 'INVALID_ARGUMENT', 'end before start');
