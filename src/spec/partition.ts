@@ -161,12 +161,17 @@ export function encodePartitionSpec(spec: PartitionSpec): JsonValue {
 
 // ---------------------------------------------------------------- partition type and paths
 
-function sourceTypeOf(schema: Schema, byId: Map<number, NestedField>, field: PartitionField): PrimitiveType {
-  const source = byId.get(field.sourceId);
+function sourceTypeOf(schemas: readonly Schema[], field: PartitionField): PrimitiveType {
+  // newest schema first: a source column dropped since keeps its type in an older schema
+  let source: NestedField | undefined;
+  for (let i = schemas.length - 1; i >= 0 && source === undefined; i--) {
+    const s = schemas[i];
+    if (s !== undefined) source = indexById(s).get(field.sourceId);
+  }
   if (source === undefined) {
     throw new InvalidArgumentError(
-      `partition field ${field.name} (${field.fieldId}) has source column id ${field.sourceId}, which schema ${schema.schemaId} does not have`,
-      { context: { partitionField: field.name, sourceId: field.sourceId, schemaId: schema.schemaId } },
+      `partition field ${field.name} (${field.fieldId}) has source column id ${field.sourceId}, which no given schema has`,
+      { context: { partitionField: field.name, sourceId: field.sourceId, schemaIds: schemas.map((s) => s.schemaId).join(',') } },
     );
   }
   if (!isPrimitive(source.type)) {
@@ -184,18 +189,19 @@ function sourceTypeOf(schema: Schema, byId: Map<number, NestedField>, field: Par
  *
  * @param spec the partition spec
  * @param schema a schema holding every source column (the table's current schema, or the one
- *   the manifest was written with)
+ *   the manifest was written with), or several (e.g. all of the table's schemas: a source found
+ *   in none but an older one — a column dropped since — is typed from the newest that has it)
  * @throws InvalidArgumentError when a source column is missing or the transform does not apply to it
  */
-export function partitionType(spec: PartitionSpec, schema: Schema): StructType {
-  const byId = indexById(schema);
+export function partitionType(spec: PartitionSpec, schema: Schema | readonly Schema[]): StructType {
+  const schemas: readonly Schema[] = 'fields' in schema ? [schema] : schema;
   return {
     type: 'struct',
     fields: spec.fields.map((f) => ({
       id: f.fieldId,
       name: f.name,
       required: false,
-      type: transformResultType(f.transform, sourceTypeOf(schema, byId, f)),
+      type: transformResultType(f.transform, sourceTypeOf(schemas, f)),
     })),
   };
 }
@@ -206,11 +212,11 @@ export function partitionType(spec: PartitionSpec, schema: Schema): StructType {
  * unpartitioned spec.
  *
  * @param spec the partition spec
- * @param schema a schema holding every source column
+ * @param schema a schema holding every source column (or several, as for {@link partitionType})
  * @param values the tuple, one value per spec field
  * @throws InvalidArgumentError when the tuple's length does not match the spec
  */
-export function partitionPath(spec: PartitionSpec, schema: Schema, values: readonly (Literal | null)[]): string {
+export function partitionPath(spec: PartitionSpec, schema: Schema | readonly Schema[], values: readonly (Literal | null)[]): string {
   if (values.length !== spec.fields.length) {
     throw new InvalidArgumentError(`partition tuple has ${values.length} values but spec ${spec.specId} has ${spec.fields.length} fields`, {
       context: { specId: spec.specId },

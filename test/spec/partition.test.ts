@@ -111,6 +111,13 @@ describe('partitionType and partitionPath', () => {
     );
   });
 
+  it('types a source column dropped since from an older schema', () => {
+    const old = parsePartitionSpec('bucket(4, user_id)', SCHEMA, OPTS);
+    const current: Schema = { schemaId: 1, fields: SCHEMA.fields.filter((f) => f.id !== 2) };
+    expect(() => partitionType(old, current)).toThrow(InvalidArgumentError);
+    expect(partitionType(old, [SCHEMA, current]).fields[0]?.type).toEqual({ type: 'int' });
+  });
+
   it('writes paths as Java does', () => {
     const day = literalFromString({ type: 'date' }, '2026-01-05') as number;
     expect(partitionPath(spec, SCHEMA, [day, 3, 'abcd', 'a b/c', day * 24 + 13, 1420n])).toBe(
