@@ -18,8 +18,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { IcebergType, NestedField, PrimitiveType, Schema } from '../spec/types.js';
-import { compareLiterals, type Literal } from '../spec/values.js';
+import { compareLiterals, type IcebergType, type NestedField, type PrimitiveType, type Schema, type Literal } from '../spec/index.js';
 import {
   boundAnd,
   boundFalse,

@@ -15,8 +15,7 @@
  *
  * @module
  */
-import type { Literal } from '../spec/values.js';
-import type { PrimitiveType } from '../spec/types.js';
+import type { Literal, PrimitiveType } from '../spec/index.js';
 import { identifierToString, type LiteralOp, type SetOp, type UnaryOp } from './expression.js';
 
 /** A column (or partition field) a bound predicate reads. */

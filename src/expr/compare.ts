@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type { PrimitiveType } from '../spec/types.js';
-import { compareLiterals, type Literal } from '../spec/values.js';
+import { compareLiterals, type PrimitiveType, type Literal } from '../spec/index.js';
 
 /**
  * Compares two non-NaN values of one type.

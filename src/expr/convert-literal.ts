@@ -11,9 +11,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { MICROS_PER_DAY } from '../spec/datetime.js';
-import type { PrimitiveType } from '../spec/types.js';
-import { literalFromString, normalizeUuid, uuidFromBytes, type Literal } from '../spec/values.js';
+import { MICROS_PER_DAY, literalFromString, normalizeUuid, uuidFromBytes, type PrimitiveType, type Literal } from '../spec/index.js';
 import type { UserLiteral } from './expression.js';
 
 /** The result of converting a literal: exact, or bracketed by the nearest representable values. */

@@ -10,10 +10,7 @@
  *
  * @module
  */
-import type { FieldSummary } from '../spec/manifest.js';
-import type { StructType } from '../spec/types.js';
-import { literalFromBytes } from '../spec/bounds.js';
-import { compareStrings, type Literal } from '../spec/values.js';
+import { literalFromBytes, compareStrings, type FieldSummary, type StructType, type Literal } from '../spec/index.js';
 import type { BoundPartitionExpression, BoundPredicate, BoundReference } from './bound.js';
 import { compareValues, isNaNValue, stringPrefix } from './compare.js';
 import { IN_PREDICATE_LIMIT } from './evaluate-metrics.js';

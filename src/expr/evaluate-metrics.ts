@@ -15,10 +15,7 @@
  *
  * @module
  */
-import type { DataFile } from '../spec/manifest.js';
-import type { Schema } from '../spec/types.js';
-import { literalFromBytes } from '../spec/bounds.js';
-import { compareStrings, type Literal } from '../spec/values.js';
+import { literalFromBytes, compareStrings, type DataFile, type Schema, type Literal } from '../spec/index.js';
 import type { BoundExpression, BoundPredicate, BoundReference } from './bound.js';
 import { compareValues, isNaNValue, stringPrefix } from './compare.js';
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { InternalError } from '../errors.js';
-import type { Literal } from '../spec/values.js';
+import type { Literal } from '../spec/index.js';
 import type { BoundExpression, BoundPartitionExpression, BoundPredicate, BoundReference } from './bound.js';
 import { compareValues, isNaNValue } from './compare.js';
 

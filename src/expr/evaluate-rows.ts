@@ -33,8 +33,7 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import type { IcebergType, PrimitiveType, Schema } from '../spec/types.js';
-import { compareBytes, uuidFromBytes, uuidToBytes, type Literal } from '../spec/values.js';
+import { compareBytes, uuidFromBytes, uuidToBytes, type IcebergType, type PrimitiveType, type Schema, type Literal } from '../spec/index.js';
 import type { BoundExpression, BoundPredicate, BoundReference } from './bound.js';
 import { FALSE, predicateTruth, TRUE } from './evaluate-partition.js';
 

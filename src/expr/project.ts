@@ -27,11 +27,7 @@
  *
  * @module
  */
-import { indexById } from '../spec/schema.js';
-import { applyTransform, canTransform, transformResultType } from '../spec/transform.js';
-import type { PartitionField, PartitionSpec } from '../spec/partition.js';
-import type { PrimitiveType, Schema } from '../spec/types.js';
-import { compareLiterals, type Literal } from '../spec/values.js';
+import { indexById, applyTransform, canTransform, transformResultType, compareLiterals, type PartitionField, type PartitionSpec, type PrimitiveType, type Schema, type Literal } from '../spec/index.js';
 import {
   boundAnd,
   boundFalse,
