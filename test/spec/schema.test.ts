@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, UnsupportedError, ValidationError, type FloeError } from '../../src/errors.js';
 import {
@@ -5,6 +6,7 @@ import {
   decodeSchema,
   encodeSchema,
   findFieldByName,
+  freshSchema,
   indexById,
   indexNamesById,
   isPrimitive,
@@ -191,5 +193,38 @@ describe('lookups', () => {
     expect(findFieldByName(s, 'POINT.X', { caseSensitive: false })?.id).toBe(8);
     expect(findFieldByName(s, 'nope')).toBeUndefined();
     expect(indexNamesById(s).get(12)).toBe('points.element.z');
+  });
+});
+
+describe('schema codec round trip (property)', () => {
+  const primitive = fc.oneof(
+    fc.constantFrom('boolean', 'int', 'long', 'float', 'double', 'date', 'time', 'timestamp', 'timestamptz', 'string', 'uuid', 'binary'),
+    fc.tuple(fc.integer({ min: 1, max: 38 }), fc.integer({ min: 0, max: 10 })).map(([p, s]) => `decimal(${p},${Math.min(s, p)})`),
+    fc.integer({ min: 1, max: 64 }).map((l) => `fixed[${l}]`),
+  );
+  const typeText: fc.Arbitrary<string> = fc.letrec<{ t: string }>((tie) => ({
+    t: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      primitive,
+      tie('t').map((e) => `list<${e}>`),
+      fc.tuple(primitive, tie('t')).map(([k, v]) => `map<${k}, ${v}>`),
+      fc
+        .uniqueArray(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), tie('t'), fc.boolean()), { minLength: 1, maxLength: 4, selector: (x) => x[0] })
+        .map((fs) => `struct<${fs.map(([n, t, r]) => `${n}: ${t}${r ? ' not null' : ''}`).join(', ')}>`),
+    ),
+  })).t;
+
+  it('decodeSchema(encodeSchema(s)) is s for random nested schemas', () => {
+    fc.assert(
+      fc.property(typeText, fc.nat(100), (text, schemaId) => {
+        const struct = parseType(`struct<col: ${text}>`);
+        if (struct.type !== 'struct') return false;
+        const { schema } = freshSchema(struct, { schemaId });
+        const json = parseJson(stringifyJson(encodeSchema(schema)));
+        return JSON.stringify(decodeSchema(json), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ===
+          JSON.stringify(schema, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      }),
+      { seed: 5, numRuns: 300 },
+    );
   });
 });
