@@ -33,7 +33,7 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import { compareBytes, uuidFromBytes, uuidToBytes, type IcebergType, type PrimitiveType, type Schema, type Literal } from '../spec/index.js';
+import { uuidFromBytes, uuidToBytes, type IcebergType, type PrimitiveType, type Schema, type Literal } from '../spec/index.js';
 import type { BoundExpression, BoundPredicate, BoundReference } from './bound.js';
 import { FALSE, predicateTruth, TRUE } from './evaluate-partition.js';
 
@@ -241,11 +241,23 @@ function evalDictionary(p: BoundPredicate, data: arrow.Data): Uint8Array {
   return all;
 }
 
+/**
+ * Variable- or fixed-width bytes: value i is `data[start(i) .. end(i))`, with
+ * `start(i) = offsets[i]` (or `i * width` when `offsets` is null).
+ */
+interface BytesValues {
+  readonly kind: 'bytes';
+  readonly data: Uint8Array;
+  readonly offsets: Int32Array | Float64Array | null;
+  readonly width: number;
+  readonly isUtf8: boolean;
+}
+
 /** A column's values in a form the comparison loops read directly. */
 type Values =
   | { readonly kind: 'number'; readonly at: ArrayLike<number> }
   | { readonly kind: 'bigint'; readonly at: ArrayLike<bigint> }
-  | { readonly kind: 'bytes'; readonly slice: (i: number) => Uint8Array; readonly isUtf8: boolean }
+  | BytesValues
   | { readonly kind: 'generic'; readonly get: (i: number) => Literal | null };
 
 const PER_DAY_MS = 86_400_000;
@@ -326,20 +338,14 @@ function readValues(type: PrimitiveType, data: arrow.Data, n: number): Values {
     case arrow.Type.Binary:
     case arrow.Type.LargeUtf8:
     case arrow.Type.LargeBinary: {
-      const offsets = data.valueOffsets as ArrayLike<number> | ArrayLike<bigint>;
-      const bytes = data.values as Uint8Array;
+      const raw = data.valueOffsets as Int32Array | BigInt64Array;
+      // 64-bit offsets become doubles once (exact below 2^53), so the loops stay monomorphic.
+      const offsets = raw instanceof Int32Array ? raw : Float64Array.from(raw, Number);
       const isUtf8 = t.typeId === arrow.Type.Utf8 || t.typeId === arrow.Type.LargeUtf8;
-      return {
-        kind: 'bytes',
-        isUtf8,
-        slice: (i) => bytes.subarray(Number(offsets[i]), Number(offsets[i + 1])),
-      };
+      return { kind: 'bytes', data: data.values as Uint8Array, offsets, width: 0, isUtf8 };
     }
-    case arrow.Type.FixedSizeBinary: {
-      const width = (t as arrow.FixedSizeBinary).byteWidth;
-      const bytes = data.values as Uint8Array;
-      return { kind: 'bytes', isUtf8: false, slice: (i) => bytes.subarray(i * width, (i + 1) * width) };
-    }
+    case arrow.Type.FixedSizeBinary:
+      return { kind: 'bytes', data: data.values as Uint8Array, offsets: null, width: (t as arrow.FixedSizeBinary).byteWidth, isUtf8: false };
     default:
       break;
   }
@@ -375,12 +381,6 @@ function literalBytes(type: PrimitiveType, v: Literal, columnIsUtf8: boolean): U
   return ENCODER.encode(String(v));
 }
 
-function startsWithBytes(v: Uint8Array, prefix: Uint8Array): boolean {
-  if (v.length < prefix.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (v[k] !== prefix[k]) return false;
-  return true;
-}
-
 function evalValues(p: BoundPredicate, values: Values, valid: Uint8Array, onNull: number, out: Uint8Array): void {
   const n = out.length;
   if (values.kind === 'generic') {
@@ -414,10 +414,30 @@ function evalValues(p: BoundPredicate, values: Values, valid: Uint8Array, onNull
   };
   const at = values.at as ArrayLike<number | bigint>;
   if (p.kind === 'set') {
-    const set = new Set<number | bigint>(p.values.map(toColumn));
+    const list = p.values.map(toColumn);
     const hit = p.op === 'in' ? T : F;
     const miss = p.op === 'in' ? F : T;
-    // NaN is in no set (Set.has(NaN) is false here: the literals never contain NaN).
+    // NaN is in no set: `===` and Set.has never find it (the literals never contain NaN), and
+    // both treat -0 as 0, as IEEE equality does.
+    if (list.length <= 16) {
+      for (let i = 0; i < n; i++) {
+        if (valid[i] !== 1) {
+          out[i] = onNull;
+          continue;
+        }
+        const v = at[i];
+        let found = false;
+        for (let k = 0; k < list.length; k++) {
+          if (list[k] === v) {
+            found = true;
+            break;
+          }
+        }
+        out[i] = found ? hit : miss;
+      }
+      return;
+    }
+    const set = new Set<number | bigint>(list);
     for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? (set.has(at[i] as number | bigint) ? hit : miss) : onNull;
     return;
   }
@@ -447,49 +467,71 @@ function evalValues(p: BoundPredicate, values: Values, valid: Uint8Array, onNull
   }
 }
 
+/** Unsigned lexicographic comparison of `data[s..e)` with `lit`. */
+function compareAt(data: Uint8Array, s: number, e: number, lit: Uint8Array): number {
+  const len = e - s;
+  const m = len < lit.length ? len : lit.length;
+  for (let k = 0; k < m; k++) {
+    const d = (data[s + k] as number) - (lit[k] as number);
+    if (d !== 0) return d;
+  }
+  return len - lit.length;
+}
+
+function equalAt(data: Uint8Array, s: number, e: number, lit: Uint8Array): boolean {
+  if (e - s !== lit.length) return false;
+  for (let k = 0; k < lit.length; k++) if (data[s + k] !== lit[k]) return false;
+  return true;
+}
+
+function startsWithAt(data: Uint8Array, s: number, e: number, prefix: Uint8Array): boolean {
+  if (e - s < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (data[s + k] !== prefix[k]) return false;
+  return true;
+}
+
 function evalBytes(
   p: BoundPredicate & { kind: 'literal' | 'set' },
-  values: { readonly slice: (i: number) => Uint8Array; readonly isUtf8: boolean },
+  values: BytesValues,
   valid: Uint8Array,
   onNull: number,
   out: Uint8Array,
 ): void {
   const n = out.length;
   const type = p.ref.type;
-  if (p.kind === 'set') {
-    const lits = p.values.map((v) => literalBytes(type, v, values.isUtf8));
-    const hit = p.op === 'in' ? T : F;
-    const miss = p.op === 'in' ? F : T;
-    for (let i = 0; i < n; i++) {
-      if (valid[i] !== 1) {
-        out[i] = onNull;
-        continue;
-      }
-      const v = values.slice(i);
-      out[i] = lits.some((l) => l.length === v.length && compareBytes(v, l) === 0) ? hit : miss;
+  const { data, offsets, width } = values;
+  const test = ((): ((s: number, e: number) => boolean) => {
+    if (p.kind === 'set') {
+      const lits = p.values.map((v) => literalBytes(type, v, values.isUtf8));
+      const isIn = p.op === 'in';
+      return (s, e) => {
+        for (const l of lits) if (equalAt(data, s, e, l)) return isIn;
+        return !isIn;
+      };
     }
-    return;
-  }
-  const lit = literalBytes(type, p.value, values.isUtf8);
-  const test = ((): ((v: Uint8Array) => boolean) => {
+    const lit = literalBytes(type, p.value, values.isUtf8);
     switch (p.op) {
       case 'eq':
-        return (v) => v.length === lit.length && compareBytes(v, lit) === 0;
+        return (s, e) => equalAt(data, s, e, lit);
       case 'notEq':
-        return (v) => v.length !== lit.length || compareBytes(v, lit) !== 0;
+        return (s, e) => !equalAt(data, s, e, lit);
       case 'lt':
-        return (v) => compareBytes(v, lit) < 0;
+        return (s, e) => compareAt(data, s, e, lit) < 0;
       case 'ltEq':
-        return (v) => compareBytes(v, lit) <= 0;
+        return (s, e) => compareAt(data, s, e, lit) <= 0;
       case 'gt':
-        return (v) => compareBytes(v, lit) > 0;
+        return (s, e) => compareAt(data, s, e, lit) > 0;
       case 'gtEq':
-        return (v) => compareBytes(v, lit) >= 0;
+        return (s, e) => compareAt(data, s, e, lit) >= 0;
       case 'startsWith':
-        return (v) => startsWithBytes(v, lit);
+        return (s, e) => startsWithAt(data, s, e, lit);
       case 'notStartsWith':
-        return (v) => !startsWithBytes(v, lit);
+        return (s, e) => !startsWithAt(data, s, e, lit);
     }
   })();
-  for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? (test(values.slice(i)) ? T : F) : onNull;
+  if (offsets !== null) {
+    for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? (test(offsets[i] as number, offsets[i + 1] as number) ? T : F) : onNull;
+  } else {
+    for (let i = 0; i < n; i++) out[i] = valid[i] === 1 ? (test(i * width, (i + 1) * width) ? T : F) : onNull;
+  }
 }
