@@ -7,7 +7,7 @@
  */
 import type * as arrow from 'apache-arrow';
 import { type CommitStats, type TableState, loadTableState } from './commit/index.js';
-import { InvalidArgumentError, SnapshotNotFoundError } from './errors.js';
+import { CommitConflictError, InvalidArgumentError, SnapshotNotFoundError } from './errors.js';
 import { type Expression, bindExpression, parseFilter } from './expr/index.js';
 import { arrowSchemaFromIceberg } from './io/index.js';
 import { Scan, type ScanOptions, snapshotById, toSnapshotId } from './scan/index.js';
@@ -47,6 +47,8 @@ export interface LoadTableOptions {
   readonly clock?: Clock;
   /** The name to show in messages (default: the location). */
   readonly name?: string;
+  /** The store to use instead of opening `uri` (keys relative to the table root), e.g. an instrumented one. */
+  readonly store?: ObjectStore;
 }
 
 /** Options shared by writes. */
@@ -111,7 +113,7 @@ export class Table {
    */
   static async load(uri: string, options: LoadTableOptions = {}): Promise<Table> {
     const opened = openLocation(uri, options.s3 ? { s3: options.s3 } : {});
-    return Table.open(opened, options);
+    return Table.open(options.store ? { uri: opened.uri, store: options.store } : opened, options);
   }
 
   /** @internal opens a table at an already opened location */
@@ -358,10 +360,16 @@ export class Table {
 
   private createRef(name: string, type: 'tag' | 'branch', snapshotId: bigint | number | string | undefined, options: { maxRefAgeMs?: number }): Promise<SnapshotRef> {
     if (!/^[^\s/][^\s]*$/.test(name)) throw new InvalidArgumentError(`not a valid ref name: ${JSON.stringify(name)}`);
+    const existedBefore = this.state.metadata.refs[name] !== undefined;
     return this.commit(() =>
       metadataChange((base) => {
-        if (base.metadata.refs[name]) {
-          throw new InvalidArgumentError(`table ${this.name} already has a ${base.metadata.refs[name]!.type} named ${name}`, { context: { table: this.name, ref: name } });
+        const taken = base.metadata.refs[name];
+        if (taken && existedBefore) {
+          throw new InvalidArgumentError(`table ${this.name} already has a ${taken.type} named ${name}`, { context: { table: this.name, ref: name } });
+        }
+        if (taken) {
+          // spec/commit-protocol.md §C7: the name was taken by a concurrent commit.
+          throw new CommitConflictError(`a concurrent commit created a ${taken.type} named ${name} in table ${this.name}`, { context: { table: this.name, ref: name } }, false);
         }
         const id = snapshotId === undefined ? this.headOf(base.metadata) : snapshotById(base.metadata, toSnapshotId(snapshotId), this.name).snapshotId;
         const ref: SnapshotRef = { snapshotId: id, type, ...(options.maxRefAgeMs !== undefined ? { maxRefAgeMs: options.maxRefAgeMs } : {}) };

@@ -12,6 +12,7 @@ import { UNPARTITIONED_SPEC, parsePartitionSpec } from './spec/index.js';
 import { validateSchemaIds } from './spec/index.js';
 import type { NestedField, Schema } from './spec/index.js';
 import { type StoreOptions, openLocation } from './store/location.js';
+import type { ObjectStore } from './store/index.js';
 import { Table } from './table.js';
 import { commitNewTable, vectorDimensionsToProperties } from './transaction/index.js';
 import { type Clock, systemClock } from './util/index.js';
@@ -25,6 +26,11 @@ export interface WarehouseOptions {
   readonly s3?: StoreOptions['s3'];
   /** The clock commits take their timestamps from (tests inject skewed clocks). */
   readonly clock?: Clock;
+  /**
+   * The store to use instead of opening `uri` (keys relative to the warehouse root): wrap the
+   * real one to count requests (`instrumented`) or inject faults (`faulty`).
+   */
+  readonly store?: ObjectStore;
 }
 
 /** Options of {@link Warehouse.createTable}. */
@@ -64,7 +70,8 @@ export class Warehouse {
    * or `'memory://name'` (process-wide, shared by every open of the same name).
    */
   static async open(uri: string = DEFAULT_WAREHOUSE, options: WarehouseOptions = {}): Promise<Warehouse> {
-    const root = openLocation(uri, options.s3 ? { s3: options.s3 } : {});
+    const opened = openLocation(uri, options.s3 ? { s3: options.s3 } : {});
+    const root = options.store ? { uri: opened.uri, store: options.store } : opened;
     return new Warehouse(root.uri, new StorageCatalog(root), options);
   }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type * as arrow from 'apache-arrow';
-import { readParquet, resolveBatch } from '../io/index.js';
+import { initParquetWasm, readParquet, resolveBatch } from '../io/index.js';
 import { DataFileContent } from '../spec/index.js';
 import { indexById } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
@@ -84,7 +84,7 @@ export class DeleteLoader {
     let p = this.positions.get(path);
     if (!p) {
       p = (async () => {
-        const bytes = await readLocated(this.ctx.locator, path, this.ctx.table);
+        const [bytes] = await Promise.all([readLocated(this.ctx.locator, path, this.ctx.table), initParquetWasm()]);
         const table = readParquet(bytes, { path });
         const byPath = new Map<string, number[]>();
         for (const batch of table.batches) {
@@ -113,7 +113,7 @@ export class DeleteLoader {
         const fieldIds = d.file.equalityIds ?? [];
         const fields = fieldIds.map((id) => findField(this.ctx.metadata, id)).filter((f): f is NestedField => f !== undefined);
         const schema: Schema = { schemaId: -1, fields };
-        const bytes = await readLocated(this.ctx.locator, d.file.filePath, this.ctx.table);
+        const [bytes] = await Promise.all([readLocated(this.ctx.locator, d.file.filePath, this.ctx.table), initParquetWasm()]);
         const table = readParquet(bytes, { path: d.file.filePath });
         const keys = new Set<string>();
         for (const raw of table.batches) {

@@ -9,7 +9,7 @@
 import type * as arrow from 'apache-arrow';
 import { UnsupportedError } from '../errors.js';
 import { type BoundExpression, rowMask } from '../expr/index.js';
-import { fileColumnsFor, filterRows, readParquet, readParquetMetadata, resolveBatch } from '../io/index.js';
+import { fileColumnsFor, filterRows, initParquetWasm, readParquet, readParquetMetadata, resolveBatch } from '../io/index.js';
 import { indexById } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
@@ -63,7 +63,7 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
       context: { table: options.table, path: task.file.filePath, format: task.file.fileFormat },
     });
   }
-  const bytes = await readLocated(options.locator, task.file.filePath, options.table);
+  const [bytes] = await Promise.all([readLocated(options.locator, task.file.filePath, options.table), initParquetWasm()]);
   const meta = readParquetMetadata(bytes, task.file.filePath);
   const columns = fileColumnsFor(meta.arrowSchema, options.readSchema);
   const data = readParquet(bytes, { columns, path: task.file.filePath });

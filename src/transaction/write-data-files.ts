@@ -9,7 +9,7 @@
  */
 import * as arrow from 'apache-arrow';
 import pLimit from 'p-limit';
-import { computeMetrics, conformToSchema, literalFromArrowValue, takeRows, writeParquet } from '../io/index.js';
+import { computeMetrics, conformToSchema, initParquetWasm, literalFromArrowValue, takeRows, writeParquet } from '../io/index.js';
 import { type DataFile, DataFileContent } from '../spec/index.js';
 import { type PartitionSpec, partitionPath } from '../spec/index.js';
 import { encodeSchema, indexById } from '../spec/index.js';
@@ -110,6 +110,7 @@ export async function writeDataFiles(ctx: TableContext, input: WriteInput, optio
     ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
   });
   if (data.numRows === 0) return [];
+  await initParquetWasm();
   const targetBytes = intProperty(options.properties, 'write.target-file-size-bytes', 512 * 1024 * 1024);
   const rowGroupRows = intProperty(options.properties, 'write.parquet.row-group-limit', 128 * 1024);
   const compression = (options.properties['write.parquet.compression-codec'] ?? 'zstd') as 'zstd';
