@@ -6,14 +6,16 @@
  *   predicate, named so because `in` is a JavaScript keyword —, `isNull`, `and`, `or`, `not`, …);
  * - the filter string syntax (`parseFilter("x > 5 AND cat IN ('a','b')")`);
  * - binding to a schema by field id with literal conversion (`bindExpression`);
- * - inclusive projection through partition transforms (`projectInclusive`);
+ * - inclusive projection through partition transforms (`projectInclusive`), and strict
+ *   projection (`projectStrict`: partitions where every row matches);
  * - evaluation against partition tuples, manifest partition summaries, data file column
  *   metrics, and Arrow record batches (`rowMask`).
  *
  * Guarantees:
  * - **Pruning never drops a file that holds a matching row**: `manifestMightMatch`,
  *   `evaluatePartition` (on a projection) and `fileMightMatch` return false only when no row can
- *   match; `rowMask` is exact.
+ *   match; `rowMask` is exact. Conversely `fileMustMatch` and `evaluatePartition` on a strict
+ *   projection return true only when every row matches (a delete may drop such a file whole).
  * - One semantics everywhere: SQL three-valued logic (a comparison with null is unknown, and a
  *   row matches only when the filter is true), IEEE NaN (orderings and equality with NaN are
  *   false, `!=` is true; `isNaN` finds NaNs), strings ordered by UTF-8 bytes.
@@ -85,7 +87,9 @@ export type {
   BoundUnaryPredicate,
 } from './bound.js';
 export { projectInclusive } from './project.js';
+export { projectStrict } from './project-strict.js';
 export { evaluatePartition, evaluateRow } from './evaluate-partition.js';
 export { manifestMightMatch } from './evaluate-manifest.js';
 export { fileMightMatch, IN_PREDICATE_LIMIT } from './evaluate-metrics.js';
+export { fileMustMatch } from './evaluate-metrics-strict.js';
 export { FIELD_ID_METADATA_KEY, rowMask } from './evaluate-rows.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindExpression, fileMightMatch, manifestMightMatch, parseFilter, projectInclusive } from '../../src/expr/index.js';
+import { bindExpression, fileMightMatch, fileMustMatch, manifestMightMatch, parseFilter, projectInclusive } from '../../src/expr/index.js';
 import { literalToBytes } from '../../src/spec/bounds.js';
 import type { DataFile, FieldSummary } from '../../src/spec/manifest.js';
 import type { PartitionSpec } from '../../src/spec/partition.js';
@@ -272,5 +272,51 @@ describe('manifestMightMatch', () => {
     const projected = projectInclusive(bindExpression(parseFilter('id < 0'), schema), spec, schema);
     expect(manifestMightMatch(projected, undefined, ptype)).toBe(true);
     expect(mm('id < 0', summaries.slice(0, 2))).toBe(true);
+  });
+});
+
+describe('fileMustMatch', () => {
+  const must = (filter: string, file: DataFile = FILE): boolean => fileMustMatch(bindExpression(parseFilter(filter), schema), file, schema);
+
+  it('proves comparisons from bounds when there are no nulls or NaNs', () => {
+    // id is required with bounds [30, 79]
+    expect(must('id >= 30')).toBe(true);
+    expect(must('id > 30')).toBe(false);
+    expect(must('id < 80')).toBe(true);
+    expect(must('id <= 78')).toBe(false);
+    expect(must('id != 29')).toBe(true);
+    expect(must('id != 30')).toBe(false);
+    expect(must('id NOT IN (1, 2, 80)')).toBe(true);
+    expect(must('id NOT IN (1, 50)')).toBe(false);
+    expect(must('id = 30')).toBe(false);
+    expect(must('id >= 30 AND id <= 79')).toBe(true);
+    expect(must('id > 100 OR id >= 30')).toBe(true);
+    // no_nans (float, no nulls, no NaN) in [7, 22]
+    expect(must('no_nans > 6')).toBe(true);
+    // some_nans has a NaN: NaN > 6 is false
+    expect(must('some_nans > 6')).toBe(false);
+    expect(must('some_nans != 100')).toBe(true);
+    // str has no nulls, bounds ['abc', 'abe']
+    expect(must("str LIKE 'ab%'")).toBe(true);
+    expect(must("str LIKE 'abc%'")).toBe(false);
+    expect(must("str NOT LIKE 'b%'")).toBe(true);
+    expect(must("str NOT LIKE 'aa%'")).toBe(true);
+    expect(must("str NOT LIKE 'abd%'")).toBe(false);
+  });
+
+  it('needs null counts for nulls and stats for everything', () => {
+    expect(must('all_nulls IS NULL')).toBe(true);
+    expect(must('some_nulls IS NULL')).toBe(false);
+    expect(must('no_nulls IS NOT NULL')).toBe(true);
+    expect(must('some_nulls IS NOT NULL')).toBe(false);
+    expect(must("some_nulls != 'zzz'")).toBe(false);
+    expect(must('all_nans IS NAN')).toBe(true);
+    expect(must('no_nans IS NOT NAN')).toBe(true);
+    expect(must('some_nans IS NOT NAN')).toBe(false);
+    expect(must('no_stats < 5')).toBe(false);
+    expect(must('id = 5', { ...FILE, recordCount: 0 })).toBe(true);
+    const single: DataFile = { ...FILE, lowerBounds: bounds([[1, 42]]), upperBounds: bounds([[1, 42]]) };
+    expect(must('id = 42', single)).toBe(true);
+    expect(must('id IN (1, 42)', single)).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import {
   evaluatePartition,
   parseFilter,
   projectInclusive,
+  projectStrict,
 } from '../../src/expr/index.js';
 import type { PartitionSpec, Transform } from '../../src/spec/partition.js';
 import { applyTransform } from '../../src/spec/transform.js';
@@ -141,5 +142,44 @@ describe('projectInclusive', () => {
     expect(evaluatePartition(projected, tuple)).toBe(true);
     expect(evaluatePartition(projected, [1, -10])).toBe(false);
     expect(evaluatePartition(projected, [null, -10])).toBe(false);
+  });
+});
+
+function strict(filter: string, s: PartitionSpec): string {
+  return boundExpressionToString(projectStrict(bindExpression(parseFilter(filter), SCHEMA), s, SCHEMA));
+}
+
+describe('projectStrict', () => {
+  it('claims only partitions where every row matches', () => {
+    const id = spec(['s', 9, { kind: 'identity' }]);
+    expect(strict("s = 'a' OR s IS NULL", id)).toBe("s = 'a' OR s IS NULL");
+    const tr = spec(['i_t', 2, { kind: 'truncate', width: 10 }]);
+    expect(strict('i < 15', tr)).toBe('i_t < 10');
+    expect(strict('i <= 19', tr)).toBe('i_t < 20');
+    expect(strict('i > 15', tr)).toBe('i_t > 10 AND i_t < 2147483646');
+    expect(strict('i >= 10', tr)).toBe('i_t > 0 AND i_t < 2147483646');
+    expect(strict('i != 15', tr)).toBe('i_t != 10');
+    expect(strict('i = 15', tr)).toBe('FALSE');
+    const b = spec(['b', 1, { kind: 'bucket', numBuckets: 4 }]);
+    expect(strict('id = 5', b)).toBe('FALSE');
+    expect(strict('id != 5', b)).toMatch(/^b != \d$/);
+    const st = spec(['s_t', 9, { kind: 'truncate', width: 2 }]);
+    expect(strict("s LIKE 'a%'", st)).toBe("s_t STARTS WITH 'a'");
+    expect(strict("s LIKE 'abc%'", st)).toBe('FALSE');
+    expect(strict("s NOT LIKE 'abc%'", st)).toBe("s_t NOT STARTS WITH 'ab'");
+    expect(strict("s < 'abc'", st)).toBe("s_t < 'ab'");
+  });
+
+  it('keeps date/time projections clear of partitions before 1970', () => {
+    const day = spec(['ts_day', 7, { kind: 'day' }]);
+    expect(strict("ts >= '2026-01-01'", day)).toBe('ts_day > 20453 AND ts_day >= 1');
+    expect(strict("ts < '2026-01-01'", day)).toBe('ts_day < 20454 AND ts_day >= 1');
+    expect(strict("ts = '2026-01-01'", day)).toBe('FALSE');
+    const p = projectStrict(bindExpression(parseFilter("ts < '2026-01-01'"), SCHEMA), day, SCHEMA);
+    expect(evaluatePartition(p, [20000])).toBe(true);
+    expect(evaluatePartition(p, [0])).toBe(false);
+    expect(evaluatePartition(p, [null])).toBe(false);
+    const d = spec(['d', 6, { kind: 'day' }]);
+    expect(strict("day < '1969-12-01'", d)).toBe('d < -31');
   });
 });

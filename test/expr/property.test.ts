@@ -11,6 +11,7 @@ import {
   eq,
   evaluatePartition,
   fileMightMatch,
+  fileMustMatch,
   gt,
   gtEq,
   isIn,
@@ -27,6 +28,7 @@ import {
   notStartsWith,
   or,
   projectInclusive,
+  projectStrict,
   rowMask,
   startsWith,
   type Expression,
@@ -434,6 +436,65 @@ describe('pruning never drops a matching row (property)', () => {
       { seed: SEED + 2, numRuns: 400 },
     );
     expect(pruned / empty).toBeGreaterThan(0.1);
+  });
+});
+
+describe('strict evaluation never claims a non-matching row (property)', () => {
+  it('fileMustMatch is true only when every row matches', () => {
+    let proved = 0;
+    let all = 0;
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { minLength: 1, maxLength: 6 }),
+        fc.array(exprArb, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.boolean(),
+        (rows, exprs, truncateWidth, dropNanCounts) => {
+          const file = dataFileOf(rows, { truncateWidth, dropBounds: COLUMNS.map(() => false), dropNanCounts });
+          for (const e of exprs) {
+            const must = fileMustMatch(bindExpression(e, SCHEMA), file, SCHEMA);
+            const every = rows.every((r) => matches(e, r));
+            if (must) expect(every, JSON.stringify(e, replacer)).toBe(true);
+            if (every) {
+              all++;
+              if (must) proved++;
+            }
+          }
+        },
+      ),
+      { seed: SEED + 4, numRuns: 400 },
+    );
+    expect(proved / all).toBeGreaterThan(0.2);
+  });
+
+  it('a partition claimed by the strict projection holds only matching rows', () => {
+    let proved = 0;
+    let all = 0;
+    fc.assert(
+      fc.property(fc.array(rowArb, { minLength: 1, maxLength: 12 }), fc.array(exprArb, { minLength: 1, maxLength: 5 }), specArb, (rows, exprs, spec) => {
+        const groups = new Map<string, { tuple: (Literal | null)[]; rows: Row[] }>();
+        for (const r of rows) {
+          const tuple = tupleOf(spec, r);
+          const g = groups.get(key(tuple)) ?? { tuple, rows: [] };
+          g.rows.push(r);
+          groups.set(key(tuple), g);
+        }
+        for (const e of exprs) {
+          const strict = projectStrict(bindExpression(e, SCHEMA), spec, SCHEMA);
+          for (const g of groups.values()) {
+            const claimed = evaluatePartition(strict, g.tuple);
+            const every = g.rows.every((r) => matches(e, r));
+            if (claimed) expect(every, `${JSON.stringify(e, replacer)} ${key(g.tuple)}`).toBe(true);
+            if (every) {
+              all++;
+              if (claimed) proved++;
+            }
+          }
+        }
+      }),
+      { seed: SEED + 5, numRuns: 400 },
+    );
+    expect(proved / all).toBeGreaterThan(0.1);
   });
 });
 
