@@ -1,0 +1,55 @@
+/**
+ * `io/`: data files. Parquet ⇄ Arrow through parquet-wasm (`parquet.ts` is the only importer of
+ * parquet-wasm, and is handed bytes or an `AsyncBuffer`, never a store), Iceberg schema ⇄ Arrow
+ * schema, resolution of file columns by field id, fitting user data to a table schema, row
+ * selection, and column metrics for manifests.
+ *
+ * Guarantees:
+ * - Files written here are self-describing and readable by any Parquet reader: every column,
+ *   list element, map key and map value carries its Iceberg field id as the Parquet field id,
+ *   and the footer holds `iceberg.schema` (spec §Parquet, verified with hyparquet).
+ * - Reads resolve columns by field id, never by name (spec §Column Projection): renamed
+ *   columns keep their data, dropped ones disappear, added ones read as identity-partition
+ *   constant, `initial-default` or null; int→long, float→double and decimal widening apply.
+ * - `FixedSizeList<Float32>` embedding columns round-trip as fixed-size lists.
+ * - No wasm error escapes: failures are `CorruptFileError` (bad bytes), `InvalidArgumentError`
+ *   (bad options) or `SchemaMismatchError` (data that does not fit a schema).
+ *
+ * Needs from below: `spec/` (types, schema JSON, bounds and value codecs), `errors`, `util/json`.
+ *
+ * @module
+ */
+export {
+  asyncBufferFromBytes,
+  initParquetWasm,
+  readParquet,
+  readParquetMetadata,
+  readParquetMetadataAsync,
+  readParquetSchema,
+  writeParquet,
+  type AsyncBuffer,
+  type ParquetCompression,
+  type ParquetMetadata,
+  type ParquetRowGroupInfo,
+  type ReadParquetOptions,
+  type WriteParquetOptions,
+} from './parquet.js';
+export {
+  arrowFieldFromIceberg,
+  arrowSchemaFromIceberg,
+  arrowTypeFromIceberg,
+  arrowTypeFromPrimitive,
+  fieldIdOf,
+  icebergSchemaFromArrow,
+  primitiveFromArrowType,
+  ICEBERG_SCHEMA_KEY,
+  PARQUET_FIELD_ID_KEY,
+  type ArrowSchemaOptions,
+  type IcebergSchemaFromArrow,
+} from './arrow-schema.js';
+export { fileColumnsFor, resolveBatch, resolveTable, type MappedField, type NameMapping, type ResolveOptions } from './resolve.js';
+export { conformToSchema, type ConformOptions } from './conform.js';
+export { decodeDictionary, filterRows, takeRows } from './take.js';
+export { computeMetrics, type ColumnMetrics, type MetricsOptions } from './metrics.js';
+export { dataFromLiterals, isValidAt, literalAt, literalFromArrowValue, literalToArrowValue } from './literals.js';
+export { constantData, nullData } from './fill.js';
