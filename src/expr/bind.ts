@@ -18,7 +18,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { compareLiterals, type IcebergType, type NestedField, type PrimitiveType, type Schema, type Literal } from '../spec/index.js';
+import { type IcebergType, type NestedField, type PrimitiveType, type Schema, type Literal } from '../spec/index.js';
 import {
   boundAnd,
   boundFalse,
@@ -30,6 +30,7 @@ import {
   type BoundExpression,
   type BoundReference,
 } from './bound.js';
+import { distinctLiterals } from './compare.js';
 import { convertLiteral, typeName, type Converted } from './convert-literal.js';
 import type { Expression, LiteralOp, LiteralPredicate, SetPredicate, UnaryOp, UnaryPredicate } from './expression.js';
 
@@ -271,7 +272,7 @@ function bindSet(p: SetPredicate, ref: BoundReference): BoundExpression {
     const c = convertLiteral(ref.name, ref.type, v);
     // A value the type cannot hold matches no row: drop it from IN and NOT IN alike.
     if (!c.exact) continue;
-    if (!values.some((w) => compareLiterals(ref.type, w, c.value) === 0)) values.push(c.value);
+    values.push(c.value);
   }
-  return boundSet(p.op, ref, values);
+  return boundSet(p.op, ref, distinctLiterals(values));
 }

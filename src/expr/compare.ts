@@ -41,3 +41,35 @@ export function isNaNValue(v: Literal | null | undefined): boolean {
 export function stringPrefix(s: string, length: number): string {
   return s.length <= length ? s : s.slice(0, length);
 }
+
+/**
+ * A string that two values of one type share exactly when they are equal as filter literals
+ * (IEEE equality for floats, so -0 and 0 share one), for deduplicating large `in` lists in
+ * linear time.
+ * @param v a non-NaN value
+ */
+export function literalKey(v: Literal): string {
+  if (typeof v === 'number') return `n${v === 0 ? 0 : v}`;
+  if (typeof v === 'bigint') return `b${v}`;
+  if (typeof v === 'string') return `s${v}`;
+  if (typeof v === 'boolean') return v ? 'T' : 'F';
+  let hex = 'x';
+  for (const b of v) hex += b < 16 ? `0${b.toString(16)}` : b.toString(16);
+  return hex;
+}
+
+/**
+ * The distinct values of a list, first occurrence kept (see {@link literalKey}).
+ * @param values non-NaN values of one type
+ */
+export function distinctLiterals(values: readonly Literal[]): Literal[] {
+  const seen = new Set<string>();
+  const out: Literal[] = [];
+  for (const v of values) {
+    const k = literalKey(v);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(v);
+  }
+  return out;
+}

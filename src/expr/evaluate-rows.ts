@@ -504,8 +504,18 @@ function evalBytes(
     if (p.kind === 'set') {
       const lits = p.values.map((v) => literalBytes(type, v, values.isUtf8));
       const isIn = p.op === 'in';
+      // Bucket the literals by length and first byte so a long IN list costs few compares.
+      const buckets = new Map<number, Uint8Array[]>();
+      const bucketOf = (len: number, first: number): number => len * 257 + first;
+      for (const l of lits) {
+        const k = bucketOf(l.length, l.length === 0 ? 256 : (l[0] as number));
+        const list = buckets.get(k);
+        if (list === undefined) buckets.set(k, [l]);
+        else list.push(l);
+      }
       return (s, e) => {
-        for (const l of lits) if (equalAt(data, s, e, l)) return isIn;
+        const candidates = buckets.get(bucketOf(e - s, e === s ? 256 : (data[s] as number)));
+        if (candidates !== undefined) for (const l of candidates) if (equalAt(data, s, e, l)) return isIn;
         return !isIn;
       };
     }

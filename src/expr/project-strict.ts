@@ -46,6 +46,7 @@ import {
   type BoundPredicate,
   type BoundReference,
 } from './bound.js';
+import { distinctLiterals } from './compare.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -126,9 +127,8 @@ function projectPredicate(p: BoundPredicate, field: PartitionField, ref: BoundRe
   return boundAnd(projected, boundLiteral('gtEq', ref, 1));
 }
 
-/** Drops repeated primitive values (byte arrays may repeat, which is harmless). */
 function distinct(values: readonly Literal[]): Literal[] {
-  return [...new Set(values)];
+  return distinctLiterals(values);
 }
 
 function step(source: PrimitiveType, v: Literal, delta: 1 | -1): Literal | undefined {

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { indexById, applyTransform, canTransform, transformResultType, compareLiterals, type PartitionField, type PartitionSpec, type PrimitiveType, type Schema, type Literal } from '../spec/index.js';
+import { indexById, applyTransform, canTransform, transformResultType, type PartitionField, type PartitionSpec, type PrimitiveType, type Schema, type Literal } from '../spec/index.js';
 import {
   boundAnd,
   boundFalse,
@@ -41,6 +41,7 @@ import {
   type BoundPredicate,
   type BoundReference,
 } from './bound.js';
+import { distinctLiterals } from './compare.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -137,9 +138,7 @@ function projectPredicate(p: BoundPredicate, field: PartitionField, ref: BoundRe
 }
 
 function setOf(ref: BoundReference, values: readonly Literal[]): BoundExpression {
-  const distinct: Literal[] = [];
-  for (const v of values) if (!distinct.some((w) => compareLiterals(ref.type, w, v) === 0)) distinct.push(v);
-  return boundSet('in', ref, distinct);
+  return boundSet('in', ref, distinctLiterals(values));
 }
 
 /** `v - 1` or `v + 1` in the source type's units, or undefined past the type's range. */
