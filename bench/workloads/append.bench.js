@@ -1,0 +1,101 @@
+/**
+ * Appends to a new table on local-fs: 1M "events" rows (int64, float64, 16-char string, int32
+ * category, timestamp), 200k rows with a 128-dim float32 embedding, and the 1M events again
+ * partitioned by category (100 partitions).
+ *
+ * - Floe: `createTable` + one `append` (Parquet zstd, metrics, manifest, commit).
+ * - DuckDB: `COPY t TO 'x.parquet' (FORMAT parquet, COMPRESSION zstd)` from an in-memory table
+ *   holding the same rows (loaded untimed from Floe's files); `PARTITION_BY (category)` for the
+ *   partitioned case. No table commit: a Parquet file is all DuckDB writes.
+ * - LanceDB: `createTable(name, arrowTable)` (Lance files + manifest, version 1); no partitioning.
+ *
+ * @module
+ */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { attempt, cellOf, runChild } from '../lib/harness.js';
+
+/** Printed title. */
+export const title = 'append to a new table (local-fs)';
+
+const SELF = fileURLToPath(import.meta.url);
+
+/** Floe child: create the table and append `rows` seeded rows in one commit. */
+export async function floeAppend(args) {
+  const { makeTable, openWarehouse } = await import('../lib/floe.js');
+  const data = makeTable(args.kind, args.rows);
+  const wh = await openWarehouse(args.warehouse);
+  const t0 = performance.now();
+  const table = await wh.createTable(`bench.${args.name}`, data.schema, args.partitionBy ? { partitionBy: args.partitionBy } : {});
+  const snap = await table.append(data);
+  const ms = performance.now() - t0;
+  const summary = snap.summary ?? {};
+  return { ms, uri: table.uri, files: Number(summary['added-data-files'] ?? 0), bytes: Number(summary['added-files-size'] ?? 0) };
+}
+
+function bytesUnder(path) {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  let n = 0;
+  for (const e of readdirSync(path)) n += bytesUnder(join(path, e));
+  return n;
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * Runs the workload.
+ * @param {any} ctx see bench/run.js
+ * @returns {Promise<import('../lib/harness.js').Row[]>}
+ */
+export async function run(ctx) {
+  const warehouse = `file://${join(ctx.dir, 'floe-wh')}`;
+  const lanceDir = join(ctx.dir, 'lance');
+  const duckDir = join(ctx.dir, 'duckdb');
+  mkdirSync(duckDir, { recursive: true });
+  const cases = [
+    { key: 'events', label: `${(ctx.size(1_000_000) / 1e6).toFixed(1)}M events rows`, kind: 'events', rows: ctx.size(1_000_000) },
+    { key: 'embeddings', label: `${ctx.size(200_000) / 1000}k rows × 128-dim float32`, kind: 'embeddings', rows: ctx.size(200_000) },
+    { key: 'eventsByCategory', label: `${(ctx.size(1_000_000) / 1e6).toFixed(1)}M events, partitioned by category (100)`, kind: 'events', rows: ctx.size(1_000_000), partitionBy: 'category' },
+  ];
+  const rows = [];
+  for (const c of cases) {
+    const name = c.key.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
+    const floe = await attempt(() => runChild(SELF, 'floeAppend', { warehouse, name, kind: c.kind, rows: c.rows, ...(c.partitionBy ? { partitionBy: c.partitionBy } : {}) }, { label: `floe append ${c.key}`, timeoutMs: 300_000 }));
+    const floePath = floe.ok ? fileURLToPath(floe.value.uri) : undefined;
+    const duckOut = join(duckDir, c.partitionBy ? `${name}` : `${name}.parquet`);
+    const duck = floePath
+      ? await attempt(() => ctx.peer('duckdb', 'append', { kind: c.kind, source: `${floePath}/data/**/*.parquet`, out: duckOut, ...(c.partitionBy ? { partitionBy: c.partitionBy } : {}) }, { timeoutMs: 300_000 }))
+      : { ok: false, cell: { skipped: 'DuckDB loads the rows from the files Floe failed to write' } };
+    const lance = c.partitionBy
+      ? { ok: false, cell: { na: 'LanceDB tables have no partitioning' } }
+      : await attempt(() => ctx.peer('lancedb', 'append', { dir: lanceDir, name, kind: c.kind, rows: c.rows }, { timeoutMs: 300_000 }));
+    ctx.tables[c.key] = {
+      rows: c.rows,
+      floeUri: floe.ok ? floe.value.uri : undefined,
+      floePath,
+      duckdb: duck.ok ? duckOut : undefined,
+      lance: lance.ok ? { dir: lanceDir, name } : undefined,
+    };
+    rows.push({
+      case: c.label,
+      metric: 'time',
+      unit: 'ms',
+      better: 'lower',
+      floe: cellOf(floe, (v) => ({ value: v.ms, detail: `${v.files} data file(s), ${(c.rows / (v.ms / 1000) / 1e6).toFixed(2)}M rows/s` })),
+      duckdb: cellOf(duck, (v) => v.ms),
+      lancedb: cellOf(lance, (v) => v.ms),
+    });
+    rows.push({
+      case: c.label,
+      metric: 'bytes on disk',
+      unit: 'MB',
+      better: 'lower',
+      floe: cellOf(floe, (v) => bytesUnder(fileURLToPath(v.uri)) / MB),
+      duckdb: cellOf(duck, (v) => v.bytes / MB),
+      lancedb: cellOf(lance, () => bytesUnder(join(lanceDir, `${name}.lance`)) / MB),
+    });
+  }
+  return rows;
+}
