@@ -7,8 +7,8 @@
  * widening), narrow and unsigned integers whose values fit, half floats, `LargeUtf8`/`Utf8View`
  * → `Utf8` (and the binary equivalents), second/milli timestamps and times → micro, nano ones
  * when every value is a whole microsecond, `Date64` of whole days, uuid strings for uuid fields,
- * `List` ⇄ `LargeList` ⇄ `FixedSizeList`, dictionaries (decoded), and all-null columns of Arrow's
- * `Null` type for optional fields. Missing optional fields are filled with their `write-default`
+ * `List` ⇄ `LargeList` ⇄ `FixedSizeList`, dictionaries (decoded), and all-null columns of any
+ * type (Arrow's `Null` type included) for optional fields. Missing optional fields are filled with their `write-default`
  * or nulls.
  *
  * Rejected with `SchemaMismatchError` naming the table and the field: a column the schema does
@@ -159,13 +159,13 @@ function conformFields(
 }
 
 function conformColumn(ctx: Ctx, path: string, field: NestedField, target: arrow.DataType, source: arrow.Data, rowOf: RowOf): arrow.Data {
-  let data = decodeDictionary(source);
-  if (data.type.typeId === arrow.Type.Null) {
-    // An all-null column (e.g. vectorFromArray([null, null])): nulls of the field's type.
-    data = nullData(target, data.length);
-    return data;
+  if (source.type.typeId === arrow.Type.Null || (source.length > 0 && source.nullCount === source.length)) {
+    // An all-null column (Arrow's Null type, or e.g. vectorFromArray([null, null]) as Float64):
+    // no value to convert, so nulls of the field's type (checkRequired rejects them where needed).
+    return nullData(target, source.length);
   }
-  const from = data.type;
+  const data = decodeDictionary(source);
+  const from = source.type;
   const type = field.type;
   const incompatible = (reason?: string): never =>
     fail(ctx, path, `column '${path}' is ${String(from)}, which cannot be written as Iceberg ${describeType(field)} (${String(target)})${reason ? `: ${reason}` : ''}`, {

@@ -1,0 +1,213 @@
+import * as arrow from 'apache-arrow';
+import { parquetMetadata } from 'hyparquet';
+import { describe, expect, it } from 'vitest';
+import {
+  arrowSchemaFromIceberg,
+  fieldIdOf,
+  icebergSchemaFromArrow,
+  readParquet,
+  readParquetMetadata,
+  resolveBatch,
+  writeParquet,
+} from '../../src/io/index.js';
+import { decodeSchema, indexById, sameType } from '../../src/spec/schema.js';
+import type { NestedField, Schema } from '../../src/spec/types.js';
+import { parseJson } from '../../src/util/json.js';
+import { allPrimitiveFields, batchFromRows, randomRows, rowsOf } from './datagen.js';
+import { arrayBufferOf, prng } from './helpers.js';
+
+const nested: NestedField[] = [
+  { id: 1, name: 'id', required: true, type: { type: 'long' } },
+  {
+    id: 2,
+    name: 'point',
+    required: false,
+    type: {
+      type: 'struct',
+      fields: [
+        { id: 3, name: 'x', required: true, type: { type: 'double' } },
+        { id: 4, name: 'label', required: false, type: { type: 'string' } },
+        {
+          id: 5,
+          name: 'inner',
+          required: false,
+          type: { type: 'struct', fields: [{ id: 6, name: 'when', required: false, type: { type: 'timestamptz' } }] },
+        },
+      ],
+    },
+  },
+  { id: 7, name: 'tags', required: false, type: { type: 'list', elementId: 8, element: { type: 'string' }, elementRequired: false } },
+  {
+    id: 9,
+    name: 'attrs',
+    required: false,
+    type: { type: 'map', keyId: 10, key: { type: 'string' }, valueId: 11, value: { type: 'long' }, valueRequired: false },
+  },
+  {
+    id: 12,
+    name: 'events',
+    required: false,
+    type: {
+      type: 'list',
+      elementId: 13,
+      elementRequired: true,
+      element: {
+        type: 'struct',
+        fields: [
+          { id: 14, name: 'kind', required: true, type: { type: 'int' } },
+          { id: 15, name: 'amount', required: false, type: { type: 'decimal', precision: 12, scale: 3 } },
+        ],
+      },
+    },
+  },
+  {
+    id: 16,
+    name: 'nested_map',
+    required: false,
+    type: {
+      type: 'map',
+      keyId: 17,
+      key: { type: 'int' },
+      valueId: 18,
+      valueRequired: false,
+      value: { type: 'list', elementId: 19, element: { type: 'uuid' }, elementRequired: false },
+    },
+  },
+];
+
+const schema: Schema = { schemaId: 3, fields: [...nested, ...allPrimitiveFields(100)], identifierFieldIds: [1] };
+
+function allIds(s: Schema): number[] {
+  return [...indexById(s).keys()].sort((a, b) => a - b);
+}
+
+describe('every Iceberg type round-trips through Parquet', () => {
+  const rows = randomRows(schema, 300, prng(42));
+  const batch = batchFromRows(schema, rows);
+  const bytes = writeParquet(new arrow.Table([batch]), { rowGroupRows: 100 });
+
+  it('reads back the same values (nulls, NaN, -0, nested struct/list/map)', () => {
+    const back = readParquet(bytes);
+    expect(back.numRows).toBe(300);
+    const resolved = new arrow.Table(back.batches.map((b) => resolveBatch(b, { readSchema: schema })));
+    expect(rowsOf(schema, resolved)).toEqual(rows);
+  });
+
+  it('writes the field id of every column, list element, map key and map value (hyparquet)', () => {
+    const meta = parquetMetadata(arrayBufferOf(bytes));
+    const ids = meta.schema.map((e) => e.field_id).filter((id): id is number => id !== undefined);
+    expect([...ids].sort((a, b) => a - b)).toEqual(allIds(schema));
+    // the repeated groups of lists and maps carry none, every other node does
+    for (const e of meta.schema.slice(1)) {
+      if (e.repetition_type === 'REPEATED') expect(e.field_id).toBeUndefined();
+      else expect(e.field_id, e.name).toBeDefined();
+    }
+  });
+
+  it('stores iceberg.schema in the footer, decoding to the same schema', () => {
+    const kv = readParquetMetadata(bytes).keyValueMetadata;
+    const decoded = decodeSchema(parseJson(kv.get('iceberg.schema')!));
+    expect(decoded.schemaId).toBe(3);
+    expect(sameType({ type: 'struct', fields: decoded.fields }, { type: 'struct', fields: schema.fields })).toBe(true);
+    expect(decoded.identifierFieldIds).toEqual([1]);
+  });
+
+  it('maps spec types to the spec Parquet physical types', () => {
+    const meta = parquetMetadata(arrayBufferOf(bytes));
+    const byName = new Map(meta.schema.map((e) => [e.name, e]));
+    expect(byName.get('c_decimal_9')!.type).toBe('INT32');
+    expect(byName.get('c_decimal_18')!.type).toBe('INT64');
+    expect(byName.get('c_decimal_38')!.type).toBe('FIXED_LEN_BYTE_ARRAY');
+    expect(byName.get('c_decimal_38')!.type_length).toBe(16);
+    expect(byName.get('c_timestamp')!.logical_type).toMatchObject({ type: 'TIMESTAMP', isAdjustedToUTC: false, unit: 'MICROS' });
+    expect(byName.get('c_timestamptz')!.logical_type).toMatchObject({ type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' });
+    expect(byName.get('c_time')!.logical_type).toMatchObject({ type: 'TIME', unit: 'MICROS' });
+    expect(byName.get('c_date')!.logical_type).toMatchObject({ type: 'DATE' });
+    expect(byName.get('c_uuid')!.type_length).toBe(16);
+    expect(byName.get('c_string')!.logical_type).toMatchObject({ type: 'STRING' });
+    expect(byName.get('tags')!.converted_type).toBe('LIST');
+    expect(byName.get('attrs')!.converted_type).toBe('MAP');
+    expect(byName.get('id')!.repetition_type).toBe('REQUIRED');
+  });
+
+  it('arrowSchemaFromIceberg and icebergSchemaFromArrow invert each other (ids taken from the fields)', () => {
+    const back = icebergSchemaFromArrow(arrowSchemaFromIceberg(schema), { schemaId: 3 });
+    // uuid has no Arrow type of its own: it comes back as fixed[16]
+    const expected = JSON.parse(JSON.stringify(schema.fields).replaceAll('{"type":"uuid"}', '{"type":"fixed","length":16}'));
+    expect(sameType({ type: 'struct', fields: back.schema.fields }, { type: 'struct', fields: expected })).toBe(true);
+    expect(back.lastColumnId).toBe(Math.max(...allIds(schema)));
+    expect(back.vectorDimensions.size).toBe(0);
+  });
+});
+
+describe('FixedSizeList<Float32> embeddings', () => {
+  const vecSchema: Schema = {
+    schemaId: 0,
+    fields: [
+      { id: 1, name: 'id', required: true, type: { type: 'int' } },
+      { id: 2, name: 'embedding', required: false, type: { type: 'list', elementId: 3, element: { type: 'float' }, elementRequired: true } },
+    ],
+  };
+  const dims = new Map([[2, 8]]);
+
+  it('round-trips as FixedSizeList[8]<Float32>, and reads as a plain list without the dimension', () => {
+    const rows = randomRows(vecSchema, 50, prng(7), { vectorDimensions: dims });
+    const batch = batchFromRows(vecSchema, rows, { vectorDimensions: dims });
+    expect(String(batch.schema.fields[1]!.type)).toBe('FixedSizeList[8]<Float32>');
+    const bytes = writeParquet(new arrow.Table([batch]));
+    // Parquet sees a LIST with element ids, so other engines read an ordinary list<float>
+    const meta = parquetMetadata(arrayBufferOf(bytes));
+    expect(meta.schema.find((e) => e.name === 'embedding')!.converted_type).toBe('LIST');
+    expect(meta.schema.find((e) => e.name === 'element')!.field_id).toBe(3);
+
+    const back = readParquet(bytes);
+    const asVectors = resolveBatch(back.batches[0]!, { readSchema: vecSchema, vectorDimensions: dims });
+    expect(String(asVectors.schema.fields[1]!.type)).toBe('FixedSizeList[8]<Float32>');
+    expect(rowsOf(vecSchema, asVectors)).toEqual(rows);
+    const asLists = resolveBatch(back.batches[0]!, { readSchema: vecSchema });
+    expect(String(asLists.schema.fields[1]!.type)).toBe('List<Float32>');
+    expect(rowsOf(vecSchema, asLists)).toEqual(rows);
+  });
+
+  it('reads a plain list column written by another engine as vectors, rejecting a wrong length', () => {
+    const rows = randomRows(vecSchema, 20, prng(8), { vectorDimensions: dims });
+    const asList = batchFromRows(vecSchema, rows);
+    expect(String(asList.schema.fields[1]!.type)).toBe('List<Float32>');
+    const bytes = writeParquet(new arrow.Table([asList]));
+    const resolved = resolveBatch(readParquet(bytes).batches[0]!, { readSchema: vecSchema, vectorDimensions: dims });
+    expect(String(resolved.schema.fields[1]!.type)).toBe('FixedSizeList[8]<Float32>');
+    expect(rowsOf(vecSchema, resolved)).toEqual(rows);
+    expect(() => resolveBatch(readParquet(bytes).batches[0]!, { readSchema: vecSchema, vectorDimensions: new Map([[2, 4]]) })).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_MISMATCH', message: expect.stringContaining('embedding') }),
+    );
+  });
+
+  it('icebergSchemaFromArrow records the dimension and assigns ids as Java does', () => {
+    const arrowSchema = new arrow.Schema([
+      new arrow.Field('id', new arrow.Int64(), false),
+      new arrow.Field('point', new arrow.Struct([new arrow.Field('x', new arrow.Float64(), true), new arrow.Field('y', new arrow.Float64(), true)]), true),
+      new arrow.Field('embedding', new arrow.FixedSizeList(4, new arrow.Field('item', new arrow.Float32(), false)), true),
+      new arrow.Field('name', new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()), true),
+    ]);
+    const r = icebergSchemaFromArrow(arrowSchema);
+    expect(r.schema.fields.map((f) => [f.id, f.name, f.required])).toEqual([
+      [1, 'id', true],
+      [2, 'point', false],
+      [3, 'embedding', false],
+      [4, 'name', false],
+    ]);
+    expect(r.schema.fields[1]!.type).toMatchObject({ type: 'struct', fields: [{ id: 5, name: 'x' }, { id: 6, name: 'y' }] });
+    expect(r.schema.fields[2]!.type).toEqual({ type: 'list', elementId: 7, element: { type: 'float' }, elementRequired: true });
+    expect(r.schema.fields[3]!.type).toEqual({ type: 'string' });
+    expect(r.lastColumnId).toBe(7);
+    expect([...r.vectorDimensions]).toEqual([[3, 4]]);
+    const arrowBack = arrowSchemaFromIceberg(r.schema, { vectorDimensions: r.vectorDimensions });
+    expect(arrowBack.fields.map((f) => fieldIdOf(f))).toEqual([1, 2, 3, 4]);
+    expect(String(arrowBack.fields[2]!.type)).toBe('FixedSizeList[4]<Float32>');
+  });
+
+  it('icebergSchemaFromArrow rejects types Iceberg cannot store, naming the field', () => {
+    const bad = new arrow.Schema([new arrow.Field('s', new arrow.Struct([new arrow.Field('d', new arrow.DurationSecond())]))]);
+    expect(() => icebergSchemaFromArrow(bad)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringContaining("'s.d'") }));
+  });
+});
