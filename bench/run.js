@@ -4,7 +4,8 @@
  *
  *     node bench/run.js [--quick] [--only append,scan,...] [--keep] [--no-peers]
  *
- * 1. installs the peers into `bench/peers/node_modules` when missing (`npm ci --omit=optional`);
+ * 1. installs the peers into `bench/peers/node_modules` when missing (`npm ci --omit=optional`,
+ *    falling back to `npm install --no-save` of the same locked versions);
  * 2. finds an S3 server: `FLOE_S3_ENDPOINT` if set, else the project's RGW launcher
  *    (`docker/rgw/start.sh --lease <pid>`, released at the end); without one the S3 rows say
  *    "skipped: no S3 server";
@@ -44,9 +45,17 @@ function ensurePeers(enabled) {
   if (!enabled) return { ok: false, reason: 'peers disabled (--no-peers)' };
   const peers = join(BENCH_DIR, 'peers');
   if (!existsSync(join(peers, 'node_modules', '@lancedb', 'lancedb')) || !existsSync(join(peers, 'node_modules', '@duckdb', 'node-api'))) {
+    // `npm ci` refuses a lock that lacks optional entries, and a lock made where a registry
+    // (mirror) serves only some platforms' native builds lacks the others'; `npm install
+    // --no-save` then installs the same locked versions without touching the lock.
+    const common = ['--omit=optional', '--no-audit', '--no-fund', '--prefix', peers];
     console.log('installing peers: npm ci --omit=optional --prefix bench/peers …');
-    const r = spawnSync('npm', ['ci', '--omit=optional', '--no-audit', '--no-fund', '--prefix', peers], { stdio: 'inherit', timeout: 300_000 });
-    if (r.status !== 0) return { ok: false, reason: `npm ci in bench/peers failed (exit ${r.status ?? r.signal})` };
+    let r = spawnSync('npm', ['ci', ...common], { stdio: 'ignore', timeout: 300_000 });
+    if (r.status !== 0) {
+      console.log('npm ci refused; installing the locked versions with npm install --no-save …');
+      r = spawnSync('npm', ['install', '--no-save', ...common], { stdio: 'inherit', timeout: 300_000 });
+    }
+    if (r.status !== 0) return { ok: false, reason: `installing bench/peers failed (exit ${r.status ?? r.signal})` };
   }
   return { ok: true };
 }
