@@ -43,7 +43,8 @@ export type { TableMetadata } from './spec/table-metadata.js';
 export type { DataFile } from './spec/manifest.js';
 export type { Literal } from './spec/values.js';
 export { MAIN_BRANCH } from './spec/snapshot.js';
-export { parseType, typeToString } from './spec/schema.js';
+export { decodeSchema, encodeSchema, parseType, typeToString } from './spec/schema.js';
+export { readParquet, readParquetSchema, writeParquet } from './io/index.js';
 export {
   MemoryStore,
   S3Store,

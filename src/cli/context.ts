@@ -1,0 +1,114 @@
+/**
+ * What every command gets: the global options (`--warehouse`, `--json`), the warehouse and
+ * tables opened from them, and the output streams. Output goes through here so that `--json`
+ * and people's tables are decided in one place.
+ *
+ * @module
+ */
+import { once } from 'node:events';
+import { DEFAULT_WAREHOUSE, Table, TableNotFoundError, Warehouse, isFloeError } from '../node.js';
+import { stringifyJson } from '../util/index.js';
+
+/** The options every command accepts. */
+export interface GlobalOptions {
+  /** The warehouse URI. */
+  readonly warehouse?: string;
+  /** Machine-readable output. */
+  readonly json?: boolean;
+}
+
+/** A writable stream, as `process.stdout`. */
+export interface OutStream {
+  /** Whether it is a terminal. */
+  readonly isTTY?: boolean;
+  /** Writes; false means "wait for drain". */
+  write(chunk: string | Uint8Array): boolean;
+  /** Node's event API, for `drain`. */
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/** The command-line context of one `floe` run. */
+export class CliContext {
+  private warehousePromise: Promise<Warehouse> | undefined;
+
+  /**
+   * @param options the global options
+   * @param stdout where results go
+   * @param stderr where progress and messages go
+   * @param env the environment (`FLOE_WAREHOUSE`)
+   */
+  constructor(
+    readonly options: GlobalOptions,
+    readonly stdout: OutStream = process.stdout,
+    readonly stderr: OutStream = process.stderr,
+    readonly env: Readonly<Record<string, string | undefined>> = process.env,
+  ) {}
+
+  /** Whether `--json` was given. */
+  get json(): boolean {
+    return this.options.json === true;
+  }
+
+  /** The warehouse URI: `--warehouse`, else `FLOE_WAREHOUSE`, else `./warehouse`. */
+  get warehouseUri(): string {
+    return this.options.warehouse ?? this.env['FLOE_WAREHOUSE'] ?? DEFAULT_WAREHOUSE;
+  }
+
+  /** The warehouse (opened once; S3 settings from `FLOE_S3_*` and the AWS variables). */
+  warehouse(): Promise<Warehouse> {
+    this.warehousePromise ??= Warehouse.open(this.warehouseUri);
+    return this.warehousePromise;
+  }
+
+  /**
+   * Opens a table: `ns.table` in the warehouse, or any Iceberg table by its location (a path or
+   * URI containing `/`), without a catalog.
+   * @throws TableNotFoundError with a hint naming `floe tables`
+   */
+  async table(name: string): Promise<Table> {
+    if (isLocation(name)) return Table.load(name);
+    const wh = await this.warehouse();
+    try {
+      return await wh.loadTable(name);
+    } catch (e) {
+      if (isFloeError(e, 'TABLE_NOT_FOUND')) {
+        const ns = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : '';
+        throw new TableNotFoundError(name, {
+          context: { warehouse: this.warehouseUri },
+          help: `list the tables with \`floe tables${ns ? ` ${ns}` : ''}\` (warehouse ${this.warehouseUri}; set --warehouse or FLOE_WAREHOUSE for another)`,
+        });
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Writes to stdout, waiting when the pipe is full (so `floe scan | head` uses bounded memory).
+   * @param chunk text or bytes
+   */
+  async write(chunk: string | Uint8Array): Promise<void> {
+    if (!this.stdout.write(chunk)) await once(this.stdout as unknown as NodeJS.EventEmitter, 'drain');
+  }
+
+  /**
+   * Prints a result: `value` as one JSON document with `--json`, else `text()`.
+   * @param value the machine-readable result
+   * @param text the people's rendering
+   */
+  async print(value: unknown, text: () => string): Promise<void> {
+    await this.write(this.json ? `${stringifyJson(value, 2)}\n` : text());
+  }
+
+  /**
+   * Writes a message for people on stderr (suppressed with `--json`).
+   * @param text the message
+   */
+  note(text: string): void {
+    if (!this.json) this.stderr.write(`${text}\n`);
+  }
+}
+
+/** Whether a table argument is a location rather than a `ns.table` name. */
+export function isLocation(name: string): boolean {
+  return name.includes('/') || name.includes('\\');
+}
