@@ -357,9 +357,16 @@ export function takeRows(input: arrow.RecordBatch | arrow.Table, indices: Int32A
   }
   const structType = new arrow.Struct(schema.fields);
   const data = gather(structType, used.map((b) => b.data), src);
+  // A dictionary column decoded across batches changes type: the schema follows.
+  const outSchema = data.children.every((c, k) => c.type === schema.fields[k]!.type)
+    ? schema
+    : new arrow.Schema(
+        schema.fields.map((f, k) => (data.children[k]!.type === f.type ? f : new arrow.Field(f.name, data.children[k]!.type, f.nullable, f.metadata))),
+        schema.metadata,
+      );
   // The top-level struct of a record batch has no validity of its own.
-  const top = arrow.makeData({ type: structType, length: indices.length, nullCount: 0, children: data.children });
-  return new arrow.RecordBatch(schema, top);
+  const top = arrow.makeData({ type: new arrow.Struct(outSchema.fields), length: indices.length, nullCount: 0, children: data.children });
+  return new arrow.RecordBatch(outSchema, top);
 }
 
 function gatherEmpty(type: arrow.DataType): arrow.Data {
