@@ -32,9 +32,8 @@
  */
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError, UnsupportedError } from '../errors.js';
-import { encodeSchema } from '../spec/schema.js';
-import type { IcebergType, NestedField, PrimitiveType, Schema } from '../spec/types.js';
-import { stringifyJson } from '../util/json.js';
+import { encodeSchema, type IcebergType, type NestedField, type PrimitiveType, type Schema } from '../spec/index.js';
+import { stringifyJson } from '../util/index.js';
 
 /** Arrow field metadata key holding the Parquet / Iceberg field id. */
 export const PARQUET_FIELD_ID_KEY = 'PARQUET:field_id';

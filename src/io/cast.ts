@@ -15,7 +15,7 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import { normalizeUuid, uuidToBytes } from '../spec/values.js';
+import { normalizeUuid, uuidToBytes } from '../spec/index.js';
 import { decodeDictionary } from './take.js';
 
 /** The outcome of {@link castPrimitive}: the cast column, or why there is none. */

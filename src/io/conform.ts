@@ -19,7 +19,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { SchemaMismatchError } from '../errors.js';
-import type { NestedField, PrimitiveType, Schema } from '../spec/types.js';
+import type { NestedField, PrimitiveType, Schema } from '../spec/index.js';
 import { arrowSchemaFromIceberg } from './arrow-schema.js';
 import { bitmapFromOffset, castPrimitive, fixedSizeListFromList } from './cast.js';
 import { constantData, nullData } from './fill.js';

@@ -10,8 +10,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { UnsupportedError } from '../errors.js';
-import type { PrimitiveType } from '../spec/types.js';
-import type { Literal } from '../spec/values.js';
+import type { Literal, PrimitiveType } from '../spec/index.js';
 import { dataFromLiterals } from './literals.js';
 
 type ArrayCtor = new (n: number) => ArrayLike<unknown>;

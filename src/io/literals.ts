@@ -21,8 +21,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError } from '../errors.js';
-import type { PrimitiveType } from '../spec/types.js';
-import { normalizeUuid, uuidFromBytes, uuidToBytes, type Literal } from '../spec/values.js';
+import { normalizeUuid, uuidFromBytes, uuidToBytes, type Literal, type PrimitiveType } from '../spec/index.js';
 
 const MS_PER_DAY = 86_400_000;
 

@@ -20,9 +20,19 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import { literalToBytes, truncateLowerBound, truncateUpperBound, DEFAULT_TRUNCATE_WIDTH } from '../spec/bounds.js';
-import type { IcebergType, NestedField, PrimitiveType, Schema } from '../spec/types.js';
-import { compareLiterals, uuidFromBytes, type Literal } from '../spec/values.js';
+import {
+  compareLiterals,
+  DEFAULT_TRUNCATE_WIDTH,
+  literalToBytes,
+  truncateLowerBound,
+  truncateUpperBound,
+  uuidFromBytes,
+  type IcebergType,
+  type Literal,
+  type NestedField,
+  type PrimitiveType,
+  type Schema,
+} from '../spec/index.js';
 import { fieldIdOf } from './arrow-schema.js';
 import { isValidAt, literalAt } from './literals.js';
 import { decodeDictionary } from './take.js';

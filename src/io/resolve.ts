@@ -20,8 +20,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { SchemaMismatchError } from '../errors.js';
-import type { IcebergType, NestedField, PrimitiveType, Schema } from '../spec/types.js';
-import type { Literal } from '../spec/values.js';
+import type { IcebergType, Literal, NestedField, PrimitiveType, Schema } from '../spec/index.js';
 import { arrowSchemaFromIceberg, fieldIdOf } from './arrow-schema.js';
 import { constantData, nullData } from './fill.js';
 import { bitmapFromOffset, castPrimitive, fixedSizeListFromList } from './cast.js';
