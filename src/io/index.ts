@@ -21,6 +21,7 @@
  */
 export {
   asyncBufferFromBytes,
+  DEFAULT_BATCH_ROWS,
   initParquetWasm,
   readParquet,
   readParquetMetadata,

@@ -46,8 +46,8 @@ import { decodeFooter, footerLength, footerOnlyFile, type Footer } from './parqu
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'uncompressed';
 
 /**
- * A file that can be read in byte ranges, asynchronously (A5 hyparquet's `AsyncBuffer`): the
- * scan layer builds one over a store's ranged `get`, so large files are never read whole.
+ * A file that can be read in byte ranges, asynchronously (A5 hyparquet's `AsyncBuffer`): a caller
+ * builds one over a store's ranged `get` to read a footer without fetching the file.
  */
 export interface AsyncBuffer {
   /** The file's size in bytes. */
@@ -101,7 +101,10 @@ export interface ReadParquetOptions {
   readonly columns?: readonly string[];
   /** Row-group indexes to read, in file order; default all. */
   readonly rowGroups?: readonly number[];
-  /** Rows per output record batch; default 1024 (arrow-rs). */
+  /**
+   * Rows per output record batch; default {@link DEFAULT_BATCH_ROWS}. (arrow-rs's own default,
+   * 1024, makes a million-row file ~1000 batches, and every JS pass over a batch has a fixed cost.)
+   */
   readonly batchSize?: number;
   /** Read at most this many rows. */
   readonly limit?: number;
@@ -112,6 +115,9 @@ export interface ReadParquetOptions {
 }
 
 const UNKNOWN_PATH = '<in-memory parquet>';
+
+/** Rows per record batch {@link readParquet} returns unless told otherwise. */
+export const DEFAULT_BATCH_ROWS = 65_536;
 
 // The node build of parquet-wasm instantiates its module synchronously on import; the ESM build
 // (what browsers and bundlers resolve) exports an async `default` initialiser instead.
@@ -406,7 +412,7 @@ function validateReadOptions(options: ReadParquetOptions, footer: Uint8Array): v
 function wasmReaderOptions(options: ReadParquetOptions): wasm.ReaderOptions {
   const out: wasm.ReaderOptions = {};
   if (options.rowGroups !== undefined) out.rowGroups = [...options.rowGroups];
-  if (options.batchSize !== undefined) out.batchSize = options.batchSize;
+  out.batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   if (options.limit !== undefined) out.limit = options.limit;
   if (options.offset !== undefined) out.offset = options.offset;
   return out;

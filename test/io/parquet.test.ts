@@ -83,6 +83,8 @@ describe('writeParquet / readParquet', () => {
 
     const batched = readParquet(bytes, { batchSize: 128, rowGroups: [0] });
     expect(batched.batches.map((b) => b.numRows)).toEqual([128, 128, 44]);
+    // by default a batch holds up to 64 Ki rows (arrow-rs's own default is 1024), across row groups
+    expect(readParquet(bytes).batches.map((b) => b.numRows)).toEqual([1000]);
   });
 
   it('writes an empty table as a file with no rows', async () => {
