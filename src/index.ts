@@ -36,14 +36,14 @@ export {
   startsWith,
   type Expression,
 } from './expr/index.js';
-export type { IcebergType, NestedField, PrimitiveType, Schema, StructType, ListType, MapType } from './spec/types.js';
-export type { Snapshot, SnapshotRef, SnapshotSummary } from './spec/snapshot.js';
-export type { PartitionSpec, PartitionField, Transform } from './spec/partition.js';
-export type { TableMetadata } from './spec/table-metadata.js';
-export type { DataFile } from './spec/manifest.js';
-export type { Literal } from './spec/values.js';
-export { MAIN_BRANCH } from './spec/snapshot.js';
-export { decodeSchema, encodeSchema, parseType, typeToString } from './spec/schema.js';
+export type { IcebergType, NestedField, PrimitiveType, Schema, StructType, ListType, MapType } from './spec/index.js';
+export type { Snapshot, SnapshotRef, SnapshotSummary } from './spec/index.js';
+export type { PartitionSpec, PartitionField, Transform } from './spec/index.js';
+export type { TableMetadata } from './spec/index.js';
+export type { DataFile } from './spec/index.js';
+export type { Literal } from './spec/index.js';
+export { MAIN_BRANCH } from './spec/index.js';
+export { decodeSchema, encodeSchema, parseType, typeToString } from './spec/index.js';
 export { readParquet, readParquetSchema, writeParquet } from './io/index.js';
 export {
   MemoryStore,
@@ -60,4 +60,4 @@ export {
   type PutMode,
   type StoreCapabilities,
 } from './store/index.js';
-export { openLocation, type StoreOptions, type OpenedLocation } from './store/location.js';
+export { openLocation, type StoreOptions, type OpenedLocation } from './store/index.js';

@@ -5,8 +5,8 @@
  * @module
  */
 import nodePath from 'node:path';
-import { LocalFsStore } from './store/local-fs.js';
-import { registerLocalBackend } from './store/location.js';
+import { LocalFsStore } from './store/index.js';
+import { registerLocalBackend } from './store/index.js';
 
 registerLocalBackend({
   resolvePath: (path) => nodePath.resolve(path),
@@ -14,4 +14,4 @@ registerLocalBackend({
 });
 
 export * from './index.js';
-export { LocalFsStore, type LocalFsStoreOptions } from './store/local-fs.js';
+export { LocalFsStore, type LocalFsStoreOptions } from './store/index.js';

@@ -15,9 +15,9 @@ import type { PartitionSpec } from './spec/index.js';
 import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from './spec/index.js';
 import type { TableMetadata } from './spec/index.js';
 import type { Schema } from './spec/index.js';
-import { FileLocator } from './store/file-locator.js';
-import { type OpenedLocation, type StoreOptions, openLocation, openLocationRoot } from './store/location.js';
-import type { ObjectStore } from './store/object-store.js';
+import { FileLocator } from './store/index.js';
+import { type OpenedLocation, type StoreOptions, openLocation, openLocationRoot } from './store/index.js';
+import type { ObjectStore } from './store/index.js';
 import {
   type Change,
   type TableContext,

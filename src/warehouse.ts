@@ -11,7 +11,7 @@ import { icebergSchemaFromArrow } from './io/index.js';
 import { UNPARTITIONED_SPEC, parsePartitionSpec } from './spec/index.js';
 import { validateSchemaIds } from './spec/index.js';
 import type { NestedField, Schema } from './spec/index.js';
-import { type StoreOptions, openLocation } from './store/location.js';
+import { type StoreOptions, openLocation } from './store/index.js';
 import type { ObjectStore } from './store/index.js';
 import { Table } from './table.js';
 import { commitNewTable, vectorDimensionsToProperties } from './transaction/index.js';

@@ -17,7 +17,7 @@ import {
   TableNotFoundError,
   isFloeError,
 } from '../errors.js';
-import { childLocation, type OpenedLocation } from '../store/location.js';
+import { childLocation, type OpenedLocation } from '../store/index.js';
 import { parseJson, stringifyJson } from '../util/index.js';
 import { type TableIdentifier, formatTableIdentifier, parseNamespace, parseTableIdentifier } from './identifiers.js';
 

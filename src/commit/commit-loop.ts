@@ -18,7 +18,7 @@
  */
 import { CommitRetriesExhaustedError, isFloeError } from '../errors.js';
 import type { TableMetadata } from '../spec/index.js';
-import type { ObjectStore } from '../store/object-store.js';
+import type { ObjectStore } from '../store/index.js';
 import { type Clock, sleep as sleepMs } from '../util/index.js';
 import { commitMetadataVersion, writeVersionHint } from './commit-point.js';
 import { type RetryPolicy, backoffDelayMs } from './retry-policy.js';

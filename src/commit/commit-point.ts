@@ -9,7 +9,7 @@
  * @module
  */
 import { CommitConflictError, OutcomeUnknownError, isFloeError } from '../errors.js';
-import type { ObjectStore } from '../store/object-store.js';
+import type { ObjectStore } from '../store/index.js';
 import { VERSION_HINT_FILE, metadataFilePath } from './version-files.js';
 
 /** What the commit point needs. */

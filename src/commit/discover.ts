@@ -12,7 +12,7 @@
  * @module
  */
 import { NotFoundError, TableNotFoundError, isFloeError } from '../errors.js';
-import type { ObjectStore } from '../store/object-store.js';
+import type { ObjectStore } from '../store/index.js';
 import { METADATA_DIR, VERSION_HINT_FILE, metadataFilePath, parseMetadataFileName } from './version-files.js';
 
 /** Where a metadata version lives. */

@@ -5,7 +5,7 @@
  */
 import { CorruptFileError, isFloeError } from '../errors.js';
 import { decodeTableMetadata } from '../spec/index.js';
-import type { ObjectStore } from '../store/object-store.js';
+import type { ObjectStore } from '../store/index.js';
 import { findLatestVersion, findVersion } from './discover.js';
 import type { TableState } from './table-state.js';
 

@@ -10,7 +10,7 @@ import { DataFileContent } from '../spec/index.js';
 import { indexById } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { NestedField, Schema } from '../spec/index.js';
-import type { FileLocator } from '../store/file-locator.js';
+import type { FileLocator } from '../store/index.js';
 import type { LiveFile } from './plan.js';
 import { readLocated } from './read-located.js';
 

@@ -31,7 +31,7 @@ import type { PartitionSpec } from '../spec/index.js';
 import type { Snapshot } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { Schema, StructType } from '../spec/index.js';
-import type { FileLocator } from '../store/file-locator.js';
+import type { FileLocator } from '../store/index.js';
 import { readLocated } from './read-located.js';
 
 /** A live file with the sequence numbers it was committed at. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { DataFileNotFoundError, isFloeError } from '../errors.js';
-import type { FileLocator } from '../store/file-locator.js';
+import type { FileLocator } from '../store/index.js';
 
 /**
  * Reads the whole object at a recorded location.

@@ -14,7 +14,7 @@ import { indexById } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
 import type { Literal } from '../spec/index.js';
-import type { FileLocator } from '../store/file-locator.js';
+import type { FileLocator } from '../store/index.js';
 import { type DeleteLoader, rowKey } from './deletes.js';
 import { specById } from './plan.js';
 import type { FileScanTask } from './plan.js';

@@ -16,7 +16,7 @@ import { DataFileContent } from '../spec/index.js';
 import type { Snapshot } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { NestedField, Schema } from '../spec/index.js';
-import type { FileLocator } from '../store/file-locator.js';
+import type { FileLocator } from '../store/index.js';
 import { DeleteLoader } from './deletes.js';
 import { type FileScanTask, type ScanPlan, planFiles } from './plan.js';
 import { readTask } from './read-task.js';

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors.js';
-import type { JsonValue } from '../util/json.js';
+import type { JsonValue } from '../util/index.js';
 import { findFieldByName, indexById, indexNamesById, isPrimitive } from './schema.js';
 import {
   canTransform,

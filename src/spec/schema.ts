@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { InvalidArgumentError, UnsupportedError, ValidationError } from '../errors.js';
-import type { JsonValue } from '../util/json.js';
+import type { JsonValue } from '../util/index.js';
 import type {
   IcebergType,
   ListType,

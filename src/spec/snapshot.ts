@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from 'zod';
-import type { JsonValue } from '../util/json.js';
+import type { JsonValue } from '../util/index.js';
 import { DurationMsSchema, LongSchema, MillisSchema, StringMapSchema } from './wire.js';
 import { errorFromZod } from './zod-issues.js';
 

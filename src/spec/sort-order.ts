@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from 'zod';
-import type { JsonValue } from '../util/json.js';
+import type { JsonValue } from '../util/index.js';
 import type { Transform } from './partition.js';
 import { TransformSchema } from './partition.js';
 import { transformToString } from './transform.js';

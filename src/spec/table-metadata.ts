@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import { CorruptFileError, UnsupportedError, ValidationError } from '../errors.js';
-import { parseJson, stringifyJson, type JsonValue } from '../util/json.js';
+import { parseJson, stringifyJson, type JsonValue } from '../util/index.js';
 import {
   encodePartitionSpec,
   PartitionFieldsSchema,

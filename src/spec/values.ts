@@ -26,7 +26,7 @@
  * @module
  */
 import { InvalidArgumentError, ValidationError } from '../errors.js';
-import type { JsonValue } from '../util/json.js';
+import type { JsonValue } from '../util/index.js';
 import {
   formatDate,
   formatTime,

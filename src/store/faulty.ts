@@ -11,7 +11,7 @@
  * @module
  */
 import { OutcomeUnknownError, StoreError } from '../errors.js';
-import { sleep } from '../util/backoff.js';
+import { sleep } from '../util/index.js';
 import type { StoreOp } from './instrumented.js';
 import type {
   GetOptions,

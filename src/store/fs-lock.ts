@@ -26,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { StoreError } from '../errors.js';
-import { computeBackoffMs, sleep } from '../util/backoff.js';
+import { computeBackoffMs, sleep } from '../util/index.js';
 
 /** What a lock file holds. */
 interface LockContent {

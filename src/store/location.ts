@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { InvalidArgumentError, NotImplementedError } from '../errors.js';
+import { InvalidArgumentError, NotImplementedError, UnsupportedError } from '../errors.js';
 import { MemoryStore } from './memory.js';
 import type { ObjectStore } from './object-store.js';
 import { prefixed } from './prefixed.js';
@@ -95,6 +95,7 @@ interface ParsedUri {
 }
 
 function parseUri(uri: string): ParsedUri {
+  if (uri === '') throw new InvalidArgumentError('a location must not be empty');
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/]*)(\/.*)?$/i.exec(uri);
   if (!m) {
     const abs = requireLocal(uri).resolvePath(uri);
@@ -117,7 +118,10 @@ function parseUri(uri: string): ParsedUri {
     case 'memory':
       return { scheme: 'memory', rootUri: `memory://${authority}`, authority, path: trimSlashes(rest), written };
     default:
-      throw new InvalidArgumentError(`unsupported location scheme ${written}:// in ${uri}`, { help: 'use file://, s3:// or memory://' });
+      throw new UnsupportedError(`unsupported location scheme ${written}:// in ${uri}`, {
+        context: { uri },
+        help: 'use memory://, file:///path (or a plain path) or s3://bucket/prefix',
+      });
   }
 }
 

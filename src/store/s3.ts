@@ -49,7 +49,7 @@ import {
   PreconditionFailedError,
   StoreError,
 } from '../errors.js';
-import { retryWithBackoff } from '../util/backoff.js';
+import { retryWithBackoff } from '../util/index.js';
 import type {
   GetOptions,
   GetResult,

@@ -10,7 +10,7 @@ import type { PartitionSpec } from '../spec/index.js';
 import { encodeTableMetadata } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
-import type { ObjectStore } from '../store/object-store.js';
+import type { ObjectStore } from '../store/index.js';
 import type { Clock } from '../util/index.js';
 import { newUuid } from '../util/index.js';
 import type { TableState } from '../commit/index.js';

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { ObjectStore } from '../store/object-store.js';
-import type { FileLocator } from '../store/file-locator.js';
+import type { ObjectStore } from '../store/index.js';
+import type { FileLocator } from '../store/index.js';
 import type { Clock } from '../util/index.js';
 
 /** The table an action works on. */

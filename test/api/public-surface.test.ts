@@ -155,7 +155,8 @@ describe.each(backends)('public surface on $label', (backend) => {
     // another handle sees it all after load; refresh picks up commits made through the first
     const again = await wh.loadTable('ml.events');
     expect(again.snapshots().length).toBe(t.snapshots().length);
-    await t.append(events(1, 2000));
+    const more = events(1, 2000);
+    await t.append(new arrow.Table({ user_id: more.getChild('user_id')!, ts: more.getChild('ts')!, raw_score: more.getChild('score')!, cat: more.getChild('cat')!, emb: more.getChild('emb')! }));
     expect(again.snapshots().length).toBe(t.snapshots().length - 1);
     await again.refresh();
     expect(again.currentSnapshot()?.snapshotId).toBe(t.currentSnapshot()?.snapshotId);

@@ -44,8 +44,8 @@ describe('kill -9 of a writer mid-commit', () => {
       const killAt = 1 + Math.floor(random() * 40);
       const out = await run(process.execPath, [WORKER, JSON.stringify({ root, table: 'k.t', killAt, commits: 3, writer: trial })]).then(
         (r) => r.stdout,
-        (e: { signal?: string }) => {
-          expect(e.signal).toBe('SIGKILL');
+        (e: { signal?: string; stderr?: string }) => {
+          expect(e.signal, `trial ${trial} (killAt ${killAt}) failed without being killed: ${e.stderr}`).toBe('SIGKILL');
           killed += 1;
           return 'killed';
         },

@@ -7,7 +7,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isFloeError } from '../../src/errors.js';
-import { openStore, type S3Store } from '../../src/store/index.js';
+import { openLocation, type S3Store } from '../../src/store/index.js';
 import { createTestBucket, rawS3Client, requireS3Endpoint, s3Label, type TestBucket } from '../support/s3-endpoint.js';
 
 const enc = new TextEncoder();
@@ -200,28 +200,28 @@ describe(`S3Store quirks and failure mapping: ${s3Label()}`, () => {
 
   it('names a missing bucket and refused credentials, with what to do', async () => {
     const e = requireS3Endpoint();
-    const missing = await openStore('s3://floe-no-such-bucket-0/x', {
+    const missing = openLocation('s3://floe-no-such-bucket-0/x', {
       s3: { endpoint: e.endpoint, region: e.region, credentials: { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey } },
-    });
+    }).store;
     const err = await caught(missing.put('k', enc.encode('x')));
     expect(isFloeError(err, 'STORE_ERROR')).toBe(true);
     expect(String(err)).toContain('floe-no-such-bucket-0');
     const { bucket: name } = await bucket();
-    const denied = await openStore(`s3://${name}`, {
+    const denied = openLocation(`s3://${name}`, {
       s3: { endpoint: e.endpoint, region: e.region, credentials: { accessKeyId: 'wrong', secretAccessKey: 'wrong' } },
-    });
+    }).store;
     const refused = await caught(denied.get('k'));
     expect(isFloeError(refused, 'STORE_ERROR')).toBe(true);
     expect((refused as { retryable: boolean }).retryable).toBe(false);
     expect(String(refused)).toMatch(/credentials/);
   });
 
-  it('openStore("s3://bucket/prefix") writes below the prefix and lists relative keys', async () => {
+  it('openLocation("s3://bucket/prefix") writes below the prefix and lists relative keys', async () => {
     const e = requireS3Endpoint();
     const { bucket: name } = await bucket();
-    const store = await openStore(`s3://${name}/wh/ns/t`, {
+    const store = openLocation(`s3://${name}/wh/ns/t`, {
       s3: { endpoint: e.endpoint, region: e.region, credentials: { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey } },
-    });
+    }).store;
     expect(store.name).toBe(`s3://${name}/wh/ns/t`);
     await store.put('metadata/v1.metadata.json', enc.encode('{}'), { mode: { kind: 'create' } });
     const listed: string[] = [];
