@@ -49,6 +49,7 @@ export {
   type IcebergSchemaFromArrow,
 } from './arrow-schema.js';
 export { fileColumnsFor, resolveBatch, resolveTable, type MappedField, type NameMapping, type ResolveOptions } from './resolve.js';
+export { decodeNameMapping, NAME_MAPPING_PROPERTY } from './name-mapping.js';
 export { conformToSchema, type ConformOptions } from './conform.js';
 export { decodeDictionary, filterRows, takeRows } from './take.js';
 export { computeMetrics, type ColumnMetrics, type MetricsOptions } from './metrics.js';

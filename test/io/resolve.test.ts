@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { fileColumnsFor, readParquet, readParquetMetadata, resolveBatch, writeParquet } from '../../src/io/index.js';
+import { decodeNameMapping, fileColumnsFor, readParquet, readParquetMetadata, resolveBatch, writeParquet } from '../../src/io/index.js';
 import type { Schema } from '../../src/spec/types.js';
 import { batchFromRows, rowsOf } from './datagen.js';
 import { tableOf } from './helpers.js';
@@ -150,5 +150,26 @@ describe('resolveBatch (spec §Column Projection)', () => {
     expect(arrow.DataType.isDictionary(file.schema.fields[0]!.type)).toBe(true);
     const s: Schema = { schemaId: 0, fields: [{ id: 1, name: 's', required: false, type: { type: 'string' } }] };
     expect(rowsOf(s, resolveBatch(file.batches[0]!, { readSchema: s })).map((r) => r['s'])).toEqual(['x', 'y', 'x', 'z']);
+  });
+});
+
+describe('decodeNameMapping', () => {
+  it('decodes the spec form, nested fields included', () => {
+    const m = decodeNameMapping(
+      '[{"field-id": 1, "names": ["id", "record_id"]}, {"field-id": 2, "names": ["data"]}, {"names": ["extra"]},' +
+        ' {"field-id": 3, "names": ["location"], "fields": [{"field-id": 4, "names": ["latitude", "lat"]}]}]',
+    );
+    expect(m).toEqual([
+      { names: ['id', 'record_id'], fieldId: 1 },
+      { names: ['data'], fieldId: 2 },
+      { names: ['extra'] },
+      { names: ['location'], fieldId: 3, fields: [{ names: ['latitude', 'lat'], fieldId: 4 }] },
+    ]);
+  });
+
+  it('names the path of what is wrong', () => {
+    expect(() => decodeNameMapping('{"names": []}')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    expect(() => decodeNameMapping('[{"names": ["a"], "fields": [{"names": "b"}]}]')).toThrow(/\$\[0\]\.fields\[0\]\.names/);
+    expect(() => decodeNameMapping('not json')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
   });
 });
