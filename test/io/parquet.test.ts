@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isFloeError, NotFoundError } from '../../src/errors.js';
 import {
   asyncBufferFromBytes,
+  initParquetWasm,
   readParquet,
   readParquetMetadata,
   readParquetMetadataAsync,
@@ -26,6 +27,10 @@ function sampleTable(n: number): arrow.Table {
 }
 
 describe('writeParquet / readParquet', () => {
+  it('needs no explicit initialisation on Node (initParquetWasm is a no-op there)', async () => {
+    await expect(initParquetWasm()).resolves.toBeUndefined();
+  });
+
   it('round-trips values, field ids and the schema metadata as footer key-value metadata', () => {
     const bytes = writeParquet(sampleTable(100));
     const meta = parquetMetadata(arrayBufferOf(bytes));
