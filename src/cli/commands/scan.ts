@@ -6,6 +6,7 @@
  * @module
  */
 import { writeFile } from 'node:fs/promises';
+import * as arrow from 'apache-arrow';
 import { Command } from 'commander';
 import { InvalidArgumentError, type ScanOptions } from '../../index.js';
 import { Progress } from '../progress.js';
@@ -30,13 +31,31 @@ function batchBytes(data: { readonly values?: unknown; readonly valueOffsets?: u
   return n;
 }
 
-function scanOptions(opts: ScanCliOptions): ScanOptions {
-  const chosen = [opts.snapshot, opts.asOf, opts.ref].filter((x) => x !== undefined).length;
-  if (chosen > 1) throw new InvalidArgumentError('give at most one of --snapshot, --as-of and --ref');
-  const columns = opts.columns
+function columnList(opts: ScanCliOptions): string[] | undefined {
+  return opts.columns
     ?.split(',')
     .map((c) => c.trim())
     .filter((c) => c !== '');
+}
+
+/**
+ * The columns of a batch, by name, in the order asked for. The scan is asked for the columns
+ * too, but (as of this writing) `Scan.batches()` projects with arrow-js `RecordBatch.select`,
+ * which keeps the table's column order and, when a filter column is read but not returned,
+ * misaligns the remaining columns; so with a filter the CLI reads every column and projects here.
+ */
+function project(batch: arrow.RecordBatch, names: readonly string[]): arrow.RecordBatch {
+  const fields = batch.schema.fields;
+  const indices = names.map((n) => fields.findIndex((f) => f.name === n));
+  if (indices.length === fields.length && indices.every((x, i) => x === i)) return batch;
+  return batch.selectAt(indices);
+}
+
+function scanOptions(opts: ScanCliOptions): ScanOptions {
+  const chosen = [opts.snapshot, opts.asOf, opts.ref].filter((x) => x !== undefined).length;
+  if (chosen > 1) throw new InvalidArgumentError('give at most one of --snapshot, --as-of and --ref');
+  // See `project`: with a filter, every column is read and the projection is done here.
+  const columns = opts.filter === undefined ? columnList(opts) : undefined;
   const asOf = opts.asOf === undefined ? undefined : /^\d+$/.test(opts.asOf.trim()) ? Number(opts.asOf) : opts.asOf;
   return {
     ...(opts.snapshot !== undefined ? { snapshotId: opts.snapshot } : {}),
@@ -82,6 +101,17 @@ Examples:
       }
       const table = await ctx.table(name);
       const scan = table.scan(scanOptions(opts));
+      const names = columnList(opts) ?? scan.schema.fields.map((f) => f.name);
+      for (const n of names) {
+        if (!scan.schema.fields.some((f) => f.name === n)) {
+          throw new InvalidArgumentError(`table ${table.name} has no column ${JSON.stringify(n)}`, {
+            context: { table: table.name, column: n },
+            help: `columns are: ${scan.schema.fields.map((f) => f.name).join(', ')}`,
+          });
+        }
+      }
+      const fullSchema = scan.arrowSchema();
+      const outSchema = new arrow.Schema(names.map((n) => fullSchema.fields.find((f) => f.name === n)!), fullSchema.metadata);
       const uuidColumns = new Set(scan.schema.fields.filter((f) => f.type.type === 'uuid').map((f) => f.name));
       const sink = makeSink(format, { uuidColumns });
       const progress = new Progress(`scanning ${table.name}`);
@@ -92,13 +122,14 @@ Examples:
         else await ctx.write(chunk);
       };
       let rows = 0;
-      for await (const batch of scan.batches()) {
+      for await (const raw of scan.batches()) {
+        const batch = project(raw, names);
         rows += batch.numRows;
         progress.add(batch.numRows, batchBytes(batch.data));
         const text = sink.batch(batch);
         if (text !== undefined) await emit(text);
       }
-      await emit(sink.end(scan.arrowSchema()));
+      await emit(sink.end(outSchema));
       progress.done();
       if (opts.out !== undefined) {
         await writeFile(opts.out, chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
