@@ -8,9 +8,9 @@
  *    (int→long, float→double, decimal precision widening; also the physical variants other
  *    writers use for the same Iceberg type: narrow ints, second/milli/nano timestamps, Date64,
  *    Time32, large strings, dictionaries);
- * 2. else, for a file without field ids, the column the name mapping names (spec
+ * 2. else the identity-partition constant for that field id, when the caller has one;
+ * 3. else, for file columns without field ids, the one the name mapping names (spec
  *    `schema.name-mapping.default`);
- * 3. else the identity-partition constant for that field id, when the caller has one;
  * 4. else the field's `initial-default`;
  * 5. else nulls.
  * File columns the read schema does not mention (dropped columns) are not returned.
@@ -69,19 +69,24 @@ function mappedIdOf(name: string, mapping: readonly MappedField[] | undefined): 
   return mapping?.find((m) => m.names.includes(name));
 }
 
-/** Index file children by field id (own id, else the name mapping's). */
-function indexColumns(
-  fields: readonly arrow.Field[],
-  datas: readonly arrow.Data[],
-  mapping: readonly MappedField[] | undefined,
-): Map<number, FileColumn> {
-  const out = new Map<number, FileColumn>();
+/** File children by field id: their own (`byId`), and the name mapping's for those without one (`byMappedId`). */
+interface Columns {
+  readonly byId: Map<number, FileColumn>;
+  readonly byMappedId: Map<number, FileColumn>;
+}
+
+function indexColumns(fields: readonly arrow.Field[], datas: readonly arrow.Data[], mapping: readonly MappedField[] | undefined): Columns {
+  const byId = new Map<number, FileColumn>();
+  const byMappedId = new Map<number, FileColumn>();
   fields.forEach((field, k) => {
     const m = mappedIdOf(field.name, mapping);
-    const id = fieldIdOf(field) ?? m?.fieldId;
-    if (id !== undefined && !out.has(id)) out.set(id, { field, data: datas[k]!, mapping: m?.fields });
+    const own = fieldIdOf(field);
+    const col: FileColumn = { field, data: datas[k]!, mapping: m?.fields };
+    if (own !== undefined) {
+      if (!byId.has(own)) byId.set(own, col);
+    } else if (m?.fieldId !== undefined && !byMappedId.has(m.fieldId)) byMappedId.set(m.fieldId, col);
   });
-  return out;
+  return { byId, byMappedId };
 }
 
 function mismatch(ctx: Ctx, field: NestedField | { id: number; name: string }, fileType: arrow.DataType, target: arrow.DataType): never {
@@ -99,19 +104,15 @@ function convertPrimitive(ctx: Ctx, field: NestedField, data: arrow.Data, target
 
 // ---------------------------------------------------------------- nested resolution
 
-function fillMissing(ctx: Ctx, field: NestedField, target: arrow.DataType, length: number): arrow.Data {
-  const constant = ctx.constants?.get(field.id);
-  if (ctx.constants?.has(field.id) && (field.type.type !== 'struct' && field.type.type !== 'list' && field.type.type !== 'map')) {
-    return constantData(target, field.type as PrimitiveType, constant ?? null, length);
-  }
-  if (field.initialDefault !== undefined && field.type.type !== 'struct' && field.type.type !== 'list' && field.type.type !== 'map') {
-    return constantData(target, field.type as PrimitiveType, field.initialDefault, length);
-  }
-  if (field.type.type === 'struct') {
-    // A struct the file lacks is null; its children's defaults apply only inside present structs
-    // (spec §Default values: a missing struct with a null default reads as null).
-    return nullData(target, length);
-  }
+function isNested(t: IcebergType): boolean {
+  return t.type === 'struct' || t.type === 'list' || t.type === 'map';
+}
+
+/** A field the file lacks altogether: rules 4 and 5 of the module doc. */
+function fillMissing(field: NestedField, target: arrow.DataType, length: number): arrow.Data {
+  // A missing struct (or list, map) reads as null: Floe's model has no non-null nested defaults.
+  if (isNested(field.type)) return nullData(target, length);
+  if (field.initialDefault !== undefined) return constantData(target, field.type as PrimitiveType, field.initialDefault, length);
   return nullData(target, length);
 }
 
@@ -119,14 +120,18 @@ function resolveStructChildren(
   ctx: Ctx,
   targetFields: readonly arrow.Field[],
   icebergFields: readonly NestedField[],
-  columns: Map<number, FileColumn>,
+  columns: Columns,
   length: number,
 ): arrow.Data[] {
   return icebergFields.map((f, k) => {
     const target = targetFields[k]!.type;
-    const col = columns.get(f.id);
-    if (col === undefined) return fillMissing(ctx, f, target, length);
-    return resolveColumn(ctx, f, f.type, col, target);
+    const own = columns.byId.get(f.id);
+    if (own !== undefined) return resolveColumn(ctx, f, f.type, own, target);
+    // spec §Column Projection: an identity partition value comes before the name mapping
+    if (!isNested(f.type) && ctx.constants?.has(f.id)) return constantData(target, f.type as PrimitiveType, ctx.constants.get(f.id) ?? null, length);
+    const mapped = columns.byMappedId.get(f.id);
+    if (mapped !== undefined) return resolveColumn(ctx, f, f.type, mapped, target);
+    return fillMissing(f, target, length);
   });
 }
 
@@ -220,16 +225,14 @@ function resolveList(
 
   // Target is a List.
   let offsets: Int32Array;
-  let elementData = elementCol.data;
   if (isFixed) {
     const size = (from as arrow.FixedSizeList).listSize;
     offsets = new Int32Array(data.length + 1);
     for (let i = 0; i <= data.length; i++) offsets[i] = i * size;
   } else {
     offsets = rebasedOffsets(data);
-    if (from.typeId === arrow.Type.LargeList) elementData = elementCol.data;
   }
-  const element = resolveColumn(ctx, elementField, type.element, { ...elementCol, data: elementData }, targetElement);
+  const element = resolveColumn(ctx, elementField, type.element, elementCol, targetElement);
   return arrow.makeData({
     type: target as arrow.List,
     length: data.length,

@@ -123,6 +123,11 @@ describe('resolveBatch (spec §Column Projection)', () => {
       { id: 7n, name: 'p' },
       { id: 8n, name: 'q' },
     ]);
+    // an identity-partition constant comes before the name mapping (spec rule order)
+    expect(rowsOf(readSchema, resolveBatch(readParquet(bytes).batches[0]!, { readSchema, nameMapping, constants: new Map([[2, 'part']]) }))).toEqual([
+      { id: 7n, name: 'part' },
+      { id: 8n, name: 'part' },
+    ]);
     // without a mapping, the columns are simply absent
     expect(rowsOf(readSchema, resolveBatch(readParquet(bytes).batches[0]!, { readSchema }))).toEqual([
       { id: null, name: null },
