@@ -133,7 +133,7 @@ export class Scan {
       const batches = await inFlight.shift()!;
       fill();
       for (const batch of batches) {
-        const projected = sameColumns(batch, names) ? batch : batch.select(names);
+        const projected = sameColumns(batch, names) ? batch : selectColumns(batch, names);
         if (projected.numRows <= remaining) {
           remaining -= projected.numRows;
           yield projected;
@@ -166,6 +166,19 @@ export class Scan {
     const add = (full?.fields ?? []).filter((f) => extra.includes(f.id));
     return { ...this.readSchema, fields: [...this.readSchema.fields, ...add] };
   }
+}
+
+/**
+ * The batch's columns `names`, in that order. (arrow-js `RecordBatch.select` keeps the batch's
+ * own column order, which misaligns names and data when the order differs.)
+ */
+function selectColumns(batch: arrow.RecordBatch, names: readonly string[]): arrow.RecordBatch {
+  const indices = names.map((n) => batch.schema.fields.findIndex((f) => f.name === n));
+  const fields = indices.map((i) => batch.schema.fields[i]!);
+  const children = indices.map((i) => batch.data.children[i]!);
+  const schema = new arrow.Schema(fields, batch.schema.metadata);
+  const data = arrow.makeData({ type: new arrow.Struct(fields), length: batch.numRows, nullCount: 0, children });
+  return new arrow.RecordBatch(schema, data);
 }
 
 function sameColumns(batch: arrow.RecordBatch, names: readonly string[]): boolean {

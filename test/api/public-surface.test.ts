@@ -121,6 +121,11 @@ describe.each(backends)('public surface on $label', (backend) => {
     expect(column<bigint>(filtered, 'user_id').every((u) => u === 3n)).toBe(true);
     const expectedCount = Array.from({ length: 50 }, (_, k) => k).filter((k) => k % 7 === 3 && k % 3 !== 2).length;
     expect(filtered.numRows).toBe(expectedCount);
+    // columns come back in the order asked for, also when the filter uses a column not returned
+    const reordered = await t.scan({ columns: ['cat', 'score'], filter: 'user_id = 3' }).toArrow();
+    expect(reordered.schema.fields.map((f) => f.name)).toEqual(['cat', 'score']);
+    const reference = (await t.scan().toArrow()).toArray().filter((r) => r.user_id === 3n);
+    expect(reordered.toArray().map((r) => `${r.cat}:${r.score}`).sort()).toEqual(reference.map((r) => `${r.cat}:${r.score}`).sort());
     const built = await t.scan({ filter: eq('user_id', 3n) }).toArrow();
     expect(built.numRows).toBe(Array.from({ length: 50 }, (_, k) => k).filter((k) => k % 7 === 3).length);
     expect((await t.scan({ filter: gt('score', 4.45), limit: 3 }).toArrow()).numRows).toBe(3);
