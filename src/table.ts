@@ -24,6 +24,10 @@ import {
   type WriteInput,
   commitChange,
   currentSchema,
+  deleteExpiredFiles,
+  expireChange,
+  type ExpireOptions,
+  type ExpireResult,
   defaultSpec,
   metadataChange,
   PartitionSpecUpdate,
@@ -404,6 +408,18 @@ export class Table {
         return { updates: [{ action: 'set-snapshot-ref', refName: MAIN_BRANCH, ref: { ...base.metadata.refs[MAIN_BRANCH], snapshotId: snap.snapshotId, type: 'branch' } }], result: snap };
       }),
     );
+  }
+
+  /**
+   * Expires old snapshots and deletes the files only they referenced (defaults from the
+   * `history.expire.*` properties: older than 5 days, keeping at least the branch heads).
+   * Reading an expired snapshot afterwards fails with `SnapshotNotFoundError`.
+   */
+  async expireSnapshots(options: ExpireOptions = {}): Promise<ExpireResult> {
+    const before = this.state.metadata;
+    const expiredSnapshotIds = await this.commit(() => expireChange(options, this.home.clock.nowMs()));
+    const deletedFiles = options.cleanFiles === false ? 0 : await deleteExpiredFiles(this.ctx, before, this.state.metadata, expiredSnapshotIds);
+    return { expiredSnapshotIds, deletedFiles };
   }
 
   /**

@@ -24,3 +24,4 @@ export * from './vector-columns.js';
 export * from './create-table.js';
 export * from './spec-update.js';
 export * from './schema-update.js';
+export * from './expire.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { type Table, Warehouse, isFloeError } from 'floe';
 import { TABLE_SCHEMA, rows } from '../conformance/commit.suite.js';
 
-type OpName = 'append' | 'overwrite' | 'delete' | 'schema' | 'spec' | 'ref' | 'props';
+type OpName = 'append' | 'overwrite' | 'delete' | 'schema' | 'spec' | 'ref' | 'props' | 'expire';
 
 /** Each op on a handle; `tag` makes A's and B's effects distinguishable. */
 const OPS: Record<OpName, (t: Table, tag: 'A' | 'B') => Promise<unknown>> = {
@@ -18,10 +18,11 @@ const OPS: Record<OpName, (t: Table, tag: 'A' | 'B') => Promise<unknown>> = {
   spec: (t, tag) => t.updateSpec().addField(tag === 'A' ? 'bucket(4, writer)' : 'bucket(8, seq)').commit(),
   ref: (t) => t.createTag('release'),
   props: (t, tag) => t.setProperties({ [`owner.${tag}`]: tag }),
+  expire: (t) => t.expireSnapshots({ olderThanMs: Date.now() + 60_000, retainLast: 1 }),
 };
 
 /** The group an op belongs to in the matrix. */
-const GROUP: Record<OpName, string> = { append: 'append', overwrite: 'cow', delete: 'cow', schema: 'schema', spec: 'spec', ref: 'ref', props: 'props' };
+const GROUP: Record<OpName, string> = { append: 'append', overwrite: 'cow', delete: 'cow', schema: 'schema', spec: 'spec', ref: 'ref', props: 'props', expire: 'expire' };
 
 /** Expected outcome for A (row) after B (column) committed first, under serializable isolation. */
 function expected(a: OpName, b: OpName): 'commutes' | 'fails' {
@@ -69,6 +70,8 @@ describe('conflict matrix (spec/commit-protocol.md §C7), serializable', () => {
       if (b === 'schema') expect(final.schema().fields.some((f) => f.name === 'col_B')).toBe(true);
       if (b === 'props') expect(final.properties()['owner.B']).toBe('B');
       if (b === 'ref') expect(final.refs()['release']).toBeDefined();
+      if (b === 'expire' || a === 'expire') expect(final.snapshots().every((s) => s.timestampMs >= 0)).toBe(true);
+      if (b === 'expire' && a !== 'expire') expect((await final.scan().toArrow()).numRows).toBeGreaterThan(0);
       if (b === 'append') {
         const data = await final.scan({ filter: 'writer = 2' }).toArrow();
         expect(data.numRows).toBe(a === 'overwrite' || a === 'delete' ? 0 : 3);
