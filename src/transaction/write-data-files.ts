@@ -9,7 +9,7 @@
  */
 import * as arrow from 'apache-arrow';
 import pLimit from 'p-limit';
-import { computeMetrics, conformToSchema, initParquetWasm, literalFromArrowValue, takeRows, writeParquet } from '../io/index.js';
+import { computeMetrics, conformToSchema, initParquetWasm, literalAt, takeRows, writeParquet } from '../io/index.js';
 import { type DataFile, DataFileContent } from '../spec/index.js';
 import { type PartitionSpec, partitionPath } from '../spec/index.js';
 import { encodeSchema, indexById } from '../spec/index.js';
@@ -68,14 +68,24 @@ export function groupByPartition(data: arrow.Table, schema: Schema, spec: Partit
     return { field, column, transform: f.transform };
   });
   const groups = new Map<string, PartitionGroup>();
+  // Values are read from the Arrow buffers (literalAt), not through `Vector.get`, which returns
+  // timestamps as lossy milliseconds: a bucket or identity partition needs the exact micros.
+  const chunks = sources.map((s) => (s.column ? s.column.data : []));
+  const cursor = sources.map(() => ({ chunk: 0, start: 0 }));
   for (let row = 0; row < data.numRows; row++) {
     const values: (Literal | null)[] = [];
-    for (const s of sources) {
-      const raw = s.column?.get(row) ?? null;
+    sources.forEach((s, k) => {
       const type = s.field?.type as PrimitiveType;
-      const value = raw === null ? null : literalFromArrowValue(type, raw);
+      const c = cursor[k]!;
+      const list = chunks[k]!;
+      while (c.chunk < list.length && row >= c.start + list[c.chunk]!.length) {
+        c.start += list[c.chunk]!.length;
+        c.chunk += 1;
+      }
+      const chunk = list[c.chunk];
+      const value = chunk ? literalAt(chunk, row - c.start, type) : null;
       values.push(applyTransform(s.transform, type, value));
-    }
+    });
     const key = values.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : `${typeof v}:${String(v)}`)).join('\u0000');
     let g = groups.get(key);
     if (!g) {
