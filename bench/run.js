@@ -103,9 +103,11 @@ async function main() {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,
+    // Other processes compete for the same cores; the figures are only as quiet as the machine.
+    loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
   };
   console.log(`Floe benchmarks (${opts.quick ? 'quick: 1/10 sizes' : 'full sizes'}) at ${gitSha()}`);
-  console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}, node ${machine.node}`);
+  console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}, node ${machine.node}, load average ${machine.loadAverage1m}`);
 
   const peers = ensurePeers(opts.peers);
   const versions = { floe: gitSha() };
@@ -170,7 +172,7 @@ async function main() {
 
   const totalSeconds = (Date.now() - started) / 1000;
   console.log(`\nratio = Floe's cost ÷ the peer's (time, memory, bytes; inverse for commits/s): above 1× Floe is slower or uses more.`);
-  console.log(`total: ${totalSeconds.toFixed(1)} s`);
+  console.log(`total: ${totalSeconds.toFixed(1)} s (load average now ${os.loadavg()[0].toFixed(2)})`);
   const outDir = join(BENCH_DIR, 'results');
   mkdirSync(outDir, { recursive: true });
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');

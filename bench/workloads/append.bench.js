@@ -4,6 +4,9 @@
  * partitioned by category (100 partitions).
  *
  * - Floe: `createTable` + one `append` (Parquet zstd, metrics, manifest, commit).
+ *
+ * Each engine does it twice (a fresh table each time) and the faster run is the figure: on a
+ * shared 2-core machine one run is at the mercy of whatever else runs.
  * - DuckDB: `COPY t TO 'x.parquet' (FORMAT parquet, COMPRESSION zstd)` from an in-memory table
  *   holding the same rows (loaded untimed from Floe's files); `PARTITION_BY (category)` for the
  *   partitioned case. No table commit: a Parquet file is all DuckDB writes.
@@ -21,17 +24,25 @@ export const title = 'append to a new table (local-fs)';
 
 const SELF = fileURLToPath(import.meta.url);
 
-/** Floe child: create the table and append `rows` seeded rows in one commit. */
+/**
+ * Floe child: create the table and append `rows` seeded rows in one commit, `repeats` times (to
+ * tables `name`, `name_r1`, …; the first is the one later workloads read).
+ */
 export async function floeAppend(args) {
   const { makeTable, openWarehouse } = await import('../lib/floe.js');
   const data = makeTable(args.kind, args.rows);
   const wh = await openWarehouse(args.warehouse);
-  const t0 = performance.now();
-  const table = await wh.createTable(`bench.${args.name}`, data.schema, args.partitionBy ? { partitionBy: args.partitionBy } : {});
-  const snap = await table.append(data);
-  const ms = performance.now() - t0;
-  const summary = snap.summary ?? {};
-  return { ms, uri: table.uri, files: Number(summary['added-data-files'] ?? 0), bytes: Number(summary['added-files-size'] ?? 0) };
+  const times = [];
+  let first;
+  for (let i = 0; i < (args.repeats ?? 1); i++) {
+    const t0 = performance.now();
+    const table = await wh.createTable(`bench.${args.name}${i === 0 ? '' : `_r${i}`}`, data.schema, args.partitionBy ? { partitionBy: args.partitionBy } : {});
+    const snap = await table.append(data);
+    times.push(performance.now() - t0);
+    first ??= { uri: table.uri, summary: snap.summary ?? {} };
+    if (i > 0) await wh.dropTable(`bench.${args.name}_r${i}`);
+  }
+  return { times, ms: Math.min(...times), uri: first.uri, files: Number(first.summary['added-data-files'] ?? 0), bytes: Number(first.summary['added-files-size'] ?? 0) };
 }
 
 function bytesUnder(path) {
@@ -43,6 +54,9 @@ function bytesUnder(path) {
 }
 
 const MB = 1024 * 1024;
+/** Each append runs twice (a fresh table each time); the figure is the faster one. */
+const REPEATS = 2;
+const best = (v) => ({ value: v.ms, detail: `runs: ${v.times.map((t) => Math.round(t)).join(', ')} ms` });
 
 /**
  * Runs the workload.
@@ -62,15 +76,15 @@ export async function run(ctx) {
   const rows = [];
   for (const c of cases) {
     const name = c.key.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
-    const floe = await attempt(() => runChild(SELF, 'floeAppend', { warehouse, name, kind: c.kind, rows: c.rows, ...(c.partitionBy ? { partitionBy: c.partitionBy } : {}) }, { label: `floe append ${c.key}`, timeoutMs: 300_000 }));
+    const floe = await attempt(() => runChild(SELF, 'floeAppend', { warehouse, name, kind: c.kind, rows: c.rows, repeats: REPEATS, ...(c.partitionBy ? { partitionBy: c.partitionBy } : {}) }, { label: `floe append ${c.key}`, timeoutMs: 300_000 }));
     const floePath = floe.ok ? fileURLToPath(floe.value.uri) : undefined;
     const duckOut = join(duckDir, c.partitionBy ? `${name}` : `${name}.parquet`);
     const duck = floePath
-      ? await attempt(() => ctx.peer('duckdb', 'append', { kind: c.kind, source: `${floePath}/data/**/*.parquet`, out: duckOut, ...(c.partitionBy ? { partitionBy: c.partitionBy } : {}) }, { timeoutMs: 300_000 }))
+      ? await attempt(() => ctx.peer('duckdb', 'append', { kind: c.kind, source: `${floePath}/data/**/*.parquet`, out: duckOut, repeats: REPEATS, ...(c.partitionBy ? { partitionBy: c.partitionBy } : {}) }, { timeoutMs: 300_000 }))
       : { ok: false, cell: { skipped: 'DuckDB loads the rows from the files Floe failed to write' } };
     const lance = c.partitionBy
       ? { ok: false, cell: { na: 'LanceDB tables have no partitioning' } }
-      : await attempt(() => ctx.peer('lancedb', 'append', { dir: lanceDir, name, kind: c.kind, rows: c.rows }, { timeoutMs: 300_000 }));
+      : await attempt(() => ctx.peer('lancedb', 'append', { dir: lanceDir, name, kind: c.kind, rows: c.rows, repeats: REPEATS }, { timeoutMs: 300_000 }));
     ctx.tables[c.key] = {
       rows: c.rows,
       floeUri: floe.ok ? floe.value.uri : undefined,
@@ -80,12 +94,12 @@ export async function run(ctx) {
     };
     rows.push({
       case: c.label,
-      metric: 'time',
+      metric: 'time (best of 2)',
       unit: 'ms',
       better: 'lower',
-      floe: cellOf(floe, (v) => ({ value: v.ms, detail: `${v.files} data file(s), ${(c.rows / (v.ms / 1000) / 1e6).toFixed(2)}M rows/s` })),
-      duckdb: cellOf(duck, (v) => v.ms),
-      lancedb: cellOf(lance, (v) => v.ms),
+      floe: cellOf(floe, (v) => ({ value: v.ms, detail: `${v.files} data file(s), ${(c.rows / (v.ms / 1000) / 1e6).toFixed(2)}M rows/s; runs: ${v.times.map((t) => Math.round(t)).join(', ')} ms` })),
+      duckdb: cellOf(duck, best),
+      lancedb: cellOf(lance, best),
     });
     rows.push({
       case: c.label,
