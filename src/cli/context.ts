@@ -6,8 +6,10 @@
  * @module
  */
 import { once } from 'node:events';
+import type { Command } from 'commander';
 import { DEFAULT_WAREHOUSE, Table, TableNotFoundError, Warehouse, isFloeError } from '../node.js';
 import { stringifyJson } from '../util/index.js';
+import { type ProgressOptions, progressEnabled } from './progress.js';
 
 /** The options every command accepts. */
 export interface GlobalOptions {
@@ -25,6 +27,44 @@ export interface OutStream {
   write(chunk: string | Uint8Array): boolean;
   /** Node's event API, for `drain`. */
   once(event: 'drain', listener: () => void): unknown;
+}
+
+/** Where one `floe` run writes. */
+export interface CliStreams {
+  /** Results. */
+  readonly stdout: OutStream;
+  /** Progress, notes and errors. */
+  readonly stderr: OutStream;
+  /** The environment (`FLOE_WAREHOUSE`, `FLOE_PROGRESS`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The process's own streams and environment. */
+export function processStreams(): CliStreams {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+// The streams of each program (its root command); commands find them through their parents.
+const programStreams = new WeakMap<Command, CliStreams>();
+
+/**
+ * Records where a program writes, for {@link contextOf}.
+ * @param program the root command
+ * @param streams its streams
+ */
+export function bindStreams(program: Command, streams: CliStreams): void {
+  programStreams.set(program, streams);
+}
+
+/**
+ * The context of the command being run: global options merged in, the program's streams.
+ * @param cmd the commander command
+ */
+export function contextOf(cmd: Command): CliContext {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const streams = programStreams.get(root) ?? processStreams();
+  return new CliContext(cmd.optsWithGlobals<GlobalOptions>(), streams.stdout, streams.stderr, streams.env);
 }
 
 /** The command-line context of one `floe` run. */
@@ -97,6 +137,11 @@ export class CliContext {
    */
   async print(value: unknown, text: () => string): Promise<void> {
     await this.write(this.json ? `${stringifyJson(value, 2)}\n` : text());
+  }
+
+  /** Options for a progress line on this run's stderr. */
+  progressOptions(): ProgressOptions {
+    return { stream: this.stderr, enabled: progressEnabled(this.stderr, this.env) };
   }
 
   /**

@@ -358,9 +358,9 @@ export function columnFromValues(field: arrow.Field, raw: readonly RawValue[], o
         const values = each((v) => {
           const a = toArray(v, options.parseText);
           if (a.length !== dim) bad(`a vector of ${a.length} numbers given where ${dim} are needed`);
+          a.forEach((x, k) => (flat[row * dim + k] = x === null ? bad('a vector element is null') : toFloat(x)));
           return a;
         });
-        values.forEach((a, i) => a?.forEach((x, k) => (flat[i * dim + k] = x === null ? bad('a vector element is null') : toFloat(x))));
         const { bitmap, nullCount } = validity(values);
         const childType = child.type as arrow.Float;
         const childData = arrow.makeData({ type: childType, length: n * dim, nullCount: 0, data: childType.precision === arrow.Precision.SINGLE ? flat : Float64Array.from(flat) });

@@ -4,9 +4,9 @@
  * | code | meaning | errors |
  * |---|---|---|
  * | 0 | ok | |
- * | 1 | user error: the message names what to fix | bad arguments, unknown table/snapshot/ref/namespace, bad filter, data that does not fit the schema, unreadable input files |
+ * | 1 | user error: the message names what to fix | bad arguments, unknown table/snapshot/ref/namespace, bad filter, data that does not fit the schema, unreadable input files; storage refusing the request as made (`STORE_ERROR` that is not retryable: a missing bucket, bad credentials, no permission) |
  * | 2 | conflict: another writer won and retrying did not help; running the command again may succeed | `COMMIT_CONFLICT`, `COMMIT_RETRIES_EXHAUSTED`, `OUTCOME_UNKNOWN`, `PRECONDITION_FAILED` |
- * | 3 | internal: a bug, or storage failing underneath | `INTERNAL`, `STORE_ERROR`, anything that is not a Floe error |
+ * | 3 | internal: a bug, or storage failing underneath | `INTERNAL`, a retryable `STORE_ERROR` (5xx, network) that persisted, `NOT_IMPLEMENTED`, anything that is not a Floe error |
  *
  * @module
  */
@@ -48,5 +48,6 @@ export function exitCodeFor(e: unknown): ExitCode {
   if (!isFloeError(e)) return EXIT.INTERNAL;
   if (USER_CODES.has(e.code)) return EXIT.USER;
   if (CONFLICT_CODES.has(e.code)) return EXIT.CONFLICT;
+  if (e.code === 'STORE_ERROR' && !e.retryable) return EXIT.USER;
   return EXIT.INTERNAL;
 }

@@ -18,18 +18,11 @@ import { infoCommand } from './commands/info.js';
 import { branchCommand, rollbackCommand, tagCommand } from './commands/refs.js';
 import { scanCommand } from './commands/scan.js';
 import { schemaCommand } from './commands/schema.js';
+import { type CliStreams, bindStreams, processStreams } from './context.js';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';
 
-/** Where `floe` writes. */
-export interface CliStreams {
-  /** Results. */
-  readonly stdout: { write(text: string): unknown };
-  /** Messages and errors. */
-  readonly stderr: { write(text: string): unknown };
-}
-
 /** Builds the `floe` program with every command. */
-export function buildProgram(streams: CliStreams = { stdout: process.stdout, stderr: process.stderr }): Command {
+export function buildProgram(streams: CliStreams = processStreams()): Command {
   const program = new Command('floe')
     .description('Apache Iceberg v2 tables on object storage: create, append, scan, time travel, evolve.')
     .option('-w, --warehouse <uri>', 'the warehouse: a folder, file:///…, s3://bucket/prefix (default: $FLOE_WAREHOUSE, else ./warehouse)')
@@ -69,6 +62,7 @@ Example:
     c.showHelpAfterError('(add --help for usage)').configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) });
     program.addCommand(c);
   }
+  bindStreams(program, streams);
   program.exitOverride((e) => {
     throw e;
   });
@@ -103,11 +97,11 @@ function printError(e: unknown, streams: CliStreams, options: { json: boolean; v
  * @param streams where to write
  * @returns the exit code
  */
-export async function runCli(argv: readonly string[], streams: CliStreams = { stdout: process.stdout, stderr: process.stderr }): Promise<ExitCode> {
+export async function runCli(argv: readonly string[], streams: CliStreams = processStreams()): Promise<ExitCode> {
   const program = buildProgram(streams);
   const args = argv.slice(2);
   const json = args.includes('--json');
-  const verbose = args.includes('--verbose') || process.env['FLOE_DEBUG'] === '1';
+  const verbose = args.includes('--verbose') || streams.env['FLOE_DEBUG'] === '1';
   if (args.length === 0) {
     program.outputHelp();
     return EXIT.USER;

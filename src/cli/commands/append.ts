@@ -50,7 +50,7 @@ Example:
       if (files.length === 0) throw new InvalidArgumentError('give at least one file to append');
       const table = await ctx.table(name);
       const target = table.arrowSchema();
-      const progress = new Progress(`reading ${files.length} file${files.length === 1 ? '' : 's'}`);
+      const progress = new Progress(`reading ${files.length} file${files.length === 1 ? '' : 's'}`, ctx.progressOptions());
       const inputs: arrow.Table[] = [];
       let bytes = 0;
       for (const file of files) {

@@ -4,17 +4,9 @@
  *
  * @module
  */
-import type { Command } from 'commander';
 import { InvalidArgumentError, typeToString, type NestedField, type PartitionField, type PartitionSpec, type Schema, type Table } from '../../index.js';
-import { CliContext, type GlobalOptions } from '../context.js';
 
-/**
- * The context of the command being run (global options merged in).
- * @param cmd the commander command
- */
-export function contextOf(cmd: Command): CliContext {
-  return new CliContext(cmd.optsWithGlobals<GlobalOptions>());
-}
+export { contextOf } from '../context.js';
 
 /**
  * ms since the epoch as ISO-8601 UTC.

@@ -114,7 +114,7 @@ Examples:
       const outSchema = new arrow.Schema(names.map((n) => fullSchema.fields.find((f) => f.name === n)!), fullSchema.metadata);
       const uuidColumns = new Set(scan.schema.fields.filter((f) => f.type.type === 'uuid').map((f) => f.name));
       const sink = makeSink(format, { uuidColumns });
-      const progress = new Progress(`scanning ${table.name}`);
+      const progress = new Progress(`scanning ${table.name}`, ctx.progressOptions());
       const chunks: (string | Uint8Array)[] = [];
       const emit = async (chunk: string | Uint8Array): Promise<void> => {
         if (chunk.length === 0) return;
