@@ -10,7 +10,7 @@ import { type CommitStats, type TableState, loadTableState } from './commit/inde
 import { CommitConflictError, InvalidArgumentError, SnapshotNotFoundError } from './errors.js';
 import { type Expression, bindExpression, parseFilter } from './expr/index.js';
 import { arrowSchemaFromIceberg } from './io/index.js';
-import { Scan, type ScanOptions, snapshotById, toSnapshotId } from './scan/index.js';
+import { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, snapshotById, toSnapshotId } from './scan/index.js';
 import type { PartitionSpec } from './spec/index.js';
 import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from './spec/index.js';
 import type { TableMetadata } from './spec/index.js';
@@ -34,6 +34,7 @@ import {
   prepareAppend,
   SchemaUpdate,
   prepareRewrite,
+  prepareUpsert,
   vectorDimensionsFromProperties,
 } from './transaction/index.js';
 import { type Clock, systemClock } from './util/index.js';
@@ -317,6 +318,39 @@ export class Table {
     );
   }
 
+  /**
+   * Upserts by key (merge): rows of the table whose key (`on` columns) appears in `data` are
+   * replaced by `data`'s rows, other rows of `data` are inserted, in one `overwrite` snapshot.
+   * Copy-on-write of only the files that may hold the keys (pruned by partition and column
+   * metrics). When a concurrent commit conflicts (it rewrote those files, or may have added one
+   * of the keys), the upsert is planned again on the new base, up to `commit.retry.num-retries`
+   * times (default 4).
+   * @throws InvalidArgumentError for unknown key columns, null keys, or duplicate keys in `data` (named)
+   * @throws SchemaMismatchError when the rows do not fit the schema (nothing is committed)
+   * @throws CommitConflictError when conflicts persist after the re-plans
+   */
+  async upsert(data: WriteInput, options: WriteOptions & { readonly on: readonly string[] }): Promise<Snapshot> {
+    const replans = Number(this.state.metadata.properties['commit.retry.num-retries'] ?? 4);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.commit((state, commitId) =>
+          prepareUpsert(this.ctx, state, data, {
+            commitId,
+            on: options.on,
+            vectorDimensions: this.vectorDimensions(),
+            ...(options.branch ? { branch: options.branch } : {}),
+            ...(options.summary ? { extraSummary: options.summary } : {}),
+          }),
+        );
+      } catch (e) {
+        // A non-retryable conflict means the plan is stale, not that the upsert is wrong:
+        // re-plan on the new base (the retryable ones were already retried by the loop).
+        if (!(e instanceof CommitConflictError) || e.retryable || !(attempt < replans)) throw e;
+        await this.refresh();
+      }
+    }
+  }
+
   private bind(filter: Expression | string, state: TableState): ReturnType<typeof bindExpression> {
     const expr = typeof filter === 'string' ? parseFilter(filter) : filter;
     return bindExpression(expr, currentSchema(state.metadata), { caseSensitive: true });
@@ -429,5 +463,21 @@ export class Table {
    */
   scan(options: ScanOptions = {}): Scan {
     return new Scan({ table: this.name, metadata: this.state.metadata, locator: this.ctx.locator, vectorDimensions: this.vectorDimensions() }, options);
+  }
+
+  /**
+   * A reader of individual data files (planned by {@link Table.scan}, or named by a pinned plan
+   * whose snapshot has since expired), whole or by row group, with the schema `schemaId`
+   * (default: the current one), the columns and the filter given. Training readers build on it.
+   * @throws InvalidArgumentError for an unknown schema id, unknown columns or a bad filter
+   */
+  fileReader(options: DataFileReaderOptions & { readonly schemaId?: number } = {}): DataFileReader {
+    const m = this.state.metadata;
+    const schema = options.schemaId === undefined ? currentSchema(m) : m.schemas.find((s) => s.schemaId === options.schemaId);
+    if (!schema) {
+      throw new InvalidArgumentError(`table ${this.name} has no schema with id ${options.schemaId}`, { context: { table: this.name, schemaId: options.schemaId ?? -1 } });
+    }
+    const { schemaId: _ignored, ...rest } = options;
+    return new DataFileReader({ table: this.name, metadata: m, locator: this.ctx.locator, vectorDimensions: this.vectorDimensions() }, schema, rest);
   }
 }

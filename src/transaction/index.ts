@@ -19,6 +19,7 @@ export * from './head-manifests.js';
 export * from './metadata-access.js';
 export * from './append.js';
 export * from './rewrite.js';
+export * from './upsert.js';
 export * from './metadata-change.js';
 export * from './vector-columns.js';
 export * from './create-table.js';

@@ -49,6 +49,13 @@ export interface RewriteOptions {
   readonly extraSummary?: Readonly<Record<string, string>>;
   /** Field id → dimension of vector columns. */
   readonly vectorDimensions?: ReadonlyMap<number, number>;
+  /**
+   * The exact rows to remove from a file that `filter` may match (1 = remove), for filters
+   * that only over-approximate the rows (an upsert's per-column `IN`s on a composite key);
+   * default `rowMask(filter)`. `filter` still drives pruning and conflict validation, so it
+   * must match every row this returns 1 for.
+   */
+  readonly matchRows?: (batch: arrow.RecordBatch) => Uint8Array;
 }
 
 /** The isolation level a table's properties ask for. */
@@ -82,7 +89,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
     let live = 0;
     const keep: arrow.RecordBatch[] = [];
     for (const b of batches) {
-      const mask = rowMask(filter, b, schema);
+      const mask = options.matchRows ? options.matchRows(b) : rowMask(filter, b, schema);
       const inverse = new Uint8Array(b.numRows);
       for (let i = 0; i < b.numRows; i++) {
         matching += mask[i]!;

@@ -1,0 +1,59 @@
+/**
+ * The three warehouses feature tests run on: memory, a local folder and the run's S3 server
+ * (a fresh bucket each), opened through the package's public entry only.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Warehouse } from 'floe';
+import { createTestBucket, requireS3Endpoint, s3Label } from '../support/s3-endpoint.js';
+
+/** One backend: a label and a way to open a fresh warehouse on it. */
+export interface FeatureBackend {
+  readonly label: string;
+  open(): Promise<Warehouse>;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+let counter = 0;
+
+/** Removes what the backends created (call from `afterAll`). */
+export async function cleanupBackends(): Promise<void> {
+  for (const c of cleanups.splice(0)) await c();
+}
+
+/** Memory, local-fs and S3. */
+export const featureBackends: FeatureBackend[] = [
+  { label: 'memory', open: () => Warehouse.open(`memory://features-${process.pid}-${++counter}`) },
+  {
+    label: 'local-fs',
+    open: () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'floe-features-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      return Warehouse.open(pathToFileURL(dir).href);
+    },
+  },
+  {
+    label: s3Label(),
+    open: async () => {
+      const e = requireS3Endpoint();
+      const bucket = await createTestBucket();
+      cleanups.push(() => bucket.cleanup());
+      const s3 = { endpoint: e.endpoint, region: e.region, forcePathStyle: true, credentials: { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey } };
+      return Warehouse.open(`s3://${bucket.bucket}/warehouse`, { s3 });
+    },
+  },
+];
+
+/** A small seeded PRNG (mulberry32): tests never use Math.random. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
