@@ -53,7 +53,7 @@ export async function runChild(file, name, args, options = {}) {
   const timeoutMs = options.timeoutMs ?? 180_000;
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), EXEC, file, name, JSON.stringify(args), resultFile], {
     cwd: ROOT_DIR,
-    env: { ...process.env, RUST_LOG: 'error', LANCE_LOG: 'error', ...options.env },
+    env: { ...process.env, RUST_LOG: 'error', LANCE_LOG: 'error', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -98,7 +98,7 @@ export async function run(ctx) {
       unit: 'ms',
       better: 'lower',
       floe: cellOf(floe, (v) => ({ value: v.ms, detail: `${v.files} data file(s), ${(c.rows / (v.ms / 1000) / 1e6).toFixed(2)}M rows/s; runs: ${v.times.map((t) => Math.round(t)).join(', ')} ms` })),
-      duckdb: cellOf(duck, best),
+      duckdb: cellOf(duck, (v) => (v.rows === c.rows ? best(v) : { error: `DuckDB read ${v.rows} rows from Floe's files, expected ${c.rows}` })),
       lancedb: cellOf(lance, best),
     });
     rows.push({
