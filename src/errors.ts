@@ -320,6 +320,37 @@ export class DataFileNotFoundError extends FloeError {
   }
 }
 
+/** One violated data-contract constraint, as reported by {@link ConstraintViolationError}. */
+export interface ConstraintViolationDetail {
+  /** The constraint, as `kind(column)` (e.g. `not-null(user_id)`, `max-rows`). */
+  readonly constraint: string;
+  /** How many rows violate it (for a per-commit constraint: 1, the commit). */
+  readonly count: number;
+  /** What was found, for per-commit constraints (`null fraction 0.4 > 0.1`, `12 rows < 100`). */
+  readonly detail?: string;
+  /** Up to a few violating rows, as plain objects. */
+  readonly sampleRows: readonly Readonly<Record<string, unknown>>[];
+}
+
+/**
+ * Data broke a table's declared constraints (its data contract): nothing was committed.
+ * `violations` has per-constraint counts and sample rows.
+ */
+export class ConstraintViolationError extends FloeError {
+  /**
+   * @param table the table written to
+   * @param violations each violated constraint with its count and sample rows
+   * @param options context, help
+   */
+  constructor(readonly table: string, readonly violations: readonly ConstraintViolationDetail[], options: FloeErrorOptions = {}) {
+    super(
+      'CONSTRAINT_VIOLATION',
+      `data violates ${violations.length} constraint(s) of table ${table}, nothing committed: ${violations.map((v) => `${v.constraint}: ${v.detail ?? `${v.count} row(s)`}`).join('; ')}`,
+      { help: "fix the data, or write with onViolation: 'quarantine' to commit the good rows", ...options, context: { table, violated: violations.length, ...options.context } },
+    );
+  }
+}
+
 /** A bug in Floe: an invariant that should hold did not. Please report it. */
 export class InternalError extends FloeError {
   /** @param message the broken invariant */

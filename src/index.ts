@@ -9,9 +9,9 @@
  */
 export * from './errors.js';
 export { Warehouse, DEFAULT_WAREHOUSE, type WarehouseOptions, type CreateTableOptions } from './warehouse.js';
-export { Table, type LoadTableOptions, type WriteOptions, type HistoryEntry } from './table.js';
+export { Table, type LoadTableOptions, type WriteOptions, type ContractOptions, type HistoryEntry } from './table.js';
 export { Scan, type ScanOptions, type ScanPlan, type FileScanTask, type PlanStats, type SnapshotSelector } from './scan/index.js';
-export { SchemaUpdate, PartitionSpecUpdate } from './transaction/index.js';
+export { SchemaUpdate, PartitionSpecUpdate, type Constraint, type ConstraintKind } from './transaction/index.js';
 export type { CommitStats } from './commit/index.js';
 export * as expr from './expr/index.js';
 export {

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import type * as arrow from 'apache-arrow';
+import * as arrow from 'apache-arrow';
 import { type CommitStats, type TableState, loadTableState } from './commit/index.js';
-import { CommitConflictError, InvalidArgumentError, SnapshotNotFoundError } from './errors.js';
-import { type Expression, bindExpression, parseFilter } from './expr/index.js';
-import { arrowSchemaFromIceberg } from './io/index.js';
+import { CommitConflictError, ConstraintViolationError, InvalidArgumentError, SnapshotNotFoundError } from './errors.js';
+import { type Expression, and, bindExpression, isIn, parseFilter } from './expr/index.js';
+import { arrowSchemaFromIceberg, conformToSchema, takeRows } from './io/index.js';
 import { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, snapshotById, toSnapshotId } from './scan/index.js';
 import type { PartitionSpec } from './spec/index.js';
 import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from './spec/index.js';
@@ -20,6 +20,13 @@ import { type OpenedLocation, type StoreOptions, openLocation, openLocationRoot 
 import type { ObjectStore } from './store/index.js';
 import {
   type Change,
+  type Constraint,
+  CONSTRAINT_PROPERTY_PREFIX,
+  checkConstraints,
+  constraintsFromProperties,
+  constraintsToProperties,
+  keyAt,
+  toArrowTable,
   type TableContext,
   type WriteInput,
   commitChange,
@@ -64,6 +71,19 @@ export interface WriteOptions {
   readonly summary?: Readonly<Record<string, string>>;
 }
 
+/** How writes that add rows (append, overwrite, upsert) treat the table's constraints. */
+export interface ContractOptions {
+  /**
+   * On rows that break a row constraint (not null, min, max, allowed, regex, unique): `'fail'`
+   * (default) throws `ConstraintViolationError` and commits nothing; `'quarantine'` appends
+   * the bad rows to `quarantine` first, then commits the good ones. Commit constraints (null
+   * fraction, row count) always fail.
+   */
+  readonly onViolation?: 'fail' | 'quarantine';
+  /** The table bad rows go to with `onViolation: 'quarantine'` (same columns; e.g. in the same warehouse). */
+  readonly quarantine?: Table;
+}
+
 /** One entry of a table's history (its snapshot log). */
 export interface HistoryEntry {
   /** When the snapshot became current. */
@@ -76,6 +96,12 @@ export interface HistoryEntry {
   readonly isCurrentAncestor: boolean;
   /** The summary's operation. */
   readonly operation: string | undefined;
+}
+
+/** The `extraSummary` option from the caller's entries and the contract's. */
+function summaryOption(user: Readonly<Record<string, string>> | undefined, contract: Readonly<Record<string, string>>): { extraSummary?: Readonly<Record<string, string>> } {
+  const merged = { ...contract, ...user };
+  return Object.keys(merged).length > 0 ? { extraSummary: merged } : {};
 }
 
 /** What the table keeps of where it lives. */
@@ -270,34 +296,99 @@ export class Table {
   }
 
   /**
-   * Appends rows (split by the partition spec) in one snapshot.
+   * Appends rows (split by the partition spec) in one snapshot, after checking the table's
+   * constraints (a `unique` key also against the rows already in the table).
    * @throws SchemaMismatchError when the rows do not fit the schema (nothing is committed)
+   * @throws ConstraintViolationError when rows break the table's constraints (nothing is committed)
    */
-  append(data: WriteInput, options: WriteOptions = {}): Promise<Snapshot> {
+  async append(data: WriteInput, options: WriteOptions & ContractOptions = {}): Promise<Snapshot> {
+    const checked = await this.enforceContract(data, options, true);
     return this.commit((state, commitId) =>
-      prepareAppend(this.ctx, state, data, {
+      prepareAppend(this.ctx, state, checked.data, {
         commitId,
         vectorDimensions: this.vectorDimensions(),
         ...(options.branch ? { branch: options.branch } : {}),
-        ...(options.summary ? { extraSummary: options.summary } : {}),
+        ...summaryOption(options.summary, checked.summary),
       }),
     );
+  }
+
+  /** The table's declared constraints (its data contract), from its properties. */
+  constraints(): Constraint[] {
+    return constraintsFromProperties(this.state.metadata.properties);
+  }
+
+  /**
+   * Replaces the table's constraints (one commit of properties `floe.constraint.*`).
+   * @throws InvalidArgumentError for a malformed constraint or an unknown column
+   */
+  async setConstraints(constraints: readonly Constraint[]): Promise<void> {
+    const columns = new Set(this.schema().fields.map((f) => f.name));
+    for (const c of constraints) {
+      const named = c.kind === 'unique' ? c.columns : c.kind === 'min-rows' || c.kind === 'max-rows' ? [] : [c.column];
+      const unknown = named.find((n) => !columns.has(n));
+      if (unknown !== undefined) throw new InvalidArgumentError(`constraint on unknown column ${unknown} of table ${this.name}`, { context: { table: this.name, column: unknown } });
+    }
+    const set = constraintsToProperties(constraints);
+    const remove = Object.keys(this.state.metadata.properties).filter((k) => k.startsWith(CONSTRAINT_PROPERTY_PREFIX) && !(k in set));
+    await this.setProperties(set, remove);
+  }
+
+  /**
+   * Checks rows against the constraints; returns the rows to commit (all, or the good ones
+   * after quarantining the bad) and summary entries recording a quarantine.
+   */
+  private async enforceContract(data: WriteInput, options: ContractOptions, checkExisting: boolean): Promise<{ data: WriteInput; summary: Record<string, string> }> {
+    const constraints = this.constraints();
+    if (options.onViolation === 'quarantine' && !options.quarantine) {
+      throw new InvalidArgumentError(`onViolation 'quarantine' needs a quarantine table for writes to table ${this.name}`, { context: { table: this.name } });
+    }
+    if (constraints.length === 0) return { data, summary: {} };
+    const rows = conformToSchema(toArrowTable(data), this.schema(), { table: this.name, vectorDimensions: this.vectorDimensions() });
+    const report = await checkConstraints(rows, constraints, checkExisting ? { existingKeys: (columns, values) => this.existingKeys(columns, values) } : {});
+    if (report.violations.length === 0) return { data: rows, summary: {} };
+    if (options.onViolation !== 'quarantine' || report.commitFailed || !options.quarantine) {
+      throw new ConstraintViolationError(this.name, report.violations);
+    }
+    const good: number[] = [];
+    const bad: number[] = [];
+    report.badRows.forEach((b, i) => (b ? bad : good).push(i));
+    await options.quarantine.append(takeRows(rows, Int32Array.from(bad)));
+    return {
+      data: good.length > 0 ? takeRows(rows, Int32Array.from(good)) : new arrow.Table(rows.schema),
+      summary: { 'floe.quarantined-rows': String(bad.length), 'floe.quarantine-table': options.quarantine.uuid() },
+    };
+  }
+
+  /** Which of these keys (canonical, `keyAt`) the current snapshot holds: a pruned scan of the key columns. */
+  private async existingKeys(columns: readonly string[], values: readonly unknown[][]): Promise<Set<string>> {
+    const found = new Set<string>();
+    if (!this.currentSnapshot()) return found;
+    const filter = and(...columns.map((c, j) => isIn(c, values[j]! as never[])));
+    for await (const batch of this.scan({ columns: [...columns], filter }).batches()) {
+      const vectors = columns.map((c) => batch.getChild(c)!);
+      for (let i = 0; i < batch.numRows; i++) found.add(keyAt(vectors, i));
+    }
+    return found;
   }
 
   /**
    * Replaces rows: those matching `filter` (every row without one) are removed and `data` added,
    * in one snapshot.
+   * The new rows are checked against the table's constraints first (`unique` among themselves only).
    * @throws CommitConflictError when a concurrent commit touched the same files or (serializable) added matching rows
+   * @throws ConstraintViolationError when rows break the table's constraints (nothing is committed)
    */
-  overwrite(data: WriteInput, options: WriteOptions & { readonly filter?: Expression | string } = {}): Promise<Snapshot> {
+  async overwrite(data: WriteInput, options: WriteOptions & ContractOptions & { readonly filter?: Expression | string } = {}): Promise<Snapshot> {
+    const checked = await this.enforceContract(data, options, false);
     return this.commit((state, commitId) =>
       prepareRewrite(this.ctx, state, {
         commitId,
-        data,
+        data: checked.data,
         vectorDimensions: this.vectorDimensions(),
         ...(options.filter !== undefined ? { filter: this.bind(options.filter, state) } : {}),
         ...(options.branch ? { branch: options.branch } : {}),
-        ...(options.summary ? { extraSummary: options.summary } : {}),
+        ...summaryOption(options.summary, checked.summary),
       }),
     );
   }
@@ -328,18 +419,20 @@ export class Table {
    * @throws InvalidArgumentError for unknown key columns, null keys, or duplicate keys in `data` (named)
    * @throws SchemaMismatchError when the rows do not fit the schema (nothing is committed)
    * @throws CommitConflictError when conflicts persist after the re-plans
+   * @throws ConstraintViolationError when rows break the table's constraints (nothing is committed)
    */
-  async upsert(data: WriteInput, options: WriteOptions & { readonly on: readonly string[] }): Promise<Snapshot> {
+  async upsert(data: WriteInput, options: WriteOptions & ContractOptions & { readonly on: readonly string[] }): Promise<Snapshot> {
+    const checked = await this.enforceContract(data, options, false);
     const replans = Number(this.state.metadata.properties['commit.retry.num-retries'] ?? 4);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.commit((state, commitId) =>
-          prepareUpsert(this.ctx, state, data, {
+          prepareUpsert(this.ctx, state, checked.data, {
             commitId,
             on: options.on,
             vectorDimensions: this.vectorDimensions(),
             ...(options.branch ? { branch: options.branch } : {}),
-            ...(options.summary ? { extraSummary: options.summary } : {}),
+            ...summaryOption(options.summary, checked.summary),
           }),
         );
       } catch (e) {

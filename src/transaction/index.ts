@@ -20,6 +20,8 @@ export * from './metadata-access.js';
 export * from './append.js';
 export * from './rewrite.js';
 export * from './upsert.js';
+export * from './constraints.js';
+export * from './constraints-check.js';
 export * from './metadata-change.js';
 export * from './vector-columns.js';
 export * from './create-table.js';
