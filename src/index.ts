@@ -10,7 +10,7 @@
 export * from './errors.js';
 export { Warehouse, DEFAULT_WAREHOUSE, type WarehouseOptions, type CreateTableOptions } from './warehouse.js';
 export { Table, type LoadTableOptions, type WriteOptions, type ContractOptions, type HistoryEntry } from './table.js';
-export { Scan, type ScanOptions, type ScanPlan, type FileScanTask, type PlanStats, type SnapshotSelector } from './scan/index.js';
+export { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, type ScanPlan, type FileScanTask, type PlanStats, type SnapshotSelector } from './scan/index.js';
 export { SchemaUpdate, PartitionSpecUpdate, type Constraint, type ConstraintKind } from './transaction/index.js';
 export type { CommitStats } from './commit/index.js';
 export * as expr from './expr/index.js';
@@ -61,3 +61,30 @@ export {
   type StoreCapabilities,
 } from './store/index.js';
 export { openLocation, type StoreOptions, type OpenedLocation } from './store/index.js';
+export {
+  Dataset,
+  DatasetShard,
+  DatasetReader,
+  DATASET_SPEC_FORMAT,
+  DEFAULT_BATCH_SIZE,
+  READ_CURSOR_FORMAT,
+  decodeDatasetSpec,
+  encodeDatasetSpec,
+  distanceFunction,
+  nearest,
+  numericColumn,
+  vectorColumn,
+  type ColumnArray,
+  type DatasetFile,
+  type DatasetOptions,
+  type DatasetSpec,
+  type DistanceMetric,
+  type FromSpecOptions,
+  type NearestHit,
+  type NearestOptions,
+  type NumericArray,
+  type ReadCursor,
+  type ReaderOptions,
+  type ReadUnit,
+  type ShardOptions,
+} from './ml/index.js';

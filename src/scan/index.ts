@@ -15,3 +15,4 @@ export * from './deletes.js';
 export * from './read-task.js';
 export * from './scan.js';
 export { readLocated } from './read-located.js';
+export { DataFileReader, type DataFileReaderOptions } from './file-reader.js';

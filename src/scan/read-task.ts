@@ -9,7 +9,7 @@
 import type * as arrow from 'apache-arrow';
 import { UnsupportedError } from '../errors.js';
 import { type BoundExpression, rowMask } from '../expr/index.js';
-import { fileColumnsFor, filterRows, initParquetWasm, readParquet, readParquetMetadata, resolveBatch } from '../io/index.js';
+import { NAME_MAPPING_PROPERTY, type NameMapping, decodeNameMapping, fileColumnsFor, filterRows, initParquetWasm, readParquet, readParquetMetadata, resolveBatch } from '../io/index.js';
 import { indexById } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
@@ -36,6 +36,27 @@ export interface ReadTaskOptions {
   readonly deletes: DeleteLoader;
   /** Field id → dimension of vector columns (list<float> read as FixedSizeList). */
   readonly vectorDimensions?: ReadonlyMap<number, number>;
+  /**
+   * Row-group indexes to read, in this order (default: all, in file order). Position deletes
+   * still apply by the row's position in the whole file (spec §Position Delete Files).
+   */
+  readonly rowGroups?: readonly number[];
+}
+
+const nameMappings = new WeakMap<TableMetadata, NameMapping | null>();
+
+/**
+ * The table's name mapping (`schema.name-mapping.default`, spec §Column Projection rule 2), for
+ * data files written without field ids (e.g. migrated Hive tables); decoded once per metadata.
+ */
+export function nameMappingOf(metadata: TableMetadata): NameMapping | undefined {
+  let m = nameMappings.get(metadata);
+  if (m === undefined) {
+    const text = metadata.properties[NAME_MAPPING_PROPERTY];
+    m = text === undefined ? null : decodeNameMapping(text);
+    nameMappings.set(metadata, m);
+  }
+  return m ?? undefined;
 }
 
 /**
@@ -65,56 +86,87 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
   }
   const [bytes] = await Promise.all([readLocated(options.locator, task.file.filePath, options.table), initParquetWasm()]);
   const meta = readParquetMetadata(bytes, task.file.filePath);
-  const columns = fileColumnsFor(meta.arrowSchema, options.readSchema);
-  const data = readParquet(bytes, { columns, path: task.file.filePath });
+  const nameMapping = nameMappingOf(options.metadata);
+  const columns = fileColumnsFor(meta.arrowSchema, options.readSchema, nameMapping);
+  // Each segment is one read of consecutive rows starting at `firstRow` of the file, so position
+  // deletes line up with row groups read alone.
+  const segments: { readonly firstRow: number; readonly batches: readonly arrow.RecordBatch[] }[] = [];
+  if (options.rowGroups === undefined) {
+    segments.push({ firstRow: 0, batches: readParquet(bytes, { columns, path: task.file.filePath }).batches });
+  } else {
+    const starts: number[] = [];
+    let acc = 0;
+    for (const g of meta.rowGroups) {
+      starts.push(acc);
+      acc += g.numRows;
+    }
+    for (const g of options.rowGroups) {
+      const batches = readParquet(bytes, { columns, rowGroups: [g], path: task.file.filePath }).batches;
+      segments.push({ firstRow: starts[g] ?? 0, batches });
+    }
+  }
   const constants = partitionConstants(options.metadata, task, options.table);
   const positions = await options.deletes.positionsFor(task.file.filePath, task.deletes);
   const equality = await options.deletes.equalityFor(task.deletes);
   const byId = indexById(options.readSchema);
   const out: arrow.RecordBatch[] = [];
-  let firstRow = 0;
-  let nextDelete = 0;
-  for (const raw of data.batches) {
-    const batch = resolveBatch(raw, {
-      readSchema: options.readSchema,
-      constants,
-      ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
-    });
-    const n = batch.numRows;
-    let mask: Uint8Array | undefined;
-    const drop = (i: number): void => {
-      mask ??= new Uint8Array(n).fill(1);
-      mask[i] = 0;
-    };
-    if (positions) {
-      while (nextDelete < positions.length && positions[nextDelete]! < firstRow + n) {
-        const p = positions[nextDelete]! - firstRow;
-        if (p >= 0) drop(p);
-        nextDelete += 1;
-      }
-    }
-    for (const eq of equality) {
-      const cols = eq.fieldIds.map((id) => {
-        const field = byId.get(id);
-        const idx = field ? batch.schema.fields.findIndex((f) => f.name === field.name) : -1;
-        return idx < 0 ? null : batch.getChildAt(idx);
+  for (const segment of segments) {
+    let firstRow = segment.firstRow;
+    let nextDelete = positions ? lowerBound(positions, firstRow) : 0;
+    for (const raw of segment.batches) {
+      const batch = resolveBatch(raw, {
+        readSchema: options.readSchema,
+        constants,
+        ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
       });
-      for (let i = 0; i < n; i++) if (eq.keys.has(rowKey(cols.map((c) => (c ? c.get(i) : null))))) drop(i);
+      const n = batch.numRows;
+      let mask: Uint8Array | undefined;
+      const drop = (i: number): void => {
+        mask ??= new Uint8Array(n).fill(1);
+        mask[i] = 0;
+      };
+      if (positions) {
+        while (nextDelete < positions.length && positions[nextDelete]! < firstRow + n) {
+          const p = positions[nextDelete]! - firstRow;
+          if (p >= 0) drop(p);
+          nextDelete += 1;
+        }
+      }
+      for (const eq of equality) {
+        const cols = eq.fieldIds.map((id) => {
+          const field = byId.get(id);
+          const idx = field ? batch.schema.fields.findIndex((f) => f.name === field.name) : -1;
+          return idx < 0 ? null : batch.getChildAt(idx);
+        });
+        for (let i = 0; i < n; i++) if (eq.keys.has(rowKey(cols.map((c) => (c ? c.get(i) : null))))) drop(i);
+      }
+      if (options.filter) {
+        const m = rowMask(options.filter, batch, options.readSchema);
+        if (mask) for (let i = 0; i < n; i++) mask[i] = mask[i]! & m[i]!;
+        else mask = m;
+      }
+      firstRow += n;
+      if (!mask) {
+        out.push(batch);
+        continue;
+      }
+      let kept = 0;
+      for (let i = 0; i < n; i++) kept += mask[i]!;
+      if (kept === n) out.push(batch);
+      else if (kept > 0) out.push(filterRows(batch, mask));
     }
-    if (options.filter) {
-      const m = rowMask(options.filter, batch, options.readSchema);
-      if (mask) for (let i = 0; i < n; i++) mask[i] = mask[i]! & m[i]!;
-      else mask = m;
-    }
-    firstRow += n;
-    if (!mask) {
-      out.push(batch);
-      continue;
-    }
-    let kept = 0;
-    for (let i = 0; i < n; i++) kept += mask[i]!;
-    if (kept === n) out.push(batch);
-    else if (kept > 0) out.push(filterRows(batch, mask));
   }
   return out;
+}
+
+/** The first index of sorted `values` holding a value ≥ `x`. */
+function lowerBound(values: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

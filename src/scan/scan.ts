@@ -169,10 +169,11 @@ export class Scan {
 }
 
 /**
+ * @internal shared with `file-reader.ts`.
  * The batch's columns `names`, in that order. (arrow-js `RecordBatch.select` keeps the batch's
  * own column order, which misaligns names and data when the order differs.)
  */
-function selectColumns(batch: arrow.RecordBatch, names: readonly string[]): arrow.RecordBatch {
+export function selectColumns(batch: arrow.RecordBatch, names: readonly string[]): arrow.RecordBatch {
   const indices = names.map((n) => batch.schema.fields.findIndex((f) => f.name === n));
   const fields = indices.map((i) => batch.schema.fields[i]!);
   const children = indices.map((i) => batch.data.children[i]!);
@@ -181,12 +182,17 @@ function selectColumns(batch: arrow.RecordBatch, names: readonly string[]): arro
   return new arrow.RecordBatch(schema, data);
 }
 
-function sameColumns(batch: arrow.RecordBatch, names: readonly string[]): boolean {
+/** @internal whether the batch holds exactly `names`, in that order */
+export function sameColumns(batch: arrow.RecordBatch, names: readonly string[]): boolean {
   const fields = batch.schema.fields;
   return fields.length === names.length && fields.every((f, i) => f.name === names[i]);
 }
 
-function pickColumn(schema: Schema, name: string, caseSensitive: boolean, table: string): NestedField {
+/**
+ * @internal the top-level field named `name`
+ * @throws InvalidArgumentError naming the table's columns when there is none
+ */
+export function pickColumn(schema: Schema, name: string, caseSensitive: boolean, table: string): NestedField {
   const found = schema.fields.find((f) => (caseSensitive ? f.name === name : f.name.toLowerCase() === name.toLowerCase()));
   if (!found) {
     throw new InvalidArgumentError(`table ${table} has no column ${JSON.stringify(name)}`, {
@@ -197,7 +203,8 @@ function pickColumn(schema: Schema, name: string, caseSensitive: boolean, table:
   return found;
 }
 
-function topLevelOwner(schema: Schema, id: number): number {
+/** @internal the top-level field holding field `id` */
+export function topLevelOwner(schema: Schema, id: number): number {
   const contains = (f: NestedField): boolean => {
     if (f.id === id) return true;
     const t = f.type;

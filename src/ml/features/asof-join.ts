@@ -1,0 +1,254 @@
+/**
+ * Point-in-time ("as of") joins: for each label row, the feature values of the latest feature
+ * row with the same key and `rightTime <= leftTime` (and, with a `ttl`, not older than that),
+ * nulls when there is none. Never a value from the future: the training set holds only what was
+ * knowable at each label's time (as recorded in the feature table's snapshot).
+ *
+ * Ties (two feature rows with the same key and time) go to the row read later in the scan of
+ * the snapshot, which is deterministic for a given snapshot.
+ *
+ * Memory: the right side streams batch by batch; what is kept is the labels, one candidate per
+ * label, and the batch in hand, so memory is bounded by the labels, never by the feature table.
+ * The scan is pruned by the labels' keys and time range (partition and column metrics), so a
+ * feature table partitioned by time is read only for the labels' period.
+ *
+ * @module
+ */
+import * as arrow from 'apache-arrow';
+import { InvalidArgumentError } from '../../errors.js';
+import { type Expression, and, gtEq, isIn, ltEq } from '../../expr/index.js';
+import { nullData, takeRows } from '../../io/index.js';
+import type { Table } from '../../table.js';
+import { joinKeyAt, timeAt } from './keys.js';
+
+/** Options of {@link asOfJoin}. */
+export interface AsOfJoinOptions {
+  /** The label rows (kept whole, in order, in the result). */
+  readonly left: arrow.Table;
+  /** The feature table. */
+  readonly right: Table;
+  /** The key column(s), named the same on both sides. */
+  readonly on: string | readonly string[];
+  /** The label time column of `left`. */
+  readonly leftTime: string;
+  /** The event time column of `right`. */
+  readonly rightTime: string;
+  /** The feature columns to bring (default: every right column but the keys and `rightTime`). */
+  readonly columns?: readonly string[];
+  /**
+   * The oldest usable feature: `leftTime - rightTime <= ttl`, in the time columns' units as
+   * Arrow returns them (milliseconds for dates and timestamps).
+   */
+  readonly ttl?: number;
+  /** The feature table's snapshot to read (default its current one): pin it for reproducible sets. */
+  readonly snapshotId?: bigint | number | string;
+  /** Keys per `IN` pruning predicate; more distinct label keys scan without key pruning (default 10 000). */
+  readonly maxPruningKeys?: number;
+}
+
+/** Label rows of one key, sorted by label time. */
+interface KeyGroup {
+  readonly rows: number[];
+}
+
+/** A time column's type admits a `Date` bound (expression literals for date and timestamps). */
+function isDateLike(type: arrow.DataType): boolean {
+  return arrow.DataType.isTimestamp(type) || arrow.DataType.isDate(type);
+}
+
+function vectorOf(t: arrow.Table | arrow.RecordBatch, name: string, side: string): arrow.Vector {
+  const v = t.getChild(name);
+  if (!v) throw new InvalidArgumentError(`as-of join: column ${name} is not in the ${side} side`, { context: { column: name, side } });
+  return v;
+}
+
+/**
+ * Joins each label row with the latest feature values known at its time (see the module doc).
+ * @returns the left rows in order, followed by the feature columns (nullable)
+ * @throws InvalidArgumentError for a missing column, or a feature column whose name the left side already uses
+ */
+export async function asOfJoin(options: AsOfJoinOptions): Promise<arrow.Table> {
+  const { left, right, leftTime, rightTime } = options;
+  const on = typeof options.on === 'string' ? [options.on] : [...options.on];
+  if (on.length === 0) throw new InvalidArgumentError('as-of join needs at least one key column in `on`');
+  const rightFields = right.arrowSchema().fields;
+  const rightNames = new Set(rightFields.map((f) => f.name));
+  for (const c of [...on, rightTime]) {
+    if (!rightNames.has(c)) throw new InvalidArgumentError(`as-of join: column ${c} is not in feature table ${right.name}`, { context: { table: right.name, column: c } });
+  }
+  const columns = options.columns ? [...options.columns] : rightFields.map((f) => f.name).filter((n) => !on.includes(n) && n !== rightTime);
+  const leftNames = new Set(left.schema.fields.map((f) => f.name));
+  for (const c of columns) {
+    if (!rightNames.has(c)) throw new InvalidArgumentError(`as-of join: column ${c} is not in feature table ${right.name}`, { context: { table: right.name, column: c } });
+    if (leftNames.has(c)) {
+      throw new InvalidArgumentError(`as-of join: feature column ${c} clashes with a label column of the same name`, { context: { column: c }, help: 'rename the label column or choose other feature columns' });
+    }
+  }
+  const ttl = options.ttl;
+
+  // Labels: their keys, times and groups by key (sorted by time for the merge below).
+  const n = left.numRows;
+  const leftKeys = on.map((c) => vectorOf(left, c, 'left'));
+  const leftTimes = vectorOf(left, leftTime, 'left');
+  const labelTime = new Float64Array(n);
+  const groups = new Map<string, KeyGroup>();
+  const keyValues: unknown[][] = on.map(() => []);
+  let minTime = Infinity;
+  let maxTime = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const k = joinKeyAt(leftKeys, i);
+    const t = timeAt(leftTimes, i);
+    if (k === undefined || t === undefined) continue;
+    labelTime[i] = t;
+    if (t < minTime) minTime = t;
+    if (t > maxTime) maxTime = t;
+    let g = groups.get(k);
+    if (!g) {
+      g = { rows: [] };
+      groups.set(k, g);
+      on.forEach((_, c) => keyValues[c]!.push(leftKeys[c]!.get(i)));
+    }
+    g.rows.push(i);
+  }
+  for (const g of groups.values()) g.rows.sort((a, b) => labelTime[a]! - labelTime[b]! || a - b);
+
+  const projected = [...on, rightTime, ...columns];
+  const winners = new WinnerStore(Math.max(2 * n, 65_536));
+  const bestTime = new Float64Array(n).fill(-Infinity);
+  const bestRef = new Int32Array(n).fill(-1);
+  if (groups.size > 0) {
+    const filter = pruningFilter({ on, keyValues, rightTime, timeType: rightFields.find((f) => f.name === rightTime)!.type, minTime, maxTime, ttl, maxKeys: options.maxPruningKeys ?? 10_000 });
+    const scan = right.scan({ columns: projected, ...(filter ? { filter } : {}), ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}) });
+    for await (const batch of scan.batches()) {
+      const pending = matchBatch(batch, { on, rightTime, groups, labelTime, bestTime, ttl });
+      if (pending.size === 0) continue;
+      // Keep only this batch's winning rows; labels point into the kept rows.
+      const rows = [...new Set(pending.values())].sort((a, b) => a - b);
+      const base = winners.add(takeRows(batch, Int32Array.from(rows)));
+      const slot = new Map(rows.map((r, j) => [r, base + j]));
+      for (const [label, r] of pending) bestRef[label] = slot.get(r)!;
+      winners.compactIfLarge(bestRef);
+    }
+  }
+  return assemble(left, winners, bestRef, columns, projected, rightFields);
+}
+
+interface PruningInput {
+  readonly on: readonly string[];
+  readonly keyValues: readonly unknown[][];
+  readonly rightTime: string;
+  readonly timeType: arrow.DataType;
+  readonly minTime: number;
+  readonly maxTime: number;
+  readonly ttl: number | undefined;
+  readonly maxKeys: number;
+}
+
+/** The scan filter that prunes files no label can use: its keys, and times up to the latest label (and no older than the ttl allows). */
+function pruningFilter(p: PruningInput): Expression | undefined {
+  const parts: Expression[] = [];
+  if (p.keyValues[0]!.length <= p.maxKeys) {
+    p.on.forEach((c, j) => parts.push(isIn(c, p.keyValues[j]! as never[])));
+  }
+  if (isDateLike(p.timeType)) {
+    // Whole milliseconds, widened by one, so the bound never drops a usable row.
+    parts.push(ltEq(p.rightTime, new Date(Math.ceil(p.maxTime) + 1)));
+    if (p.ttl !== undefined) parts.push(gtEq(p.rightTime, new Date(Math.floor(p.minTime - p.ttl) - 1)));
+  }
+  return parts.length === 0 ? undefined : and(...parts);
+}
+
+interface MatchState {
+  readonly on: readonly string[];
+  readonly rightTime: string;
+  readonly groups: ReadonlyMap<string, KeyGroup>;
+  readonly labelTime: Float64Array;
+  readonly bestTime: Float64Array;
+  readonly ttl: number | undefined;
+}
+
+/** Label → row of `batch` that beats its current candidate. */
+function matchBatch(batch: arrow.RecordBatch, s: MatchState): Map<number, number> {
+  const keys = s.on.map((c) => vectorOf(batch, c, 'right'));
+  const times = vectorOf(batch, s.rightTime, 'right');
+  const byKey = new Map<string, { row: number; time: number }[]>();
+  for (let r = 0; r < batch.numRows; r++) {
+    const k = joinKeyAt(keys, r);
+    if (k === undefined || !s.groups.has(k)) continue;
+    const t = timeAt(times, r);
+    if (t === undefined || Number.isNaN(t)) continue;
+    let list = byKey.get(k);
+    if (!list) byKey.set(k, (list = []));
+    list.push({ row: r, time: t });
+  }
+  const pending = new Map<number, number>();
+  for (const [k, list] of byKey) {
+    // Time, then scan order: among equal times the later row wins.
+    list.sort((a, b) => a.time - b.time || a.row - b.row);
+    let j = -1;
+    for (const label of s.groups.get(k)!.rows) {
+      const lt = s.labelTime[label]!;
+      while (j + 1 < list.length && list[j + 1]!.time <= lt) j++;
+      if (j < 0) continue;
+      const cand = list[j]!;
+      if (s.ttl !== undefined && lt - cand.time > s.ttl) continue;
+      // `>=`: a later batch wins a tie, as the later row in scan order.
+      if (cand.time >= s.bestTime[label]!) {
+        s.bestTime[label] = cand.time;
+        pending.set(label, cand.row);
+      }
+    }
+  }
+  return pending;
+}
+
+/** The kept winning rows, in chunks, compacted when superseded rows pile up. */
+class WinnerStore {
+  private chunks: arrow.RecordBatch[] = [];
+  private rows = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** Adds a chunk; returns the index of its first row. */
+  add(chunk: arrow.RecordBatch): number {
+    const base = this.rows;
+    this.chunks.push(chunk);
+    this.rows += chunk.numRows;
+    return base;
+  }
+
+  /** Rebuilds the store from the referenced rows only, when it holds more than its limit. */
+  compactIfLarge(refs: Int32Array): void {
+    if (this.rows <= this.limit) return;
+    const used = [...new Set(refs.filter((r) => r >= 0))].sort((a, b) => a - b);
+    const slot = new Map(used.map((r, j) => [r, j]));
+    const kept = takeRows(new arrow.Table(this.chunks), Int32Array.from(used));
+    this.chunks = [kept];
+    this.rows = kept.numRows;
+    for (let i = 0; i < refs.length; i++) if (refs[i]! >= 0) refs[i] = slot.get(refs[i]!)!;
+  }
+
+  /** The rows as a table with one extra all-null row at the end (index `size`). */
+  withNullRow(schema: arrow.Schema): { table: arrow.Table; nullRow: number } {
+    const nullRow = new arrow.RecordBatch(
+      schema,
+      arrow.makeData({ type: new arrow.Struct(schema.fields), length: 1, nullCount: 0, children: schema.fields.map((f) => nullData(f.type, 1)) }),
+    );
+    return { table: new arrow.Table(schema, [...this.chunks, nullRow]), nullRow: this.rows };
+  }
+}
+
+function assemble(left: arrow.Table, winners: WinnerStore, bestRef: Int32Array, columns: readonly string[], projected: readonly string[], rightFields: readonly arrow.Field[]): arrow.Table {
+  const schema = new arrow.Schema(projected.map((name) => rightFields.find((f) => f.name === name)!.clone({ nullable: true })));
+  if (left.numRows === 0) {
+    return new arrow.Table(new arrow.Schema([...left.schema.fields, ...columns.map((c) => schema.fields.find((f) => f.name === c)!)], left.schema.metadata));
+  }
+  const { table, nullRow } = winners.withNullRow(schema);
+  const indices = Int32Array.from(bestRef, (r) => (r < 0 ? nullRow : r));
+  const gathered = takeRows(table, indices);
+  const leftRows = left.batches.length === 1 ? left.batches[0]! : takeRows(left, Int32Array.from({ length: left.numRows }, (_, i) => i));
+  const fields = [...left.schema.fields, ...columns.map((c) => schema.fields.find((f) => f.name === c)!)];
+  const children = [...leftRows.data.children, ...columns.map((c) => gathered.getChild(c)!.data[0]!)];
+  const out = new arrow.Schema(fields, left.schema.metadata);
+  return new arrow.Table(out, [new arrow.RecordBatch(out, arrow.makeData({ type: new arrow.Struct(fields), length: left.numRows, nullCount: 0, children }))]);
+}

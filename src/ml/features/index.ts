@@ -1,0 +1,12 @@
+/**
+ * Feature jobs, built on the public table API only: point-in-time-correct joins of labels with
+ * feature tables (`asOfJoin`), lineage graphs across tables, and model artifacts.
+ *
+ * Guarantees: `asOfJoin` never returns a feature value from after its label's time, and reads a
+ * pinned snapshot when given one, so the same call returns the same training set forever.
+ * Needs from below: `Table.scan` (pruned, streamed batches), `io` row gathering.
+ * Upserts and data contracts are table writes: see `Table.upsert` and `Table.setConstraints`.
+ *
+ * @module
+ */
+export { asOfJoin, type AsOfJoinOptions } from './asof-join.js';

@@ -1,0 +1,26 @@
+/**
+ * Training reads and embeddings search, built on the public table API only.
+ *
+ * Owns: {@link Dataset} (a pinned snapshot named by a frozen, serializable {@link DatasetSpec}
+ * that re-opens to the same rows in the same order), deterministic sharding of row groups over
+ * N workers, seeded per-epoch shuffling with a bounded shuffle buffer, resumable readers with a
+ * small cursor, fixed-size batches and typed-array views of numeric and vector columns, and exact
+ * k-nearest-neighbour search (`nearest`).
+ *
+ * Guarantees: the same spec and (seed, epoch, workers, worker) always yield the same batches;
+ * the N shards of an epoch partition the dataset's rows (each row read by exactly one worker);
+ * a reader resumed from a cursor continues exactly where the old one stopped; `nearest` is exact.
+ * Needs from below: `Table.scan` / `Scan.planFiles` and `Table.fileReader` (row-group reads).
+ *
+ * Loading this module adds `dataset()` and `nearest()` to `Table.prototype`.
+ *
+ * @module
+ */
+import './table-methods.js';
+
+export { Dataset, DatasetShard, DEFAULT_BATCH_SIZE, type DatasetOptions, type FromSpecOptions } from './dataset.js';
+export { DATASET_SPEC_FORMAT, decodeDatasetSpec, encodeDatasetSpec, type DatasetFile, type DatasetSpec } from './dataset-spec.js';
+export { DatasetReader, READ_CURSOR_FORMAT, type ReadCursor, type ReaderOptions } from './reader.js';
+export { type ReadUnit, type ShardOptions } from './shard.js';
+export { numericColumn, vectorColumn, type ColumnArray, type NumericArray } from './tensors.js';
+export { distanceFunction, nearest, type DistanceMetric, type NearestHit, type NearestOptions } from './nearest.js';

@@ -1,0 +1,148 @@
+/**
+ * Reading planned data files one at a time, down to chosen row groups, with a fixed schema,
+ * columns and filter: what training readers need to split a snapshot finer than by file and to
+ * re-read the files a pinned plan named, even after their snapshot has expired.
+ *
+ * The rows a read yields are exactly those a {@link Scan} with the same columns and filter yields
+ * for that file (deletes and the residual filter applied), so reading every row group of every
+ * planned task once reads the scan's rows once.
+ *
+ * @module
+ */
+import type * as arrow from 'apache-arrow';
+import { DataFileNotFoundError, isFloeError } from '../errors.js';
+import { type BoundExpression, type Expression, bindExpression, parseFilter, referencedFieldIds } from '../expr/index.js';
+import { type AsyncBuffer, readParquetMetadataAsync } from '../io/index.js';
+import { DataFileContent } from '../spec/index.js';
+import type { Schema } from '../spec/index.js';
+import { DeleteLoader } from './deletes.js';
+import type { FileScanTask } from './plan.js';
+import { readTask } from './read-task.js';
+import { type ScanContext, pickColumn, sameColumns, selectColumns, topLevelOwner } from './scan.js';
+
+/** What a {@link DataFileReader} reads from each file. */
+export interface DataFileReaderOptions {
+  /** Top-level column names to return, in this order; default all. */
+  readonly columns?: readonly string[];
+  /** A row filter: an expression or a string such as `x > 5`. */
+  readonly filter?: Expression | string;
+}
+
+/** Reads planned data files, whole or by row group, with one schema, column list and filter. */
+export class DataFileReader {
+  /** The schema of the rows returned (the selected columns). */
+  readonly schema: Schema;
+  private readonly readSchema: Schema;
+  private readonly filter: BoundExpression | undefined;
+  private readonly names: readonly string[];
+  private readonly deletes: DeleteLoader;
+  private readonly full: Schema;
+
+  /**
+   * @param ctx the table's metadata and locator
+   * @param full the schema the files are read with (columns and filter are resolved in it)
+   * @param options columns and filter
+   * @throws InvalidArgumentError for unknown columns or a bad filter
+   */
+  constructor(private readonly ctx: ScanContext, full: Schema, options: DataFileReaderOptions = {}) {
+    const outFields = options.columns ? options.columns.map((c) => pickColumn(full, c, true, ctx.table)) : [...full.fields];
+    this.schema = { schemaId: full.schemaId, fields: outFields };
+    this.names = outFields.map((f) => f.name);
+    if (options.filter !== undefined) {
+      const expr = typeof options.filter === 'string' ? parseFilter(options.filter) : options.filter;
+      this.filter = bindExpression(expr, full, { caseSensitive: true });
+    }
+    const needed = new Set(outFields.map((f) => f.id));
+    if (this.filter) for (const id of referencedFieldIds(this.filter)) needed.add(topLevelOwner(full, id));
+    // Equality deletes need their key columns too (spec §Equality Delete Files).
+    this.readSchema = { schemaId: full.schemaId, fields: full.fields.filter((f) => needed.has(f.id)) };
+    this.deletes = new DeleteLoader(ctx);
+    this.full = full;
+  }
+
+  /**
+   * The row count of each row group of a data file, in file order, from its footer (a ranged
+   * read of the file's tail, not the whole file).
+   * @throws DataFileNotFoundError when the file is missing
+   * @throws CorruptFileError when its footer cannot be decoded
+   */
+  async rowGroupRowCounts(task: FileScanTask): Promise<number[]> {
+    const path = task.file.filePath;
+    const { store, key } = this.ctx.locator.resolve(path);
+    const source: AsyncBuffer = {
+      byteLength: Number(task.file.fileSizeInBytes),
+      slice: async (start, end) => {
+        const got = await this.translateMissing(path, () => store.get(key, { range: { start, ...(end === undefined ? {} : { end }) } }));
+        const b = got.bytes;
+        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+      },
+    };
+    const meta = await readParquetMetadataAsync(source, path);
+    return meta.rowGroups.map((g) => g.numRows);
+  }
+
+  /**
+   * The paths (as recorded) of the given files that are missing from storage, in the order given
+   * (one HEAD request per file, `concurrency` at once).
+   */
+  async missingFiles(paths: readonly string[], concurrency = 16): Promise<string[]> {
+    const missing: string[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < paths.length) {
+        const path = paths[next++]!;
+        const { store, key } = this.ctx.locator.resolve(path);
+        try {
+          await store.head(key);
+        } catch (e) {
+          if (isFloeError(e, 'NOT_FOUND')) missing.push(path);
+          else throw e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, paths.length)) }, worker));
+    const order = new Map(paths.map((p, i) => [p, i]));
+    return missing.sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+
+  /**
+   * Reads one planned data file, or only some of its row groups (in the order given), as record
+   * batches of the selected columns.
+   * @throws InvalidArgumentError for a row group out of range
+   * @throws DataFileNotFoundError when the file is missing
+   * @throws CorruptFileError when it cannot be decoded
+   */
+  async read(task: FileScanTask, options: { readonly rowGroups?: readonly number[] } = {}): Promise<arrow.RecordBatch[]> {
+    const batches = await readTask(task, {
+      table: this.ctx.table,
+      metadata: this.ctx.metadata,
+      locator: this.ctx.locator,
+      readSchema: this.withEqualityColumns(task),
+      deletes: this.deletes,
+      ...(this.filter ? { filter: this.filter } : {}),
+      ...(this.ctx.vectorDimensions ? { vectorDimensions: this.ctx.vectorDimensions } : {}),
+      ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}),
+    });
+    return batches.map((b) => (sameColumns(b, this.names) ? b : selectColumns(b, this.names)));
+  }
+
+  private withEqualityColumns(task: FileScanTask): Schema {
+    const ids = new Set<number>();
+    for (const d of task.deletes) if (d.file.content === DataFileContent.EQUALITY_DELETES) for (const id of d.file.equalityIds ?? []) ids.add(id);
+    const present = new Set(this.readSchema.fields.map((f) => f.id));
+    const extra = this.full.fields.filter((f) => ids.has(f.id) && !present.has(f.id));
+    return extra.length === 0 ? this.readSchema : { ...this.readSchema, fields: [...this.readSchema.fields, ...extra] };
+  }
+
+  private async translateMissing<T>(path: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      if (isFloeError(e, 'NOT_FOUND')) {
+        throw new DataFileNotFoundError(path, { context: { table: this.ctx.table }, cause: e });
+      }
+      throw e;
+    }
+  }
+}
+
