@@ -31,10 +31,15 @@ const EVENTS = ['view', 'view', 'view', 'view', 'click', 'click', 'add_to_cart',
 
 /** One day of events, as plain arrays (features are computed from them). */
 export interface EventRows {
+  /** Who. */
   readonly userId: BigInt64Array;
+  /** When, µs since the epoch, ascending. */
   readonly tsUs: BigInt64Array;
+  /** `view`, `click`, `add_to_cart` or `purchase`. */
   readonly event: string[];
+  /** Which item. */
   readonly itemId: BigInt64Array;
+  /** The price, for purchases. */
   readonly value: (number | null)[];
 }
 
@@ -78,7 +83,14 @@ export function eventsTable(rows: EventRows): arrow.Table {
   });
 }
 
-/** Per-user features computed from all events so far. */
+/**
+ * Per-user features computed from all events so far: clicks, purchases, average order value
+ * (named `options.avgName`: the demo renames that column midway) and, with `withCtr`, the
+ * click-through rate.
+ * @param days the events so far
+ * @param updatedAtUs the `updated_at` value, µs
+ * @param options which columns to produce
+ */
 export function featuresTable(days: readonly EventRows[], updatedAtUs: bigint, options: { readonly withCtr: boolean; readonly avgName: string }): arrow.Table {
   const stats = new Map<bigint, { views: number; clicks: number; purchases: number; spent: number }>();
   for (const d of days) {
@@ -112,10 +124,7 @@ export function featuresTable(days: readonly EventRows[], updatedAtUs: bigint, o
 /**
  * Unit-length embeddings, `FixedSizeList<Float32>[dim]`, for items `firstId..firstId+count-1`.
  * @param random the generator
- * @param firstId the first item id
- * @param count rows
- * @param dim the dimension
- * @param model the model name column's value
+ * @param options the first item id, the row count, the dimension and the `model` column's value
  */
 export function embeddingsTable(random: () => number, options: { readonly firstId: number; readonly count: number; readonly dim: number; readonly model: string }): arrow.Table {
   const { firstId, count, dim, model } = options;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isFloeError } from '../index.js';
 import { stringifyJson } from '../util/index.js';
@@ -21,6 +22,15 @@ import { schemaCommand } from './commands/schema.js';
 import { type CliStreams, bindStreams, processStreams } from './context.js';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';
 
+/** The package's version (from package.json, two folders up from both src/cli and dist/cli). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Builds the `floe` program with every command. */
 export function buildProgram(streams: CliStreams = processStreams()): Command {
   const program = new Command('floe')
@@ -28,6 +38,7 @@ export function buildProgram(streams: CliStreams = processStreams()): Command {
     .option('-w, --warehouse <uri>', 'the warehouse: a folder, file:///…, s3://bucket/prefix (default: $FLOE_WAREHOUSE, else ./warehouse)')
     .option('--json', 'machine-readable output (JSON; JSON lines for scan)')
     .option('--verbose', 'print error codes, context and stack traces')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) })
     .addHelpText(

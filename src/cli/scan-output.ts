@@ -41,7 +41,7 @@ export function formatOfFile(file: string): ScanFormat | undefined {
 export interface ScanSink {
   /** Output for one batch (text formats), or nothing yet. */
   batch(batch: arrow.RecordBatch): string | undefined;
-  /** The output left at the end. */
+  /** The output left at the end; `schema` is the output's (the projected columns, in order). */
   end(schema: arrow.Schema): string | Uint8Array;
 }
 
@@ -110,7 +110,8 @@ export function makeSink(format: ScanFormat, options: SinkOptions): ScanSink {
           return undefined;
         },
         end(schema) {
-          const table = batches.length === 0 ? new arrow.Table(schema) : new arrow.Table(batches);
+          // The output schema (field ids kept, no table-level metadata) on every batch.
+          const table = batches.length === 0 ? new arrow.Table(schema) : new arrow.Table(batches.map((b) => new arrow.RecordBatch(schema, b.data)));
           return format === 'parquet' ? writeParquet(table) : arrow.tableToIPC(table, 'file');
         },
       };

@@ -24,6 +24,12 @@ describe('floe --help', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('--version prints the package version', async () => {
+    const r = await floe(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
   it('documents scan options and filter syntax', async () => {
     const r = await floe(['scan', '--help']);
     for (const o of ['--snapshot', '--as-of', '--ref', '--columns', '--filter', '--limit', '--format', '--out']) expect(r.stdout).toContain(o);

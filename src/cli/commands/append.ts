@@ -11,7 +11,7 @@ import type * as arrow from 'apache-arrow';
 import { InvalidArgumentError, type Snapshot } from '../../index.js';
 import { readInputFile } from '../input-files.js';
 import { Progress, formatBytes } from '../progress.js';
-import { contextOf } from './common.js';
+import { contextOf } from '../context.js';
 
 interface AppendOptions {
   readonly branch?: string;

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import type { Warehouse } from '../../index.js';
 import { formatTable } from '../format-table.js';
-import { contextOf } from './common.js';
+import { contextOf } from '../context.js';
 
 async function allNamespaces(wh: Warehouse, parent?: string): Promise<string[]> {
   const out: string[] = [];

@@ -1,12 +1,10 @@
 /**
- * Helpers the commands share: the context of a commander action, and how schemas, partition
- * specs and times are printed for people.
+ * Helpers the commands share: how schemas, partition specs and times are printed for people,
+ * and option parsing.
  *
  * @module
  */
 import { InvalidArgumentError, typeToString, type NestedField, type PartitionField, type PartitionSpec, type Schema, type Table } from '../../index.js';
-
-export { contextOf } from '../context.js';
 
 /**
  * ms since the epoch as ISO-8601 UTC.

@@ -10,7 +10,8 @@ import type * as arrow from 'apache-arrow';
 import { formatTable } from '../format-table.js';
 import { schemaOfFile } from '../input-files.js';
 import { schemaFromArg } from '../schema-arg.js';
-import { collect, contextOf, partitionSpecText, schemaRows } from './common.js';
+import { contextOf } from '../context.js';
+import { collect, partitionSpecText, schemaRows } from './common.js';
 
 interface CreateOptions {
   readonly schema?: string;

@@ -8,7 +8,8 @@
 import { Command } from 'commander';
 import { InvalidArgumentError, encodeSchema, type SchemaUpdate } from '../../index.js';
 import { formatTable } from '../format-table.js';
-import { contextOf, schemaRows } from './common.js';
+import { contextOf } from '../context.js';
+import { schemaRows } from './common.js';
 
 /** The operations, their arguments, and how each applies to a schema update. */
 const OPERATIONS: Readonly<Record<string, { readonly args: readonly string[]; readonly apply: (u: SchemaUpdate, a: readonly string[], doc?: string) => SchemaUpdate }>> = {

@@ -6,7 +6,8 @@
  */
 import { Command } from 'commander';
 import { formatTable } from '../format-table.js';
-import { contextOf, isoTime } from './common.js';
+import { contextOf } from '../context.js';
+import { isoTime } from './common.js';
 
 /** `floe history`. */
 export function historyCommand(): Command {

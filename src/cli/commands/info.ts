@@ -8,7 +8,8 @@
 import { Command } from 'commander';
 import { formatPairs } from '../format-table.js';
 import { formatBytes } from '../progress.js';
-import { contextOf, isoTime, partitionSpecText } from './common.js';
+import { contextOf } from '../context.js';
+import { isoTime, partitionSpecText } from './common.js';
 
 /** `floe info`. */
 export function infoCommand(): Command {

@@ -7,9 +7,8 @@
  */
 import { Command } from 'commander';
 import { InvalidArgumentError, MAIN_BRANCH, type SnapshotRef, type Table } from '../../index.js';
-import type { CliContext } from '../context.js';
 import { formatTable } from '../format-table.js';
-import { contextOf } from './common.js';
+import { type CliContext, contextOf } from '../context.js';
 
 type RefType = SnapshotRef['type'];
 

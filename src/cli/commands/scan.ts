@@ -11,7 +11,8 @@ import { Command } from 'commander';
 import { InvalidArgumentError, type ScanOptions } from '../../index.js';
 import { Progress } from '../progress.js';
 import { type ScanFormat, SCAN_FORMATS, formatOfFile, makeSink, scanFormat } from '../scan-output.js';
-import { contextOf, nonNegativeInt } from './common.js';
+import { contextOf } from '../context.js';
+import { nonNegativeInt } from './common.js';
 
 interface ScanCliOptions {
   readonly snapshot?: string;
@@ -111,7 +112,8 @@ Examples:
         }
       }
       const fullSchema = scan.arrowSchema();
-      const outSchema = new arrow.Schema(names.map((n) => fullSchema.fields.find((f) => f.name === n)!), fullSchema.metadata);
+      // No schema metadata: the table's `iceberg.schema` would describe columns a projected file lacks.
+      const outSchema = new arrow.Schema(names.map((n) => fullSchema.fields.find((f) => f.name === n)!));
       const uuidColumns = new Set(scan.schema.fields.filter((f) => f.type.type === 'uuid').map((f) => f.name));
       const sink = makeSink(format, { uuidColumns });
       const progress = new Progress(`scanning ${table.name}`, ctx.progressOptions());

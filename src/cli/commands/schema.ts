@@ -7,7 +7,8 @@
 import { Command } from 'commander';
 import { encodeSchema } from '../../index.js';
 import { formatTable } from '../format-table.js';
-import { contextOf, schemaAt, schemaRows } from './common.js';
+import { contextOf } from '../context.js';
+import { schemaAt, schemaRows } from './common.js';
 
 /** `floe schema`. */
 export function schemaCommand(): Command {
