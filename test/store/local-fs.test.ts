@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFloeError } from '../../src/errors.js';
 import { LocalFsStore } from '../../src/store/index.js';
@@ -201,7 +202,12 @@ describe('LocalFsStore: several OS processes on one folder', () => {
   let buildDir = '';
 
   beforeAll(async () => {
-    buildDir = await freshRoot();
+    // Inside the repository (node_modules/.cache), so that the compiled code resolves the
+    // packages it imports (lossless-json, …) from the project's node_modules.
+    const cache = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url));
+    await mkdir(cache, { recursive: true });
+    buildDir = await mkdtemp(join(cache, 'floe-localfs-'));
+    roots.push(buildDir);
     const entry = await transpileForChildProcess('src/store/local-fs.ts', buildDir);
     worker = join(buildDir, 'worker.mjs');
     // The worker waits for a "go" file so that every process starts racing at the same moment.
