@@ -42,6 +42,11 @@ export interface AsOfJoinOptions {
   readonly ttl?: number;
   /** The feature table's snapshot to read (default its current one): pin it for reproducible sets. */
   readonly snapshotId?: bigint | number | string;
+  /**
+   * Candidate feature rows kept before superseded ones are dropped (default twice the labels,
+   * plus 16): memory versus re-gathering work.
+   */
+  readonly maxKeptRows?: number;
   /** Keys per `IN` pruning predicate; more distinct label keys scan without key pruning (default 10 000). */
   readonly maxPruningKeys?: number;
 }
@@ -112,8 +117,8 @@ export async function asOfJoin(options: AsOfJoinOptions): Promise<arrow.Table> {
   }
   for (const g of groups.values()) g.rows.sort((a, b) => labelTime[a]! - labelTime[b]! || a - b);
 
-  const projected = [...on, rightTime, ...columns];
-  const winners = new WinnerStore(Math.max(2 * n, 65_536));
+  const projected = [...new Set([...on, rightTime, ...columns])];
+  const winners = new WinnerStore(options.maxKeptRows ?? 2 * n + 16);
   const bestTime = new Float64Array(n).fill(-Infinity);
   const bestRef = new Int32Array(n).fill(-1);
   if (groups.size > 0) {
