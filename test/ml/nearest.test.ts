@@ -114,7 +114,7 @@ describe('typed-array views', () => {
       const w = numericColumn(b, 'weight');
       expect(w.copied).toBe(false);
       expect(w.values).toBeInstanceOf(Float64Array);
-      expect(Array.from(w.values)).toEqual(Array.from(b.getChild('weight')!.toArray() as Float64Array));
+      expect(Array.from(w.values as Float64Array)).toEqual(Array.from(b.getChild('weight')!.toArray() as Float64Array));
     }
   });
 
