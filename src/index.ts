@@ -12,7 +12,21 @@ export { Warehouse, DEFAULT_WAREHOUSE, type WarehouseOptions, type CreateTableOp
 export { Table, type LoadTableOptions, type WriteOptions, type ContractOptions, type HistoryEntry } from './table.js';
 export { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, type ScanPlan, type FileScanTask, type PlanStats, type SnapshotSelector } from './scan/index.js';
 export { SchemaUpdate, PartitionSpecUpdate, type Constraint, type ConstraintKind } from './transaction/index.js';
-export { asOfJoin, type AsOfJoinOptions } from './ml/features/index.js';
+export {
+  asOfJoin,
+  lineageGraph,
+  lineageFromSummary,
+  lineageSummary,
+  LINEAGE_INPUTS_KEY,
+  LINEAGE_JOB_PREFIX,
+  type AsOfJoinOptions,
+  type Lineage,
+  type LineageGraph,
+  type LineageInput,
+  type LineageJob,
+  type LineageNode,
+  type LineageOptions,
+} from './ml/features/index.js';
 export type { CommitStats } from './commit/index.js';
 export * as expr from './expr/index.js';
 export {

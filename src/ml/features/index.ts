@@ -6,7 +6,18 @@
  * pinned snapshot when given one, so the same call returns the same training set forever.
  * Needs from below: `Table.scan` (pruned, streamed batches), `io` row gathering.
  * Upserts and data contracts are table writes: see `Table.upsert` and `Table.setConstraints`.
+ * Loading this module adds `lineage()` to `Table.prototype`.
  *
  * @module
  */
 export { asOfJoin, type AsOfJoinOptions } from './asof-join.js';
+export {
+  LINEAGE_INPUTS_KEY,
+  LINEAGE_JOB_PREFIX,
+  lineageFromSummary,
+  lineageSummary,
+  type Lineage,
+  type LineageInput,
+  type LineageJob,
+} from './lineage-summary.js';
+export { lineageGraph, type LineageGraph, type LineageNode, type LineageOptions } from './lineage-graph.js';
