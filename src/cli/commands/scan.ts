@@ -39,24 +39,10 @@ function columnList(opts: ScanCliOptions): string[] | undefined {
     .filter((c) => c !== '');
 }
 
-/**
- * The columns of a batch, by name, in the order asked for. The scan is asked for the columns
- * too, but (as of this writing) `Scan.batches()` projects with arrow-js `RecordBatch.select`,
- * which keeps the table's column order and, when a filter column is read but not returned,
- * misaligns the remaining columns; so with a filter the CLI reads every column and projects here.
- */
-function project(batch: arrow.RecordBatch, names: readonly string[]): arrow.RecordBatch {
-  const fields = batch.schema.fields;
-  const indices = names.map((n) => fields.findIndex((f) => f.name === n));
-  if (indices.length === fields.length && indices.every((x, i) => x === i)) return batch;
-  return batch.selectAt(indices);
-}
-
 function scanOptions(opts: ScanCliOptions): ScanOptions {
   const chosen = [opts.snapshot, opts.asOf, opts.ref].filter((x) => x !== undefined).length;
   if (chosen > 1) throw new InvalidArgumentError('give at most one of --snapshot, --as-of and --ref');
-  // See `project`: with a filter, every column is read and the projection is done here.
-  const columns = opts.filter === undefined ? columnList(opts) : undefined;
+  const columns = columnList(opts);
   const asOf = opts.asOf === undefined ? undefined : /^\d+$/.test(opts.asOf.trim()) ? Number(opts.asOf) : opts.asOf;
   return {
     ...(opts.snapshot !== undefined ? { snapshotId: opts.snapshot } : {}),
@@ -102,18 +88,8 @@ Examples:
       }
       const table = await ctx.table(name);
       const scan = table.scan(scanOptions(opts));
-      const names = columnList(opts) ?? scan.schema.fields.map((f) => f.name);
-      for (const n of names) {
-        if (!scan.schema.fields.some((f) => f.name === n)) {
-          throw new InvalidArgumentError(`table ${table.name} has no column ${JSON.stringify(n)}`, {
-            context: { table: table.name, column: n },
-            help: `columns are: ${scan.schema.fields.map((f) => f.name).join(', ')}`,
-          });
-        }
-      }
-      const fullSchema = scan.arrowSchema();
       // No schema metadata: the table's `iceberg.schema` would describe columns a projected file lacks.
-      const outSchema = new arrow.Schema(names.map((n) => fullSchema.fields.find((f) => f.name === n)!));
+      const outSchema = new arrow.Schema(scan.arrowSchema().fields);
       const uuidColumns = new Set(scan.schema.fields.filter((f) => f.type.type === 'uuid').map((f) => f.name));
       const sink = makeSink(format, { uuidColumns });
       const progress = new Progress(`scanning ${table.name}`, ctx.progressOptions());
@@ -124,8 +100,7 @@ Examples:
         else await ctx.write(chunk);
       };
       let rows = 0;
-      for await (const raw of scan.batches()) {
-        const batch = project(raw, names);
+      for await (const batch of scan.batches()) {
         rows += batch.numRows;
         progress.add(batch.numRows, batchBytes(batch.data));
         const text = sink.batch(batch);
