@@ -14,6 +14,11 @@ export { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, typ
 export { SchemaUpdate, PartitionSpecUpdate, type Constraint, type ConstraintKind } from './transaction/index.js';
 export {
   asOfJoin,
+  ARTIFACT_REGISTRY_TABLE,
+  ArtifactStore,
+  sha256Hex,
+  type ArtifactVersion,
+  type PutArtifactOptions,
   lineageGraph,
   lineageFromSummary,
   lineageSummary,

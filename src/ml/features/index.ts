@@ -6,7 +6,7 @@
  * pinned snapshot when given one, so the same call returns the same training set forever.
  * Needs from below: `Table.scan` (pruned, streamed batches), `io` row gathering.
  * Upserts and data contracts are table writes: see `Table.upsert` and `Table.setConstraints`.
- * Loading this module adds `lineage()` to `Table.prototype`.
+ * Loading this module adds `lineage()` to `Table.prototype` and `artifacts()` to `Warehouse.prototype`.
  *
  * @module
  */
@@ -21,3 +21,4 @@ export {
   type LineageJob,
 } from './lineage-summary.js';
 export { lineageGraph, type LineageGraph, type LineageNode, type LineageOptions } from './lineage-graph.js';
+export { ARTIFACT_REGISTRY_TABLE, ArtifactStore, sha256Hex, type ArtifactVersion, type PutArtifactOptions } from './artifacts-store.js';
