@@ -33,8 +33,10 @@ export interface DatasetOptions extends SnapshotSelector {
 
 /** Options of {@link Dataset.fromSpec}. */
 export interface FromSpecOptions extends Pick<LoadTableOptions, 's3' | 'remap' | 'store'> {
-  /** The table, already open (else it is loaded from the spec's location). */
+  /** The table, already open (else it is loaded from `location`). */
   readonly table?: Table;
+  /** Where the table is now (default: the spec's recorded location, rewritten by `remap` when a prefix matches). */
+  readonly location?: string;
 }
 
 /** The default rows per batch. */
@@ -118,7 +120,7 @@ export class Dataset {
     const spec = decodeDatasetSpec(input);
     const table =
       options.table ??
-      (await Table.load(spec.location, {
+      (await Table.load(options.location ?? remapLocation(spec.location, options.remap ?? {}), {
         ...(options.s3 ? { s3: options.s3 } : {}),
         ...(options.remap ? { remap: options.remap } : {}),
         ...(options.store ? { store: options.store } : {}),
@@ -235,6 +237,14 @@ export class DatasetShard {
   reader(options: Omit<ReaderOptions, 'workers' | 'worker'> = {}): DatasetReader {
     return this.dataset.reader({ ...options, ...this.shard });
   }
+}
+
+/** `location` with the longest matching recorded prefix of `remap` replaced. */
+function remapLocation(location: string, remap: Readonly<Record<string, string>>): string {
+  const prefix = Object.keys(remap)
+    .filter((p) => location === p || location.startsWith(p.endsWith('/') ? p : `${p}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  return prefix === undefined ? location : remap[prefix]! + location.slice(prefix.length);
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, f: (t: T) => Promise<R>): Promise<R[]> {
