@@ -23,7 +23,7 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import { InvalidArgumentError } from '../errors.js';
+import { InternalError, InvalidArgumentError } from '../errors.js';
 import { takeRows } from '../io/index.js';
 import type { DatasetSpec } from './dataset-spec.js';
 import { seededRandom, shuffleInPlace } from './prng.js';
@@ -246,7 +246,7 @@ function take(blk: Block, off: number, need: number): arrow.RecordBatch {
     }
     base += b.numRows;
   }
-  throw new InvalidArgumentError(`row ${off} is past the block's ${blk.rows} rows`);
+  throw new InternalError(`row ${off} is past the block's ${blk.rows} rows`);
 }
 
 /** One record batch of the pieces' rows, in order. */
