@@ -16,6 +16,7 @@ import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewMani
 import type { TableContext } from './table-context.js';
 import { type WriteInput, writeDataFiles } from './write-data-files.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
+import { ManifestMerger } from './merge-manifests.js';
 
 /** Options of {@link prepareAppend}. */
 export interface AppendOptions {
@@ -61,17 +62,20 @@ export async function prepareAppend(ctx: TableContext, state: TableState, input:
     );
   }
   const lists = new ManifestListCache(ctx);
+  const merger = new ManifestMerger(ctx, snapshotId);
+  const adding = new Map(added.length > 0 ? [[spec.specId, added.length]] : []);
   const branch = options.branch ?? MAIN_BRANCH;
   return {
     async build(base, attempt, timestampMs) {
-      const carried = await lists.manifestsOf(base.metadata, branchHead(base.metadata, branch));
+      const headManifests = await lists.manifestsOf(base.metadata, branchHead(base.metadata, branch));
+      const { carried, merged } = await merger.merge(base.metadata, headManifests, adding);
       const { snapshot, updates } = await produceSnapshot(
         {
           operation: 'append',
           snapshotId,
           commitId: options.commitId,
           carried,
-          added,
+          added: [...added, ...merged],
           counts,
           schemaId: schema.schemaId,
           branch,

@@ -20,11 +20,10 @@ export const CONSTRAINT_SAMPLE_ROWS = 5;
 /** Options of {@link checkConstraints}. */
 export interface CheckConstraintsOptions {
   /**
-   * For `unique`: which of these keys (canonical strings, see `keyAt`) the table already holds.
-   * Given the key columns and their distinct values per column; omitted, only the commit's own
-   * rows are checked against each other.
+   * For `unique`: which keys (canonical strings, see `keyAt`) of `rows` of `data` the table
+   * already holds. Omitted, only the commit's own rows are checked against each other.
    */
-  readonly existingKeys?: (columns: readonly string[], values: readonly unknown[][]) => Promise<ReadonlySet<string>>;
+  readonly existingKeys?: (columns: readonly string[], data: arrow.Table, rows: readonly number[]) => Promise<ReadonlySet<string>>;
 }
 
 /** What {@link checkConstraints} found. */
@@ -89,16 +88,16 @@ export async function checkConstraints(data: arrow.Table, constraints: readonly 
         const vs = vectors as arrow.Vector[];
         const seen = new Set<string>();
         const dup = new Uint8Array(n);
-        const values: unknown[][] = c.columns.map(() => []);
+        const firsts: number[] = [];
         for (let i = 0; i < n; i++) {
           const k = keyAt(vs, i);
           if (seen.has(k)) dup[i] = 1;
           else {
             seen.add(k);
-            vs.forEach((v, j) => values[j]!.push(v.get(i)));
+            firsts.push(i);
           }
         }
-        const existing = options.existingKeys && seen.size > 0 ? await options.existingKeys(c.columns, values) : new Set<string>();
+        const existing = options.existingKeys && seen.size > 0 ? await options.existingKeys(c.columns, data, firsts) : new Set<string>();
         rowViolation(c, (i) => dup[i] === 1 || existing.has(keyAt(vs, i)));
         continue;
       }

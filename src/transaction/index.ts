@@ -28,3 +28,4 @@ export * from './create-table.js';
 export * from './spec-update.js';
 export * from './schema-update.js';
 export * from './expire.js';
+export * from './merge-manifests.js';

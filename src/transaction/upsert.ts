@@ -18,8 +18,8 @@ import type * as arrow from 'apache-arrow';
 import type { TableState } from '../commit/index.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type Expression, alwaysFalse, and, bindExpression, isIn } from '../expr/index.js';
-import { conformToSchema } from '../io/index.js';
-import type { Schema, Snapshot } from '../spec/index.js';
+import { conformToSchema, literalAt } from '../io/index.js';
+import type { PrimitiveType, Schema, Snapshot } from '../spec/index.js';
 import type { Change } from './change.js';
 import { currentSchema } from './metadata-access.js';
 import { prepareRewrite } from './rewrite.js';
@@ -89,10 +89,10 @@ function checkKeyColumns(schema: Schema, on: readonly string[], table: string): 
  * The input's keys, checked: no null key and no key twice.
  * @throws InvalidArgumentError naming up to ten duplicate keys, or the first row with a null key
  */
-export function inputKeys(data: arrow.Table, on: readonly string[], table: string): { keys: Set<string>; values: unknown[][] } {
+export function inputKeys(data: arrow.Table, on: readonly string[], table: string): { keys: Set<string>; rows: number[] } {
   const vectors = keyVectors(data, on, table);
   const keys = new Set<string>();
-  const values: unknown[][] = on.map(() => []);
+  const rows: number[] = [];
   const duplicates: string[] = [];
   let duplicateCount = 0;
   for (let i = 0; i < data.numRows; i++) {
@@ -108,7 +108,7 @@ export function inputKeys(data: arrow.Table, on: readonly string[], table: strin
       continue;
     }
     keys.add(k);
-    raw.forEach((x, c) => values[c]!.push(x));
+    rows.push(i);
   }
   if (duplicateCount > 0) {
     throw new InvalidArgumentError(
@@ -116,13 +116,33 @@ export function inputKeys(data: arrow.Table, on: readonly string[], table: strin
       { context: { table, key: on.join(','), duplicates: duplicateCount }, help: 'deduplicate the input so each key appears once' },
     );
   }
-  return { keys, values };
+  return { keys, rows };
 }
 
-/** A JS value as an expression literal (`IN` accepts numbers, bigints, strings, booleans, dates, bytes). */
-function asLiteral(v: unknown): string | number | bigint | boolean | Date | Uint8Array {
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date || v instanceof Uint8Array) return v;
-  return String(v);
+/** Key column types whose Literals `IN` takes exactly (decimals, uuids, fixed and binary are matched exactly but not pruned on). */
+const PRUNABLE_KEY_TYPES = new Set(['boolean', 'int', 'long', 'string', 'date', 'time', 'timestamp', 'timestamptz', 'timestamp_ns', 'timestamptz_ns']);
+
+/**
+ * An expression that every row whose key is among `rows` of `data` matches: an `IN` per key
+ * column of a prunable type, with values read exactly as Literals (arrow-js returns timestamps
+ * and dates as milliseconds, which `IN` would read as micros or days). It over-approximates a
+ * composite key (and matches everything when no key column is prunable): callers match exactly.
+ * @param data rows holding the key columns, with the table's Arrow types
+ * @param rows the rows whose keys to match
+ * @param on the key columns
+ * @param schema the table schema
+ */
+export function keyMembershipExpression(data: arrow.Table | arrow.RecordBatch, rows: readonly number[], on: readonly string[], schema: Schema): Expression {
+  if (rows.length === 0) return alwaysFalse();
+  const parts: Expression[] = [];
+  for (const name of on) {
+    const field = schema.fields.find((f) => f.name === name);
+    const vector = data.getChild(name);
+    if (!field || !vector || !PRUNABLE_KEY_TYPES.has(field.type.type)) continue;
+    const values = rows.map((i) => literalAt(vector, i, field.type as PrimitiveType)).filter((v) => v !== null);
+    parts.push(isIn(name, values as (string | number | bigint | boolean)[]));
+  }
+  return and(...parts);
 }
 
 /**
@@ -140,9 +160,8 @@ export async function prepareUpsert(ctx: TableContext, state: TableState, input:
     table: ctx.name,
     ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
   });
-  const { keys, values } = inputKeys(data, options.on, ctx.name);
-  const membership: Expression =
-    keys.size === 0 ? alwaysFalse() : and(...options.on.map((name, c) => isIn(name, values[c]!.map(asLiteral))));
+  const { keys, rows } = inputKeys(data, options.on, ctx.name);
+  const membership = keyMembershipExpression(data, rows, options.on, schema);
   const filter = bindExpression(membership, schema, { caseSensitive: true });
   const on = options.on;
   const table = ctx.name;
