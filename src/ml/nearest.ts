@@ -108,6 +108,8 @@ export async function nearest(table: Table, options: NearestOptions): Promise<Ne
     ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
     ...(options.ref !== undefined ? { ref: options.ref } : {}),
     ...(options.filter !== undefined ? { filter: options.filter } : {}),
+    // Read only the returned columns and the vector column (all columns when none are named).
+    ...(options.columns ? { columns: [...new Set([...options.columns, column])] } : {}),
   });
   const returned = options.columns ?? scan.schema.fields.map((f) => f.name);
   const top = new TopK<Record<string, unknown>>(k);
