@@ -12,6 +12,7 @@ import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from '../spec/index.js';
 import type { SortOrder } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
+import { newUuid } from '../util/index.js';
 
 /** An assertion about the base a change was built on. */
 export type TableRequirement =
@@ -89,7 +90,9 @@ export interface ApplyContext {
  * @throws InvalidArgumentError when an update names something the base lacks
  */
 export function applyUpdates(base: TableMetadata, updates: readonly TableUpdate[], ctx: ApplyContext): TableMetadata {
-  let m: TableMetadata = { ...base, formatVersion: 2, lastUpdatedMs: ctx.timestampMs };
+  // Floe writes v2 only (spec/table-format.md §F1); a v1 table written without a uuid gets one
+  // on its upgrade, as v2 requires `table-uuid`.
+  let m: TableMetadata = { ...base, formatVersion: 2, lastUpdatedMs: ctx.timestampMs, tableUuid: base.tableUuid || newUuid() };
   for (const u of updates) m = applyOne(m, u, ctx);
   if (ctx.baseMetadataLocation !== undefined) {
     const log = [...base.metadataLog, { timestampMs: base.lastUpdatedMs, metadataFile: ctx.baseMetadataLocation }];
