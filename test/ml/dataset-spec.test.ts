@@ -5,7 +5,7 @@
  */
 import type * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { Dataset, DataFileNotFoundError, decodeDatasetSpec, encodeDatasetSpec, isFloeError, Table } from 'floe';
+import { Dataset, DataFileNotFoundError, and, decodeDatasetSpec, encodeDatasetSpec, gtEq, isFloeError, lt, Table } from 'floe';
 import { collect, embeddingsTable, rows } from './fixtures.js';
 
 /** Every value of every batch, row by row (vectors as plain arrays). */
@@ -70,6 +70,21 @@ describe('Dataset.fromSpec', () => {
     expect(err).toBeInstanceOf(DataFileNotFoundError);
     expect(isFloeError(err, 'DATA_FILE_NOT_FOUND')).toBe(true);
     for (const f of ds.spec.files) expect(String((err as Error).message)).toContain(f.path);
+  });
+
+  it('pins a tag or a time, and records an expression filter in filter syntax', async () => {
+    const { table, random, nextId } = await embeddingsTable({ seed: 610, commits: 2 });
+    const tagged = table.currentSnapshot()!;
+    await table.createTag('train-v1', tagged.snapshotId);
+    await table.append(rows(50, nextId, random));
+    const byTag = await table.dataset({ ref: 'train-v1', filter: and(gtEq('id', 10), lt('label', 2)), columns: ['id'] });
+    expect(byTag.spec.snapshotId).toBe(tagged.snapshotId.toString());
+    expect(typeof byTag.spec.filter).toBe('string');
+    const expected = (await collect(table.scan({ snapshotId: tagged.snapshotId, filter: 'id >= 10 AND label < 2', columns: ['id'] }).batches())).flatMap((b) => [...b.getChild('id')!]);
+    const got = (await collect((await Dataset.fromSpec(byTag.spec, { table })).reader())).flatMap((b) => [...b.getChild('id')!]);
+    expect(got).toEqual(expected);
+    const byTime = await table.dataset({ asOf: tagged.timestampMs });
+    expect(byTime.spec.snapshotId).toBe(tagged.snapshotId.toString());
   });
 
   it('rejects a malformed spec and a spec of another table', async () => {
