@@ -8,7 +8,7 @@
 import * as arrow from 'apache-arrow';
 import { type CommitStats, type TableState, loadTableState } from './commit/index.js';
 import { CommitConflictError, ConstraintViolationError, InvalidArgumentError, SnapshotNotFoundError } from './errors.js';
-import { type Expression, and, bindExpression, isIn, parseFilter } from './expr/index.js';
+import { type Expression, bindExpression, parseFilter } from './expr/index.js';
 import { arrowSchemaFromIceberg, conformToSchema, takeRows } from './io/index.js';
 import { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, snapshotById, toSnapshotId } from './scan/index.js';
 import type { PartitionSpec } from './spec/index.js';
@@ -26,6 +26,7 @@ import {
   constraintsFromProperties,
   constraintsToProperties,
   keyAt,
+  keyMembershipExpression,
   toArrowTable,
   type TableContext,
   type WriteInput,
@@ -345,7 +346,7 @@ export class Table {
     }
     if (constraints.length === 0) return { data, summary: {} };
     const rows = conformToSchema(toArrowTable(data), this.schema(), { table: this.name, vectorDimensions: this.vectorDimensions() });
-    const report = await checkConstraints(rows, constraints, checkExisting ? { existingKeys: (columns, values) => this.existingKeys(columns, values) } : {});
+    const report = await checkConstraints(rows, constraints, checkExisting ? { existingKeys: (columns, data, keyRows) => this.existingKeys(columns, data, keyRows) } : {});
     if (report.violations.length === 0) return { data: rows, summary: {} };
     if (options.onViolation !== 'quarantine' || report.commitFailed || !options.quarantine) {
       throw new ConstraintViolationError(this.name, report.violations);
@@ -361,10 +362,10 @@ export class Table {
   }
 
   /** Which of these keys (canonical, `keyAt`) the current snapshot holds: a pruned scan of the key columns. */
-  private async existingKeys(columns: readonly string[], values: readonly unknown[][]): Promise<Set<string>> {
+  private async existingKeys(columns: readonly string[], data: arrow.Table, rows: readonly number[]): Promise<Set<string>> {
     const found = new Set<string>();
     if (!this.currentSnapshot()) return found;
-    const filter = and(...columns.map((c, j) => isIn(c, values[j]! as never[])));
+    const filter = keyMembershipExpression(data, rows, columns, this.schema());
     for await (const batch of this.scan({ columns: [...columns], filter }).batches()) {
       const vectors = columns.map((c) => batch.getChild(c)!);
       for (let i = 0; i < batch.numRows; i++) found.add(keyAt(vectors, i));

@@ -172,4 +172,27 @@ describe.each(featureBackends)('upsert on $label', (backend) => {
     expect(planned).not.toBe(a.currentSnapshot()?.snapshotId);
     expect(await readRows(b)).toEqual(merge(merge(base, updA, byRegionId), updB, byRegionId));
   });
+
+  it('matches keys of date and timestamp columns (arrow-js reads them as milliseconds)', async () => {
+    const wh = await backend.open();
+    await wh.createNamespace('f');
+    const DAY = 86_400_000;
+    const T0 = Date.UTC(2026, 0, 1);
+    const make = (days: number[], tsOffsetUs: number, value: number): arrow.Table =>
+      new arrow.Table({
+        day: arrow.vectorFromArray(days.map((d) => T0 + d * DAY), new arrow.DateDay()),
+        ts: arrow.vectorFromArray(days.map((d) => T0 + d * DAY + tsOffsetUs / 1000), new arrow.TimestampMicrosecond('UTC')),
+        value: arrow.makeVector(Float64Array.from(days, () => value)),
+      });
+    const t = await wh.createTable('f.dt', make([0], 1, 0).schema, { partitionBy: 'month(day)' });
+    await t.append(make([0, 1, 2, 40], 1, 1));
+    await t.append(make([3, 4], 1, 1));
+    const snap = await t.upsert(make([1, 4, 5], 1, 2), { on: ['day', 'ts'] });
+    expect(snap.summary['deleted-data-files']).toBe('2');
+    const values = (await t.scan().toArrow()).toArray().map((r) => [Math.round(((r.day as number) - T0) / DAY), r.value as number]);
+    expect(values.sort((a, b) => a[0]! - b[0]!)).toEqual([[0, 1], [1, 2], [2, 1], [3, 1], [4, 2], [5, 2], [40, 1]]);
+    // A timestamp one microsecond later is another key.
+    await t.upsert(make([0], 2, 3), { on: ['day', 'ts'] });
+    expect((await t.scan().toArrow()).numRows).toBe(8);
+  });
 });

@@ -17,7 +17,8 @@
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError } from '../../errors.js';
 import { type Expression, and, gtEq, isIn, ltEq } from '../../expr/index.js';
-import { nullData, takeRows } from '../../io/index.js';
+import { literalAt, nullData, takeRows } from '../../io/index.js';
+import type { PrimitiveType, Schema } from '../../spec/index.js';
 import type { Table } from '../../table.js';
 import { joinKeyAt, timeAt } from './keys.js';
 
@@ -97,7 +98,7 @@ export async function asOfJoin(options: AsOfJoinOptions): Promise<arrow.Table> {
   const leftTimes = vectorOf(left, leftTime, 'left');
   const labelTime = new Float64Array(n);
   const groups = new Map<string, KeyGroup>();
-  const keyValues: unknown[][] = on.map(() => []);
+  const firstRows: number[] = [];
   let minTime = Infinity;
   let maxTime = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -111,18 +112,20 @@ export async function asOfJoin(options: AsOfJoinOptions): Promise<arrow.Table> {
     if (!g) {
       g = { rows: [] };
       groups.set(k, g);
-      on.forEach((_, c) => keyValues[c]!.push(leftKeys[c]!.get(i)));
+      firstRows.push(i);
     }
     g.rows.push(i);
   }
   for (const g of groups.values()) g.rows.sort((a, b) => labelTime[a]! - labelTime[b]! || a - b);
 
   const projected = [...new Set([...on, rightTime, ...columns])];
-  const winners = new WinnerStore(options.maxKeptRows ?? 2 * n + 16);
+  // The kept rows' schema: the projected feature fields, nullable (a label may find nothing).
+  const keptSchema = new arrow.Schema(projected.map((name) => rightFields.find((f) => f.name === name)!.clone({ nullable: true })));
+  const winners = new WinnerStore(keptSchema, options.maxKeptRows ?? 2 * n + 16);
   const bestTime = new Float64Array(n).fill(-Infinity);
   const bestRef = new Int32Array(n).fill(-1);
   if (groups.size > 0) {
-    const filter = pruningFilter({ on, keyValues, rightTime, timeType: rightFields.find((f) => f.name === rightTime)!.type, minTime, maxTime, ttl, maxKeys: options.maxPruningKeys ?? 10_000 });
+    const filter = pruningFilter({ on, leftKeys, firstRows, schema: right.schema(), rightTime, timeType: rightFields.find((f) => f.name === rightTime)!.type, minTime, maxTime, ttl, maxKeys: options.maxPruningKeys ?? 10_000 });
     const scan = right.scan({ columns: projected, ...(filter ? { filter } : {}), ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}) });
     for await (const batch of scan.batches()) {
       const pending = matchBatch(batch, { on, rightTime, groups, labelTime, bestTime, ttl });
@@ -135,12 +138,14 @@ export async function asOfJoin(options: AsOfJoinOptions): Promise<arrow.Table> {
       winners.compactIfLarge(bestRef);
     }
   }
-  return assemble(left, winners, bestRef, columns, projected, rightFields);
+  return assemble(left, winners, bestRef, columns);
 }
 
 interface PruningInput {
   readonly on: readonly string[];
-  readonly keyValues: readonly unknown[][];
+  readonly leftKeys: readonly arrow.Vector[];
+  readonly firstRows: readonly number[];
+  readonly schema: Schema;
   readonly rightTime: string;
   readonly timeType: arrow.DataType;
   readonly minTime: number;
@@ -152,15 +157,36 @@ interface PruningInput {
 /** The scan filter that prunes files no label can use: its keys, and times up to the latest label (and no older than the ttl allows). */
 function pruningFilter(p: PruningInput): Expression | undefined {
   const parts: Expression[] = [];
-  if (p.keyValues[0]!.length <= p.maxKeys) {
-    p.on.forEach((c, j) => parts.push(isIn(c, p.keyValues[j]! as never[])));
-  }
+  if (p.firstRows.length <= p.maxKeys) parts.push(...keyPruning(p));
   if (isDateLike(p.timeType)) {
     // Whole milliseconds, widened by one, so the bound never drops a usable row.
     parts.push(ltEq(p.rightTime, new Date(Math.ceil(p.maxTime) + 1)));
     if (p.ttl !== undefined) parts.push(gtEq(p.rightTime, new Date(Math.floor(p.minTime - p.ttl) - 1)));
   }
   return parts.length === 0 ? undefined : and(...parts);
+}
+
+/** Key column types whose Literals `IN` takes exactly. */
+const PRUNABLE_KEY_TYPES = new Set(['boolean', 'int', 'long', 'string', 'date', 'timestamp', 'timestamptz', 'timestamp_ns', 'timestamptz_ns']);
+
+/**
+ * An `IN` per key column over the labels' keys, read exactly as the feature column's Literals
+ * (arrow-js returns timestamps and dates as milliseconds, which `IN` would read as micros or
+ * days); a column whose label values cannot be read so is not pruned on.
+ */
+function keyPruning(p: PruningInput): Expression[] {
+  const parts: Expression[] = [];
+  p.on.forEach((name, j) => {
+    const field = p.schema.fields.find((f) => f.name === name);
+    if (!field || !PRUNABLE_KEY_TYPES.has(field.type.type)) return;
+    try {
+      const values = p.firstRows.map((i) => literalAt(p.leftKeys[j]!, i, field.type as PrimitiveType)).filter((v) => v !== null);
+      parts.push(isIn(name, values as (string | number | bigint | boolean)[]));
+    } catch {
+      // The label column's Arrow type cannot hold the feature column's type: no key pruning on it.
+    }
+  });
+  return parts;
 }
 
 interface MatchState {
@@ -212,12 +238,20 @@ class WinnerStore {
   private chunks: arrow.RecordBatch[] = [];
   private rows = 0;
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    /** The schema every kept chunk is re-labelled with (scan batches may differ in nullability and field metadata). */
+    readonly schema: arrow.Schema,
+    private readonly limit: number,
+  ) {}
 
-  /** Adds a chunk; returns the index of its first row. */
+  private relabel(chunk: arrow.RecordBatch): arrow.RecordBatch {
+    return new arrow.RecordBatch(this.schema, arrow.makeData({ type: new arrow.Struct(this.schema.fields), length: chunk.numRows, nullCount: 0, children: chunk.data.children }));
+  }
+
+  /** Adds a chunk (columns in schema order); returns the index of its first row. */
   add(chunk: arrow.RecordBatch): number {
     const base = this.rows;
-    this.chunks.push(chunk);
+    this.chunks.push(this.relabel(chunk));
     this.rows += chunk.numRows;
     return base;
   }
@@ -227,14 +261,15 @@ class WinnerStore {
     if (this.rows <= this.limit) return;
     const used = [...new Set(refs.filter((r) => r >= 0))].sort((a, b) => a - b);
     const slot = new Map(used.map((r, j) => [r, j]));
-    const kept = takeRows(new arrow.Table(this.chunks), Int32Array.from(used));
+    const kept = this.relabel(takeRows(new arrow.Table(this.schema, this.chunks), Int32Array.from(used)));
     this.chunks = [kept];
     this.rows = kept.numRows;
     for (let i = 0; i < refs.length; i++) if (refs[i]! >= 0) refs[i] = slot.get(refs[i]!)!;
   }
 
   /** The rows as a table with one extra all-null row at the end (index `size`). */
-  withNullRow(schema: arrow.Schema): { table: arrow.Table; nullRow: number } {
+  withNullRow(): { table: arrow.Table; nullRow: number } {
+    const schema = this.schema;
     const nullRow = new arrow.RecordBatch(
       schema,
       arrow.makeData({ type: new arrow.Struct(schema.fields), length: 1, nullCount: 0, children: schema.fields.map((f) => nullData(f.type, 1)) }),
@@ -243,12 +278,12 @@ class WinnerStore {
   }
 }
 
-function assemble(left: arrow.Table, winners: WinnerStore, bestRef: Int32Array, columns: readonly string[], projected: readonly string[], rightFields: readonly arrow.Field[]): arrow.Table {
-  const schema = new arrow.Schema(projected.map((name) => rightFields.find((f) => f.name === name)!.clone({ nullable: true })));
+function assemble(left: arrow.Table, winners: WinnerStore, bestRef: Int32Array, columns: readonly string[]): arrow.Table {
+  const schema = winners.schema;
   if (left.numRows === 0) {
     return new arrow.Table(new arrow.Schema([...left.schema.fields, ...columns.map((c) => schema.fields.find((f) => f.name === c)!)], left.schema.metadata));
   }
-  const { table, nullRow } = winners.withNullRow(schema);
+  const { table, nullRow } = winners.withNullRow();
   const indices = Int32Array.from(bestRef, (r) => (r < 0 ? nullRow : r));
   const gathered = takeRows(table, indices);
   const leftRows = left.batches.length === 1 ? left.batches[0]! : takeRows(left, Int32Array.from({ length: left.numRows }, (_, i) => i));

@@ -63,7 +63,13 @@ async function findTable(input: LineageInput, known: Map<string, Table>, options
   if (cached) return cached;
   const attempts: (() => Promise<Table | undefined>)[] = [];
   if (options.resolve) attempts.push(() => options.resolve!(input));
-  if (options.warehouse && input.name !== undefined) attempts.push(() => options.warehouse!.loadTable(input.name!));
+  const wh = options.warehouse;
+  if (wh && input.name !== undefined) attempts.push(() => wh.loadTable(input.name!));
+  // An input recorded by location only (a DatasetSpec) inside the warehouse: its name is its path.
+  if (wh && input.name === undefined && input.location?.startsWith(`${wh.uri}/`)) {
+    const name = input.location.slice(wh.uri.length + 1).split('/').join('.');
+    attempts.push(() => wh.loadTable(name));
+  }
   if (input.location !== undefined) attempts.push(() => Table.load(input.location!));
   for (const attempt of attempts) {
     try {
