@@ -17,7 +17,7 @@
 import type * as arrow from 'apache-arrow';
 import type { TableState } from '../commit/index.js';
 import { InvalidArgumentError } from '../errors.js';
-import { type Expression, alwaysFalse, and, bindExpression, isIn } from '../expr/index.js';
+import { type Expression, alwaysFalse, and, bindExpression, gtEq, isIn, ltEq } from '../expr/index.js';
 import { conformToSchema, literalAt } from '../io/index.js';
 import type { PrimitiveType, Schema, Snapshot } from '../spec/index.js';
 import type { Change } from './change.js';
@@ -122,6 +122,9 @@ export function inputKeys(data: arrow.Table, on: readonly string[], table: strin
 /** Key column types whose Literals `IN` takes exactly (decimals, uuids, fixed and binary are matched exactly but not pruned on). */
 const PRUNABLE_KEY_TYPES = new Set(['boolean', 'int', 'long', 'string', 'date', 'time', 'timestamp', 'timestamptz', 'timestamp_ns', 'timestamptz_ns']);
 
+/** Key column types with numeric Literals, whose min and max bound the keys. */
+const RANGE_KEY_TYPES = new Set(['int', 'long', 'date', 'time', 'timestamp', 'timestamptz', 'timestamp_ns', 'timestamptz_ns']);
+
 /**
  * An expression that every row whose key is among `rows` of `data` matches: an `IN` per key
  * column of a prunable type, with values read exactly as Literals (arrow-js returns timestamps
@@ -141,6 +144,17 @@ export function keyMembershipExpression(data: arrow.Table | arrow.RecordBatch, r
     if (!field || !vector || !PRUNABLE_KEY_TYPES.has(field.type.type)) continue;
     const values = rows.map((i) => literalAt(vector, i, field.type as PrimitiveType)).filter((v) => v !== null);
     parts.push(isIn(name, values as (string | number | bigint | boolean)[]));
+    // Column metrics ignore an IN of more than IN_PREDICATE_LIMIT values; the keys' range
+    // still prunes files (a contiguous batch of keys reads only the files that overlap it).
+    if (RANGE_KEY_TYPES.has(field.type.type) && values.length > 1) {
+      let lo = values[0]! as number | bigint;
+      let hi = lo;
+      for (const v of values as (number | bigint)[]) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      parts.push(gtEq(name, lo), ltEq(name, hi));
+    }
   }
   return and(...parts);
 }
