@@ -12,6 +12,7 @@
  * @module
  */
 import { InvalidArgumentError, ValidationError } from '../errors.js';
+import { parseJson } from '../util/index.js';
 
 /** The `format` tag of specs this version writes and reads. */
 export const DATASET_SPEC_FORMAT = 'floe.dataset/1';
@@ -69,7 +70,8 @@ export function decodeDatasetSpec(input: string | unknown): DatasetSpec {
   let raw: unknown = input;
   if (typeof input === 'string') {
     try {
-      raw = JSON.parse(input);
+      // Lossless: a snapshot id mistakenly written as a number stays exact (and is then rejected).
+      raw = parseJson(input);
     } catch (e) {
       throw new ValidationError(`dataset spec is not JSON: ${(e as Error).message}`, { context: { field: '$' }, cause: e });
     }
