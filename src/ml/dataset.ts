@@ -39,6 +39,12 @@ export interface FromSpecOptions extends Pick<LoadTableOptions, 's3' | 'remap' |
   readonly location?: string;
 }
 
+/**
+ * Whole files a dataset keeps in memory after reading one of their row groups: enough that a
+ * file's row groups read one after another (no seed, or the prefetch window) fetch it once.
+ */
+const CACHED_FILES = 3;
+
 /** The default rows per batch. */
 export const DEFAULT_BATCH_SIZE = 1024;
 
@@ -79,7 +85,7 @@ export class Dataset {
     const snapshot = scan.snapshot;
     if (!snapshot) throw new SnapshotNotFoundError(`table ${table.name} has no snapshot to pin a dataset to`, { context: { table: table.name } });
     const columns = scan.schema.fields.map((f) => f.name);
-    const reader = table.fileReader({ schemaId: scan.schema.schemaId, columns, ...(filter !== null ? { filter } : {}) });
+    const reader = table.fileReader({ schemaId: scan.schema.schemaId, columns, cachedFiles: CACHED_FILES, ...(filter !== null ? { filter } : {}) });
     const plan = await scan.planFiles();
     const rowGroups = await mapLimited(plan.tasks, 16, (t) => reader.rowGroupRowCounts(t));
     const files: DatasetFile[] = plan.tasks.map((t, i) =>
@@ -130,7 +136,7 @@ export class Dataset {
         context: { table: table.name, tableUuid: table.uuid(), specTableUuid: spec.tableUuid },
       });
     }
-    const reader = table.fileReader({ schemaId: spec.schemaId, columns: spec.columns, ...(spec.filter !== null ? { filter: spec.filter } : {}) });
+    const reader = table.fileReader({ schemaId: spec.schemaId, columns: spec.columns, cachedFiles: CACHED_FILES, ...(spec.filter !== null ? { filter: spec.filter } : {}) });
     const missing = await reader.missingFiles(spec.files.map((f) => f.path));
     if (missing.length > 0) {
       throw new DataFileNotFoundError(missing.join(', '), {

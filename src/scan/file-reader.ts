@@ -11,6 +11,7 @@
  */
 import type * as arrow from 'apache-arrow';
 import { DataFileNotFoundError, isFloeError } from '../errors.js';
+import { readLocated } from './read-located.js';
 import { type BoundExpression, type Expression, bindExpression, parseFilter, referencedFieldIds } from '../expr/index.js';
 import { type AsyncBuffer, readParquetMetadataAsync } from '../io/index.js';
 import { DataFileContent } from '../spec/index.js';
@@ -26,6 +27,11 @@ export interface DataFileReaderOptions {
   readonly columns?: readonly string[];
   /** A row filter: an expression or a string such as `x > 5`. */
   readonly filter?: Expression | string;
+  /**
+   * Keep the bytes of this many recently read files (default 0), so that reading the row groups
+   * of one file one by one fetches it once. Memory grows by up to that many whole files.
+   */
+  readonly cachedFiles?: number;
 }
 
 /** Reads planned data files, whole or by row group, with one schema, column list and filter. */
@@ -58,6 +64,25 @@ export class DataFileReader {
     this.readSchema = { schemaId: full.schemaId, fields: full.fields.filter((f) => needed.has(f.id)) };
     this.deletes = new DeleteLoader(ctx);
     this.full = full;
+    this.cachedFiles = Math.max(0, options.cachedFiles ?? 0);
+  }
+
+  private readonly cachedFiles: number;
+  private readonly byteCache = new Map<string, Promise<Uint8Array>>();
+
+  /** The file's bytes, through a small LRU of whole files (failed reads are not kept). */
+  private fetchBytes(path: string): Promise<Uint8Array> {
+    const hit = this.byteCache.get(path);
+    if (hit) {
+      this.byteCache.delete(path);
+      this.byteCache.set(path, hit);
+      return hit;
+    }
+    const p = readLocated(this.ctx.locator, path, this.ctx.table);
+    this.byteCache.set(path, p);
+    p.catch(() => this.byteCache.delete(path));
+    while (this.byteCache.size > this.cachedFiles) this.byteCache.delete(this.byteCache.keys().next().value!);
+    return p;
   }
 
   /**
@@ -122,6 +147,7 @@ export class DataFileReader {
       ...(this.filter ? { filter: this.filter } : {}),
       ...(this.ctx.vectorDimensions ? { vectorDimensions: this.ctx.vectorDimensions } : {}),
       ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}),
+      ...(this.cachedFiles > 0 ? { fetchBytes: (path: string) => this.fetchBytes(path) } : {}),
     });
     return batches.map((b) => (sameColumns(b, this.names) ? b : selectColumns(b, this.names)));
   }

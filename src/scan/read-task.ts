@@ -41,6 +41,8 @@ export interface ReadTaskOptions {
    * still apply by the row's position in the whole file (spec §Position Delete Files).
    */
   readonly rowGroups?: readonly number[];
+  /** Fetches the file's bytes (default: a whole-object read through `locator`), e.g. through a cache. */
+  readonly fetchBytes?: (recorded: string) => Promise<Uint8Array>;
 }
 
 const nameMappings = new WeakMap<TableMetadata, NameMapping | null>();
@@ -84,7 +86,8 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
       context: { table: options.table, path: task.file.filePath, format: task.file.fileFormat },
     });
   }
-  const [bytes] = await Promise.all([readLocated(options.locator, task.file.filePath, options.table), initParquetWasm()]);
+  const fetched = options.fetchBytes ? options.fetchBytes(task.file.filePath) : readLocated(options.locator, task.file.filePath, options.table);
+  const [bytes] = await Promise.all([fetched, initParquetWasm()]);
   const meta = readParquetMetadata(bytes, task.file.filePath);
   const nameMapping = nameMappingOf(options.metadata);
   const columns = fileColumnsFor(meta.arrowSchema, options.readSchema, nameMapping);
