@@ -3,6 +3,9 @@
  * manifests and files with the filter (metadata only); reading turns the planned files into
  * Arrow record batches with deletes and the residual filter applied.
  *
+ * `DataFileReader` reads planned files one at a time, down to chosen row groups, with a fixed
+ * schema, columns and filter (what training readers in `ml/` shard and shuffle by).
+ *
  * Guarantees: pruning is inclusive (never drops a file holding a matching row); a scan of a
  * snapshot returns the same rows forever; memory is bounded by the number of files read at once.
  * Needs from below: `manifest/` (Avro decoding), `io/` (Parquet and schema resolution), `expr/`.
