@@ -19,6 +19,7 @@
  * @module
  */
 import { InvalidArgumentError, ValidationError } from '../errors.js';
+import { parseJson } from '../util/index.js';
 
 /** The property prefix of every constraint. */
 export const CONSTRAINT_PROPERTY_PREFIX = 'floe.constraint.';
@@ -97,7 +98,7 @@ function constraintFromProperty(key: string, raw: string): Constraint {
     case 'allowed': {
       let values: unknown;
       try {
-        values = JSON.parse(raw);
+        values = parseJson(raw);
       } catch {
         fail(key, raw, 'expected a JSON array');
       }

@@ -22,6 +22,7 @@ import * as arrow from 'apache-arrow';
 import { AlreadyExistsError, CorruptFileError, InvalidArgumentError, NotFoundError, isFloeError } from '../../errors.js';
 import { and, eq } from '../../expr/index.js';
 import type { Table } from '../../table.js';
+import { parseJson, stringifyJson } from '../../util/index.js';
 import { Warehouse } from '../../warehouse.js';
 import { type DatasetSpec, decodeDatasetSpec, encodeDatasetSpec } from '../dataset-spec.js';
 import { lineageSummary } from './lineage-summary.js';
@@ -176,7 +177,7 @@ export class ArtifactStore {
       size_bytes: arrow.makeVector(BigInt64Array.of(BigInt(bytes.byteLength))),
       created_at: arrow.vectorFromArray([createdAtMs], new arrow.TimestampMicrosecond('UTC')),
       dataset_spec: arrow.vectorFromArray([options.dataset ? encodeDatasetSpec(options.dataset) : null], new arrow.Utf8()),
-      metrics: arrow.vectorFromArray([options.metrics ? JSON.stringify(options.metrics) : null], new arrow.Utf8()),
+      metrics: arrow.vectorFromArray([options.metrics ? stringifyJson(options.metrics) : null], new arrow.Utf8()),
     });
     await this.registry.append(row, {
       summary: lineageSummary({ ...(options.dataset ? { inputs: [options.dataset] } : {}), job: { name: `register ${name}`, runId: version } }),
@@ -187,7 +188,7 @@ export class ArtifactStore {
   private async readClaim(name: string, version: string): Promise<VersionClaim> {
     const path = this.claimPath(name, version);
     try {
-      return JSON.parse(new TextDecoder().decode((await this.store.get(path)).bytes)) as VersionClaim;
+      return parseJson(new TextDecoder().decode((await this.store.get(path)).bytes)) as unknown as VersionClaim;
     } catch (e) {
       if (isFloeError(e, 'NOT_FOUND')) throw new NotFoundError(path, { cause: e, context: { artifact: name, version } });
       throw e;
@@ -228,7 +229,7 @@ export class ArtifactStore {
         sizeBytes: Number(r.size_bytes as bigint),
         createdAtMs: r.created_at as number,
         dataset: spec === null ? undefined : decodeDatasetSpec(spec),
-        metrics: metrics === null ? undefined : (JSON.parse(metrics) as Record<string, unknown>),
+        metrics: metrics === null ? undefined : (parseJson(metrics) as unknown as Record<string, unknown>),
       });
     }
     return out.sort((a, b) => a.createdAtMs - b.createdAtMs);

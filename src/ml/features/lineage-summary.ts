@@ -13,6 +13,7 @@
  */
 import { InvalidArgumentError, ValidationError } from '../../errors.js';
 import type { Table } from '../../table.js';
+import { parseJson } from '../../util/index.js';
 import type { DatasetSpec } from '../dataset-spec.js';
 
 /** Summary key of the inputs. */
@@ -102,7 +103,7 @@ export function lineageFromSummary(summary: Readonly<Record<string, string>>): {
   if (raw !== undefined) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(raw);
+      parsed = parseJson(raw);
     } catch (e) {
       throw new ValidationError(`snapshot summary ${LINEAGE_INPUTS_KEY} is not JSON`, { cause: e, context: { key: LINEAGE_INPUTS_KEY } });
     }
