@@ -19,6 +19,8 @@ import { infoCommand } from './commands/info.js';
 import { branchCommand, rollbackCommand, tagCommand } from './commands/refs.js';
 import { scanCommand } from './commands/scan.js';
 import { schemaCommand } from './commands/schema.js';
+import { constraintsCommand } from './commands/constraints.js';
+import { lineageCommand } from './commands/lineage.js';
 import { type CliStreams, bindStreams, processStreams } from './context.js';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';
 
@@ -68,6 +70,8 @@ Example:
     branchCommand(),
     rollbackCommand(),
     infoCommand(),
+    constraintsCommand(),
+    lineageCommand(),
   ];
   for (const c of commands) {
     c.showHelpAfterError('(add --help for usage)').configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) });
