@@ -6,7 +6,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Table, asOfJoin } from 'floe';
+import { MemoryStore, type Table, Warehouse, asOfJoin, instrumented } from 'floe';
 import { cleanupBackends, featureBackends, prng } from './backends.js';
 
 afterAll(cleanupBackends);
@@ -129,5 +129,28 @@ describe.each(featureBackends)('asOfJoin on $label', (backend) => {
     const empty = await asOfJoin({ left: left.slice(0, 0), right: t, on: 'entity_id', leftTime: 'label_ts', rightTime: 'event_ts' });
     expect(empty.numRows).toBe(0);
     expect(empty.schema.fields.map((f) => f.name)).toEqual(['entity_id', 'label_ts', 'y', 'value', 'tag']);
+  });
+});
+
+describe('asOfJoin reads only what its labels can use', () => {
+  it('prunes a time-partitioned feature table to the labels\' window (ttl) and keys', async () => {
+    const store = instrumented(new MemoryStore({ name: 'memory://asof-io' }));
+    const wh = await Warehouse.open('memory://asof-io', { store });
+    await wh.createNamespace('fs');
+    const rand = prng(3);
+    const t = await wh.createTable('fs.daily', features(rand, 0, 0, [0, 1]).schema, { partitionBy: 'day(event_ts)' });
+    // Ten days, one commit (one file) per day.
+    for (let d = 0; d < 10; d++) await t.append(features(rand, 50, d * 100, [d * 24, d * 24 + 24]));
+    const left = new arrow.Table({
+      entity_id: arrow.makeVector(BigInt64Array.of(1n, 2n, 3n)),
+      label_ts: ts([T0_MS + 5 * 24 * HOUR_MS + 6 * HOUR_MS, T0_MS + 5 * 24 * HOUR_MS + 12 * HOUR_MS, T0_MS + 5 * 24 * HOUR_MS + 1]),
+      y: arrow.makeVector(Float64Array.of(0, 1, 2)),
+    });
+    store.reset();
+    const got = await asOfJoin({ left, right: t, on: 'entity_id', leftTime: 'label_ts', rightTime: 'event_ts', columns: ['value', 'tag', 'event_ts'], ttl: 24 * HOUR_MS });
+    const dataFiles = new Set(store.snapshot().events.filter((e) => e.op === 'get' && e.path.endsWith('.parquet')).map((e) => e.path));
+    // Day 4 and day 5 only (the ttl reaches back into day 4), of ten.
+    expect(dataFiles.size).toBe(2);
+    expect(rowsOf(got)).toEqual(bruteForce(left, await t.scan().toArrow(), 24 * HOUR_MS));
   });
 });
