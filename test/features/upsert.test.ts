@@ -6,7 +6,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Table, isFloeError } from 'floe';
+import { MemoryStore, type Table, Warehouse, instrumented, isFloeError } from 'floe';
 import { cleanupBackends, featureBackends } from './backends.js';
 
 afterAll(cleanupBackends);
@@ -194,5 +194,21 @@ describe.each(featureBackends)('upsert on $label', (backend) => {
     // A timestamp one microsecond later is another key.
     await t.upsert(make([0], 2, 3), { on: ['day', 'ts'] });
     expect((await t.scan().toArrow()).numRows).toBe(8);
+  });
+});
+
+describe('upsert reads only the files that may hold its keys', () => {
+  it('a contiguous batch of 300 keys (over the IN limit) reads and rewrites one file of ten', async () => {
+    const store = instrumented(new MemoryStore({ name: 'memory://upsert-io' }));
+    const wh = await Warehouse.open('memory://upsert-io', { store });
+    await wh.createNamespace('f');
+    const t = await wh.createTable('f.io', schema());
+    for (let k = 0; k < 10; k++) await t.append(rowsToArrow(rows(k * 1000, (k + 1) * 1000)));
+    store.reset();
+    const snap = await t.upsert(rowsToArrow(rows(4100, 4400, (i) => -i)), { on: ['entity_id'] });
+    const read = new Set(store.snapshot().events.filter((e) => e.op === 'get' && e.path.endsWith('.parquet')).map((e) => e.path));
+    expect(read.size).toBe(1);
+    expect(snap.summary['deleted-data-files']).toBe('1');
+    expect(snap.summary['total-records']).toBe('10000');
   });
 });
