@@ -203,6 +203,7 @@ class Collector {
       }
       case 'list': {
         const elementField: NestedField = { id: type.elementId, name: 'element', required: type.elementRequired, type: type.element };
+        if (this.countWholeFixedSizeList(elementField, d, rows)) return;
         const { rows: elementRows, empty } = expand(d, n, rowAt);
         this.addNullSlots(elementField, empty);
         const child = d.children[0];
@@ -226,6 +227,35 @@ class Collector {
       default:
         this.visitPrimitive(field, type, d, n, rowAt, repeated);
     }
+  }
+
+  /**
+   * Fast path for the common embedding column: a whole, unsliced, null-free `FixedSizeList` of a
+   * primitive type. Its elements only get counts (no bounds inside lists, as Java), so they are
+   * counted straight over the child's buffers instead of through an index list of every element
+   * (which was 42% of appending 200k × 128-d vectors, bench/README.md).
+   * @returns whether the column was handled
+   */
+  private countWholeFixedSizeList(elementField: NestedField, d: arrow.Data, rows: Int32Array | null): boolean {
+    if (rows !== null || !arrow.DataType.isFixedSizeList(d.type) || d.offset !== 0 || d.nullCount !== 0) return false;
+    const t = elementField.type;
+    if (t.type === 'struct' || t.type === 'list' || t.type === 'map') return false;
+    const child = d.children[0];
+    const total = d.length * d.type.listSize;
+    if (!child || child.offset !== 0 || child.length !== total || arrow.DataType.isDictionary(child.type)) return false;
+    const floating = isFloating(t as PrimitiveType);
+    const values = child.values as unknown;
+    if (floating && !(values instanceof Float32Array || values instanceof Float64Array)) return false;
+    const l = this.leaf(elementField);
+    l.valueCount += total;
+    if (child.nullCount > 0) for (let i = 0; i < total; i++) if (!isValidAt(child, i)) l.nullCount++;
+    if (floating) {
+      const floats = values as Float32Array | Float64Array;
+      let nan = 0;
+      for (let i = 0; i < total; i++) if (floats[i] !== floats[i] && (child.nullCount === 0 || isValidAt(child, i))) nan++;
+      l.nanCount += nan;
+    }
+    return true;
   }
 
   private visitPrimitive(field: NestedField, type: PrimitiveType, d: arrow.Data, n: number, rowAt: (k: number) => number, repeated: boolean): void {
