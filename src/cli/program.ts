@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isFloeError } from '../index.js';
-import { stringifyJson } from '../util/index.js';
+import { parseJson, stringifyJson } from '../util/index.js';
 import { appendCommand } from './commands/append.js';
 import { namespacesCommand, tablesCommand } from './commands/catalog.js';
 import { createCommand } from './commands/create.js';
@@ -27,7 +27,7 @@ import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';
 /** The package's version (from package.json, two folders up from both src/cli and dist/cli). */
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+    return (parseJson(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
   } catch {
     return 'unknown';
   }
