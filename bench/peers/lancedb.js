@@ -143,3 +143,22 @@ export async function stream(args) {
   const ms = performance.now() - t0;
   return { ms, rows, ...mem.stop() };
 }
+
+/**
+ * The upsert workload: a table of `files` adds of `rowsPerFile` rows, then one `mergeInsert` on
+ * `id` of `upsertRows` rows starting at id `upsertStart` (matched rows updated, others inserted).
+ */
+export async function upsert(args) {
+  const db = await connect(args);
+  let table;
+  for (let i = 0; i < args.files; i++) {
+    const data = makeTable('events', args.rowsPerFile, i * args.rowsPerFile);
+    if (i === 0) table = await db.createTable(args.name, data, { mode: 'overwrite' });
+    else await table.add(data);
+  }
+  const changes = makeTable('events', args.upsertRows, args.upsertStart);
+  const t0 = performance.now();
+  await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(changes);
+  const ms = performance.now() - t0;
+  return { ms, rows: await table.countRows() };
+}
