@@ -269,6 +269,15 @@ export class Table {
     return vectorDimensionsFromProperties(this.state.metadata.properties);
   }
 
+  /**
+   * Opens another table by its location with this table's connection settings (S3 endpoint and
+   * credentials, clock): for following references between tables on one store, e.g. lineage.
+   * @throws TableNotFoundError when there is no table there
+   */
+  loadTableAt(uri: string, options: Pick<LoadTableOptions, 'metadata' | 'remap' | 'name'> = {}): Promise<Table> {
+    return Table.load(uri, { ...options, ...(this.home.s3 ? { s3: this.home.s3 } : {}), clock: this.home.clock });
+  }
+
   /** Re-reads the latest version (other writers' commits). */
   async refresh(): Promise<this> {
     this.setState(await loadTableState(this.home.store, this.name));

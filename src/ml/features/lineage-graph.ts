@@ -58,7 +58,7 @@ function nodeId(uuid: string, snapshotId: bigint): string {
 }
 
 /** Finds an input's table: the caller's resolver, then the warehouse by name, then its location; undefined when none matches its uuid. */
-async function findTable(input: LineageInput, known: Map<string, Table>, options: LineageOptions): Promise<Table | undefined> {
+async function findTable(input: LineageInput, known: Map<string, Table>, options: LineageOptions, root: Table): Promise<Table | undefined> {
   const cached = known.get(input.tableUuid);
   if (cached) return cached;
   const attempts: (() => Promise<Table | undefined>)[] = [];
@@ -70,7 +70,9 @@ async function findTable(input: LineageInput, known: Map<string, Table>, options
     const name = input.location.slice(wh.uri.length + 1).split('/').join('.');
     attempts.push(() => wh.loadTable(name));
   }
-  if (input.location !== undefined) attempts.push(() => Table.load(input.location!));
+  // By location, with the starting table's connection settings (S3 endpoint, credentials):
+  // inputs usually live on the same store.
+  if (input.location !== undefined) attempts.push(() => root.loadTableAt(input.location!));
   for (const attempt of attempts) {
     try {
       const t = await attempt();
@@ -105,7 +107,7 @@ export async function lineageGraph(table: Table, snapshotId?: bigint | number | 
     for (const { input, depth } of frontier) {
       const id = nodeId(input.tableUuid, input.snapshotId);
       if (nodes.has(id)) continue;
-      const t = await findTable(input, known, options);
+      const t = await findTable(input, known, options, table);
       const snap = t?.snapshots().find((s) => s.snapshotId === input.snapshotId);
       const lineage = snap ? lineageFromSummary(snap.summary) : { inputs: [], job: undefined };
       nodes.set(id, {
