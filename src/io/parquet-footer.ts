@@ -12,10 +12,36 @@
  * @module
  */
 
+/** A column chunk's statistics (`ColumnMetaData.statistics`, field 12): only the exact forms. */
+export interface FooterColumnStats {
+  /** `null_count` (field 3), when written. */
+  readonly nullCount?: number;
+  /** `min_value` (field 6): the plain-encoded minimum, ordered by the column's sort order. */
+  readonly minValue?: Uint8Array;
+  /** `max_value` (field 5). */
+  readonly maxValue?: Uint8Array;
+}
+
+/** A leaf column of the file schema (a `SchemaElement` without children), in column-chunk order. */
+export interface FooterLeaf {
+  /** `field_id` (field 9), when written. */
+  readonly fieldId?: number;
+  /** `type` (field 1): the physical type (1 = INT32, 2 = INT64, …). */
+  readonly physicalType?: number;
+  /** `converted_type` (field 6), when written. */
+  readonly convertedType?: number;
+  /** Whether the logical type (field 10) marks an unsigned integer. */
+  readonly unsigned: boolean;
+  /** Whether the leaf is a direct child of the root (not inside a struct, list or map). */
+  readonly topLevel: boolean;
+}
+
 /** The parts of a Parquet `RowGroup` Floe uses. */
 export interface FooterRowGroup {
   /** `num_rows` (field 3). */
   readonly numRows: number;
+  /** Per column chunk, in leaf order: its statistics (the deprecated `min`/`max` are ignored: their order is undefined for some types). */
+  readonly columns: readonly FooterColumnStats[];
   /** `total_byte_size` (field 2): uncompressed size of the column data. */
   readonly totalByteSize: number;
   /** `total_compressed_size` (field 6), or the sum of the column chunks' compressed sizes when absent. */
@@ -26,6 +52,8 @@ export interface FooterRowGroup {
 export interface Footer {
   /** `num_rows` (field 3). */
   readonly numRows: number;
+  /** The leaf columns of `schema` (field 2), in column-chunk order. */
+  readonly leaves: readonly FooterLeaf[];
   /** `row_groups` (field 4). */
   readonly rowGroups: readonly FooterRowGroup[];
   /** `key_value_metadata` (field 5). */
@@ -187,25 +215,87 @@ function readRowGroup(r: CompactReader): FooterRowGroup {
   let totalByteSize = 0;
   let totalCompressedSize: number | undefined;
   let chunkCompressed = 0;
+  const columns: FooterColumnStats[] = [];
   r.struct((id, type) => {
     if (id === 1 && type === T_LIST) {
-      // columns: list<ColumnChunk>; ColumnChunk.meta_data (3) . total_compressed_size (7)
-      readList(r, type, 'row_group.columns', () =>
+      // columns: list<ColumnChunk>; ColumnChunk.meta_data (3): total_compressed_size (7), statistics (12)
+      readList(r, type, 'row_group.columns', () => {
+        let stats: FooterColumnStats = {};
         r.struct((cid, ct) => {
           if (cid === 3 && ct === T_STRUCT) {
             r.struct((mid, mt) => {
               if (mid === 7 && mt === T_I64) chunkCompressed += r.int();
+              else if (mid === 12 && mt === T_STRUCT) stats = readStatistics(r);
               else r.skip(mt);
             });
           } else r.skip(ct);
-        }),
-      );
+        });
+        columns.push(stats);
+      });
     } else if (id === 2 && type === T_I64) totalByteSize = r.int();
     else if (id === 3 && type === T_I64) numRows = r.int();
     else if (id === 6 && type === T_I64) totalCompressedSize = r.int();
     else r.skip(type);
   });
-  return { numRows, totalByteSize, totalCompressedSize: totalCompressedSize ?? chunkCompressed };
+  return { numRows, columns, totalByteSize, totalCompressedSize: totalCompressedSize ?? chunkCompressed };
+}
+
+function readStatistics(r: CompactReader): FooterColumnStats {
+  let nullCount: number | undefined;
+  let minValue: Uint8Array | undefined;
+  let maxValue: Uint8Array | undefined;
+  r.struct((id, type) => {
+    if (id === 3 && type === T_I64) nullCount = r.int();
+    else if (id === 5 && type === T_BINARY) maxValue = r.binary();
+    else if (id === 6 && type === T_BINARY) minValue = r.binary();
+    else r.skip(type);
+  });
+  return { ...(nullCount === undefined ? {} : { nullCount }), ...(minValue ? { minValue } : {}), ...(maxValue ? { maxValue } : {}) };
+}
+
+/** Reads `schema` (a depth-first list of `SchemaElement`s) into its leaves, in column-chunk order. */
+function readLeaves(r: CompactReader, type: number): FooterLeaf[] {
+  const elements: { numChildren: number; leaf: Omit<FooterLeaf, 'topLevel'> }[] = [];
+  readList(r, type, 'schema', () => {
+    let numChildren = 0;
+    let fieldId: number | undefined;
+    let physicalType: number | undefined;
+    let convertedType: number | undefined;
+    let unsigned = false;
+    r.struct((id, t) => {
+      if (id === 1 && t === T_I32) physicalType = r.int();
+      else if (id === 5 && t === T_I32) numChildren = r.int();
+      else if (id === 6 && t === T_I32) convertedType = r.int();
+      else if (id === 9 && t === T_I32) fieldId = r.int();
+      else if (id === 10 && t === T_STRUCT) {
+        // LogicalType union: INTEGER (10) = IntType { bitWidth (1), isSigned (2) }
+        r.struct((lid, lt) => {
+          if (lid === 10 && lt === T_STRUCT) {
+            r.struct((iid, it) => {
+              if (iid === 2 && (it === T_TRUE || it === T_FALSE)) unsigned = it === T_FALSE;
+              else r.skip(it);
+            });
+          } else r.skip(lt);
+        });
+      } else r.skip(t);
+    });
+    elements.push({
+      numChildren,
+      leaf: { ...(fieldId === undefined ? {} : { fieldId }), ...(physicalType === undefined ? {} : { physicalType }), ...(convertedType === undefined ? {} : { convertedType }), unsigned },
+    });
+  });
+  // Walk the depth-first list: the root's direct children are at depth 1.
+  const leaves: FooterLeaf[] = [];
+  let i = 1;
+  const walk = (depth: number): void => {
+    const e = elements[i++];
+    if (!e) throw new FooterFormatError('schema has fewer elements than its num_children say');
+    if (e.numChildren === 0) leaves.push({ ...e.leaf, topLevel: depth === 1 });
+    for (let c = 0; c < e.numChildren; c++) walk(depth + 1);
+  };
+  const rootChildren = elements[0]?.numChildren ?? 0;
+  for (let c = 0; c < rootChildren; c++) walk(1);
+  return leaves;
 }
 
 /**
@@ -219,8 +309,10 @@ export function decodeFooter(bytes: Uint8Array): Footer {
   const rowGroups: FooterRowGroup[] = [];
   const keyValueMetadata = new Map<string, string>();
   let createdBy: string | undefined;
+  let leaves: FooterLeaf[] = [];
   r.struct((id, type) => {
-    if (id === 3 && type === T_I64) numRows = r.int();
+    if (id === 2) leaves = readLeaves(r, type);
+    else if (id === 3 && type === T_I64) numRows = r.int();
     else if (id === 4) readList(r, type, 'row_groups', () => rowGroups.push(readRowGroup(r)));
     else if (id === 5) {
       readList(r, type, 'key_value_metadata', () => {
@@ -236,7 +328,7 @@ export function decodeFooter(bytes: Uint8Array): Footer {
     } else if (id === 6 && type === T_BINARY) createdBy = r.string();
     else r.skip(type);
   });
-  return { numRows, rowGroups, keyValueMetadata, ...(createdBy === undefined ? {} : { createdBy }) };
+  return { numRows, leaves, rowGroups, keyValueMetadata, ...(createdBy === undefined ? {} : { createdBy }) };
 }
 
 /**

@@ -318,6 +318,17 @@ export function readParquetMetadata(bytes: Uint8Array, path?: string): ParquetMe
 }
 
 /**
+ * Decode a Parquet file's footer as Floe's footer reader sees it: row groups with their column
+ * statistics and the schema's leaves (for pruning row groups, see `row-group-metrics.ts`).
+ * @param bytes the whole file
+ * @param path the file's path, for errors
+ * @throws {CorruptFileError} when the footer cannot be decoded
+ */
+export function readParquetFooter(bytes: Uint8Array, path?: string): Footer {
+  return decodeFooterOrThrow(footerBytes(bytes, path), path);
+}
+
+/**
  * Read a Parquet file's schema as Arrow (footer only), synchronously.
  * @param bytes the whole file
  * @param path the file's path, for errors

@@ -8,8 +8,20 @@
  */
 import type * as arrow from 'apache-arrow';
 import { UnsupportedError } from '../errors.js';
-import { type BoundExpression, rowMask } from '../expr/index.js';
-import { NAME_MAPPING_PROPERTY, type NameMapping, decodeNameMapping, fileColumnsFor, filterRows, initParquetWasm, readParquet, readParquetMetadata, resolveBatch } from '../io/index.js';
+import { type BoundExpression, fileMightMatch, rowMask } from '../expr/index.js';
+import {
+  NAME_MAPPING_PROPERTY,
+  type NameMapping,
+  decodeNameMapping,
+  fileColumnsFor,
+  filterRows,
+  initParquetWasm,
+  readParquet,
+  readParquetFooter,
+  readParquetMetadata,
+  resolveBatch,
+  rowGroupMetrics,
+} from '../io/index.js';
 import { indexById } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
@@ -94,7 +106,9 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
   // Each segment is one read of consecutive rows starting at `firstRow` of the file, so position
   // deletes line up with row groups read alone.
   const segments: { readonly firstRow: number; readonly batches: readonly arrow.RecordBatch[] }[] = [];
-  if (options.rowGroups === undefined) {
+  const rowGroups = options.rowGroups ?? prunedRowGroups(task, bytes, options, meta.rowGroups.length);
+  if (rowGroups !== undefined && rowGroups.length === 0) return [];
+  if (rowGroups === undefined) {
     segments.push({ firstRow: 0, batches: readParquet(bytes, { columns, path: task.file.filePath }).batches });
   } else {
     const starts: number[] = [];
@@ -103,7 +117,7 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
       starts.push(acc);
       acc += g.numRows;
     }
-    for (const g of options.rowGroups) {
+    for (const g of rowGroups) {
       const batches = readParquet(bytes, { columns, rowGroups: [g], path: task.file.filePath }).batches;
       segments.push({ firstRow: starts[g] ?? 0, batches });
     }
@@ -120,6 +134,7 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
       const batch = resolveBatch(raw, {
         readSchema: options.readSchema,
         constants,
+        ...(nameMapping ? { nameMapping } : {}),
         ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
       });
       const n = batch.numRows;
@@ -160,6 +175,22 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
     }
   }
   return out;
+}
+
+/**
+ * The row groups of a file that may hold rows matching the scan's filter, judged by their
+ * Parquet column statistics with the same inclusive evaluator that prunes files (only exact
+ * statistics count, see `io/row-group-metrics.ts`); undefined when every row group is read.
+ */
+function prunedRowGroups(task: FileScanTask, bytes: Uint8Array, options: ReadTaskOptions, count: number): number[] | undefined {
+  if (!options.filter || count < 2) return undefined;
+  const metrics = rowGroupMetrics(readParquetFooter(bytes, task.file.filePath), options.readSchema);
+  const { nanValueCounts: _fileNans, columnSizes: _sizes, ...file } = task.file;
+  const keep: number[] = [];
+  metrics.forEach((m, g) => {
+    if (fileMightMatch(options.filter!, { ...file, ...m }, options.readSchema)) keep.push(g);
+  });
+  return keep.length === count ? undefined : keep;
 }
 
 /** The first index of sorted `values` holding a value ≥ `x`. */
