@@ -15,6 +15,7 @@ import { CommitConflictError, OutcomeUnknownError, isFloeError } from '../../src
 import type { TableMetadata } from '../../src/spec/table-metadata.js';
 import { MemoryStore, faulty, type ObjectStore } from '../../src/store/index.js';
 import { parseJson, stringifyJson } from '../../src/util/json.js';
+import { prng } from '../support/prng.js';
 
 const TABLE = 'test.loop';
 
@@ -65,17 +66,6 @@ async function latest(store: ObjectStore): Promise<TableState> {
 async function seed(store: ObjectStore): Promise<TableState> {
   await store.put(metadataFilePath(1), encode(metadata({})), { mode: { kind: 'create' } });
   return read(store, 1);
-}
-
-/** A seeded PRNG (mulberry32), so backoff jitter is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function loop(store: ObjectStore, base: TableState, commitId: string, extra: Partial<Parameters<typeof runCommitLoop>[0]> = {}) {

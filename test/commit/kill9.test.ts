@@ -13,21 +13,11 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Warehouse } from 'floe';
 import { TABLE_SCHEMA, ancestry } from '../conformance/commit.suite.js';
+import { prng } from '../support/prng.js';
 
 const run = promisify(execFile);
 const WORKER = path.resolve(__dirname, '../support/kill-worker.mjs');
 const DIST = path.resolve(__dirname, '../../dist/node.js');
-
-/** mulberry32: the seeded PRNG that picks where each writer dies. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const root = mkdtempSync(path.join(tmpdir(), 'floe-kill9-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -9,17 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Warehouse } from 'floe';
 import { bindExpression, fileMightMatch, parseFilter, rowMask } from '../../src/expr/index.js';
 import { conformToSchema, readParquetFooter, rowGroupMetrics, writeParquet } from '../../src/io/index.js';
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 const N = 600;
 const DAY0 = 20_454; // 2026-01-01

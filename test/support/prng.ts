@@ -1,0 +1,17 @@
+/**
+ * The seeded PRNG of the tests (mulberry32): randomness in tests is always seeded, never
+ * `Math.random`, so every run sees the same data.
+ *
+ * @module
+ */
+
+/** A uniform [0, 1) generator seeded by `seed`. */
+export function prng(seed: number): () => number {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
