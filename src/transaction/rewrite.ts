@@ -17,13 +17,13 @@
 import * as arrow from 'apache-arrow';
 import type { TableState } from '../commit/index.js';
 import { CommitConflictError } from '../errors.js';
-import { type BoundExpression, evaluatePartition, fileMightMatch, projectInclusive, rowMask } from '../expr/index.js';
+import { type BoundExpression, evaluatePartition, fileMightMatch, fileMustMatch, projectInclusive, projectStrict, rowMask } from '../expr/index.js';
 import { filterRows } from '../io/index.js';
 import { decodeManifest } from '../manifest/index.js';
 import { DeleteLoader, type LiveFile, planFiles, readLiveFiles, readLocated, readTask, schemaForSpec, specById } from '../scan/index.js';
 import { DataFileContent, type ManifestEntry, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
 import { MAIN_BRANCH, type Snapshot, type SnapshotOperation } from '../spec/index.js';
-import type { TableMetadata } from '../spec/index.js';
+import type { Schema, TableMetadata } from '../spec/index.js';
 import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
@@ -58,6 +58,13 @@ export interface RewriteOptions {
   readonly matchRows?: (batch: arrow.RecordBatch) => Uint8Array;
 }
 
+/** Whether every row of a planned file matches `filter`, from metadata alone. */
+function mustMatchWhole(filter: BoundExpression, task: LiveFile, metadata: TableMetadata, schema: Schema, table: string): boolean {
+  const spec = specById(metadata, task.specId, table);
+  if (spec.fields.length > 0 && evaluatePartition(projectStrict(filter, spec, schemaForSpec(metadata, spec)), task.file.partition)) return true;
+  return fileMustMatch(filter, task.file, schema);
+}
+
 /** The isolation level a table's properties ask for. */
 export function isolationLevel(metadata: TableMetadata): IsolationLevel {
   return metadata.properties['write.isolation-level'] === 'snapshot' ? 'snapshot' : 'serializable';
@@ -81,6 +88,13 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
   const keptBatches: arrow.RecordBatch[] = [];
   for (const task of plan.tasks) {
     if (!filter) {
+      removed.push(task);
+      continue;
+    }
+    // A file whose every row matches (by its partition through the strict projection, or by its
+    // metrics) is removed whole, without reading it. Not for `matchRows` callers (upsert), whose
+    // filter only prunes.
+    if (!options.matchRows && mustMatchWhole(filter, task, metadata, schema, ctx.name)) {
       removed.push(task);
       continue;
     }
