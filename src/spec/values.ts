@@ -515,15 +515,11 @@ export function literalToJson(type: PrimitiveType, v: Literal): JsonValue {
     case 'date':
       return formatDate(toNumber(v, type));
     case 'time':
-      return formatTime(toBigInt(v, type), { digits: 6, strip: false });
     case 'timestamp':
-      return formatTimestamp(toBigInt(v, type), { digits: 6, strip: false });
     case 'timestamptz':
-      return `${formatTimestamp(toBigInt(v, type), { digits: 6, strip: false })}+00:00`;
     case 'timestamp_ns':
-      return formatTimestamp(toBigInt(v, type), { digits: 9, strip: false });
     case 'timestamptz_ns':
-      return `${formatTimestamp(toBigInt(v, type), { digits: 9, strip: false })}+00:00`;
+      return formatTemporal(type.type, toBigInt(v, type), false);
     case 'string':
       return expectString(v, type);
     case 'uuid':
@@ -629,6 +625,17 @@ export function literalFromString(type: PrimitiveType, text: string): Literal {
 }
 
 /**
+ * A time or timestamp in Iceberg's JSON single-value form (spec Appendix D): micro- or
+ * nanosecond digits, `+00:00` for the zoned types; `strip` drops trailing zero digits (display).
+ */
+function formatTemporal(kind: 'time' | 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'timestamptz_ns', v: bigint, strip: boolean): string {
+  if (kind === 'time') return formatTime(v, { digits: 6, strip });
+  const digits = kind.endsWith('_ns') ? 9 : 6;
+  const text = formatTimestamp(v, { digits, strip });
+  return kind.startsWith('timestamptz') ? `${text}+00:00` : text;
+}
+
+/**
  * Prints a value for people (CLI output, error messages): dates and timestamps in ISO-8601 with
  * the fraction only when it is non-zero, `timestamptz` with `+00:00`, decimals at their scale,
  * bytes as hex, floats with the fewest digits that read back the same.
@@ -642,15 +649,11 @@ export function literalToDisplay(type: PrimitiveType, v: Literal): string {
       case 'float':
         return String(float32ToShortestNumber(Math.fround(toNumber(v, type))));
       case 'time':
-        return formatTime(toBigInt(v, type), { digits: 6, strip: true });
       case 'timestamp':
-        return formatTimestamp(toBigInt(v, type), { digits: 6, strip: true });
       case 'timestamptz':
-        return `${formatTimestamp(toBigInt(v, type), { digits: 6, strip: true })}+00:00`;
       case 'timestamp_ns':
-        return formatTimestamp(toBigInt(v, type), { digits: 9, strip: true });
       case 'timestamptz_ns':
-        return `${formatTimestamp(toBigInt(v, type), { digits: 9, strip: true })}+00:00`;
+        return formatTemporal(type.type, toBigInt(v, type), true);
       default: {
         const j = literalToJson(type, v);
         return typeof j === 'string' ? j : String(j);
