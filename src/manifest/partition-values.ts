@@ -10,34 +10,22 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { normalizeUuid, uuidFromBytes, uuidToBytes, type IcebergType, type Literal } from '../spec/index.js';
+import { bigIntFromBytes, bigIntToMinimalBytes, normalizeUuid, uuidFromBytes, uuidToBytes, type IcebergType, type Literal } from '../spec/index.js';
 import type { JsonValue } from '../util/index.js';
 import { decimalRequiredBytes } from './avro/iceberg-types.js';
 import { primitiveOf } from './avro/writer-schema.js';
 
 /**
- * Big-endian two's complement of `value` in exactly `size` bytes (Avro decimal `fixed`).
+ * Big-endian two's complement of `value` in exactly `size` bytes (Avro decimal `fixed`): the
+ * minimal form of spec/bounds.ts, sign-extended.
  * @throws RangeError when the value does not fit
  */
-export function bigintToTwosComplement(value: bigint, size: number): Uint8Array {
-  const bits = BigInt(size * 8);
-  const min = -(1n << (bits - 1n));
-  if (value < min || value > -min - 1n) throw new RangeError(`${value} does not fit in ${size} bytes`);
-  let v = BigInt.asUintN(size * 8, value);
-  const out = new Uint8Array(size);
-  for (let i = size - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
+function bigintToTwosComplement(value: bigint, size: number): Uint8Array {
+  const minimal = bigIntToMinimalBytes(value);
+  if (minimal.length > size) throw new RangeError(`${value} does not fit in ${size} bytes`);
+  const out = new Uint8Array(size).fill(value < 0n ? 0xff : 0);
+  out.set(minimal, size - minimal.length);
   return out;
-}
-
-/** The signed value of big-endian two's complement bytes (Avro decimal `bytes` or `fixed`). */
-export function twosComplementToBigint(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) return 0n;
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return BigInt.asIntN(bytes.length * 8, v);
 }
 
 function toBuffer(b: Uint8Array): Buffer {
@@ -142,7 +130,7 @@ export function partitionValueFromAvro(raw: unknown, avroType: JsonValue, iceber
   }
   const bytes = asBytes(raw);
   if (bytes === undefined) return undefined;
-  if (logicalType === 'decimal' || want === 'decimal') return twosComplementToBigint(bytes);
+  if (logicalType === 'decimal' || want === 'decimal') return bigIntFromBytes(bytes);
   if ((logicalType === 'uuid' || want === 'uuid') && bytes.length === 16) return uuidFromBytes(bytes);
   return bytes;
 }
