@@ -18,17 +18,7 @@ export function tableOf(schema: arrow.Schema, columns: readonly arrow.Vector[]):
   return new arrow.Table([new arrow.RecordBatch(schema, data)]);
 }
 
-/** mulberry32: a tiny seeded PRNG (never Math.random in tests). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../support/prng.js';
 
 /** The bytes as a standalone ArrayBuffer (hyparquet wants one). */
 export function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {

@@ -4,18 +4,9 @@
  */
 import * as arrow from 'apache-arrow';
 import { Warehouse, type Table } from 'floe';
+import { prng } from '../support/prng.js';
 
-/** A seeded PRNG (mulberry32), uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../support/prng.js';
 
 /** The embedding dimension of the fixture table. */
 export const DIM = 8;
