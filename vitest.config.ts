@@ -13,9 +13,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // The AWS SDK warns on every worker that its 2027 releases will need Node 22; Node 20 is
-    // what this project runs on (package.json engines), so the warning is only noise here.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default'],
   },
 });
