@@ -72,7 +72,7 @@ export class Warehouse {
   static async open(uri: string = DEFAULT_WAREHOUSE, options: WarehouseOptions = {}): Promise<Warehouse> {
     const opened = openLocation(uri, options.s3 ? { s3: options.s3 } : {});
     const root = options.store ? { uri: opened.uri, store: options.store } : opened;
-    return new Warehouse(root.uri, new StorageCatalog(root), options);
+    return new Warehouse(root.uri, new StorageCatalog(root, options.s3 ? { s3: options.s3 } : {}), options);
   }
 
   /** Creates a namespace (`'ml'`, or nested `'ml.features'`). */
@@ -133,19 +133,18 @@ export class Warehouse {
     const spec = options.partitionBy?.trim()
       ? parsePartitionSpec(options.partitionBy, iceberg, { specId: 0, lastPartitionId: 999 })
       : UNPARTITIONED_SPEC;
-    const location = this.catalog.tableLocation(id);
-    const state = await commitNewTable(location.store, name, {
-      location: location.uri,
-      schema: iceberg,
-      lastColumnId,
-      spec,
-      properties: { ...vectorProps, ...options.properties },
-      clock: this.options.clock ?? systemClock,
-    });
-    return new Table(
-      { name, uri: location.uri, store: location.store, remap: {}, s3: this.options.s3, clock: this.options.clock ?? systemClock },
-      state,
+    const clock = this.options.clock ?? systemClock;
+    const { location, state } = await this.catalog.createTable(id, (at) =>
+      commitNewTable(at.store, name, {
+        location: at.uri,
+        schema: iceberg,
+        lastColumnId,
+        spec,
+        properties: { ...vectorProps, ...options.properties },
+        clock,
+      }),
     );
+    return new Table({ name, uri: location.uri, store: location.store, remap: {}, s3: this.options.s3, clock }, state);
   }
 
   /**
@@ -155,23 +154,51 @@ export class Warehouse {
   async loadTable(identifier: string): Promise<Table> {
     const id = parseTableIdentifier(identifier);
     const name = formatTableIdentifier(id);
+    const notFound = (cause?: unknown): TableNotFoundError =>
+      new TableNotFoundError(name, { ...(cause ? { cause } : {}), help: `list tables with listTables('${id.namespace.join('.')}')` });
+    const resolved = await this.catalog.resolveTable(id).catch((e: unknown) => {
+      throw isFloeError(e, 'NAMESPACE_NOT_FOUND') ? notFound(e) : e;
+    });
+    if (!resolved) throw notFound();
     try {
-      return await Table.open(this.catalog.tableLocation(id), {
+      return await Table.open(resolved.location, {
         name,
         ...(this.options.s3 ? { s3: this.options.s3 } : {}),
         ...(this.options.clock ? { clock: this.options.clock } : {}),
       });
     } catch (e) {
-      if (isFloeError(e, 'TABLE_NOT_FOUND')) throw new TableNotFoundError(name, { cause: e, help: `list tables with listTables('${id.namespace.join('.')}')` });
+      if (isFloeError(e, 'TABLE_NOT_FOUND')) throw notFound(e);
       throw e;
     }
   }
 
   /**
-   * Drops a table and deletes its files.
+   * Drops a table: its name is unbound at once; with `purge` (the default) its files are then
+   * deleted, otherwise they stay where they are (the table can be registered again).
    * @throws TableNotFoundError
    */
-  dropTable(identifier: string): Promise<void> {
-    return this.catalog.dropTable(identifier);
+  dropTable(identifier: string, options: { readonly purge?: boolean } = {}): Promise<void> {
+    return this.catalog.dropTable(identifier, { purge: options.purge ?? true });
+  }
+
+  /**
+   * Renames a table within its namespace (its files stay where they are).
+   * @throws TableNotFoundError / TableAlreadyExistsError / UnsupportedError (to another namespace)
+   */
+  renameTable(from: string, to: string): Promise<void> {
+    return this.catalog.renameTable(from, to);
+  }
+
+  /**
+   * Registers an existing Iceberg table (its root folder, e.g. one written by Spark) under a name.
+   * @param location the table's root URI
+   * @param options `overwrite`: replace a table bound to the name (its files are kept)
+   * @throws NamespaceNotFoundError / TableAlreadyExistsError / TableNotFoundError (no table there)
+   */
+  async registerTable(identifier: string, location: string, options: { readonly overwrite?: boolean } = {}): Promise<Table> {
+    const opened = openLocation(location, this.options.s3 ? { s3: this.options.s3 } : {});
+    await Table.open(opened, { name: location });
+    await this.catalog.registerTable(identifier, opened, options);
+    return this.loadTable(identifier);
   }
 }

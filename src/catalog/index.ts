@@ -7,3 +7,6 @@
  */
 export * from './identifiers.js';
 export * from './storage-catalog.js';
+export * from './namespace-doc.js';
+export * from './paging.js';
+export * from './purge.js';

@@ -1,12 +1,16 @@
 /**
- * The storage catalog: namespaces and tables as folders (prefixes) of one warehouse, with no
- * service behind them (ARCHITECTURE §catalog).
+ * The storage catalog: namespaces and tables of one warehouse, kept in the warehouse itself with
+ * no service and no database behind them (spec/catalog.md §K1–§K4).
  *
- *     <warehouse>/<ns>/namespace.floe.json        the namespace marker (its properties)
- *     <warehouse>/<ns>/<table>/metadata/…         an Iceberg file-system table
+ *     <warehouse>/<ns>/namespace.floe.json        the namespace document (properties, bindings)
+ *     <warehouse>/<ns>/<table>/metadata/…         an Iceberg file-system table in its default folder
  *
- * A namespace exists when its marker does; a table exists when its first metadata version does.
- * Both are created with conditional puts, so of concurrent creators exactly one wins.
+ * A name resolves (spec/catalog.md §K3) through the namespace document's binding for it when
+ * there is one (a location, or a tombstone after a drop), else to the default folder when that
+ * holds a table (`metadata/v1.metadata.json`). Namespaces are created with a conditional create
+ * and every later change to one — properties, table bindings, renames, drops — is a
+ * compare-and-swap on its document, so concurrent catalog changes are linearized by the store
+ * exactly as table commits are; the tables' own commits never touch the document.
  *
  * @module
  */
@@ -14,30 +18,78 @@ import {
   NamespaceAlreadyExistsError,
   NamespaceNotEmptyError,
   NamespaceNotFoundError,
+  TableAlreadyExistsError,
   TableNotFoundError,
+  UnsupportedError,
   isFloeError,
 } from '../errors.js';
-import { childLocation, type OpenedLocation } from '../store/index.js';
-import { parseJson, stringifyJson } from '../util/index.js';
+import { type OpenedLocation, type StoreOptions, childLocation, openLocation } from '../store/index.js';
+import { newUuid } from '../util/index.js';
 import { type TableIdentifier, formatTableIdentifier, parseNamespace, parseTableIdentifier } from './identifiers.js';
+import {
+  type NamespaceDoc,
+  type TableBinding,
+  NAMESPACE_MARKER,
+  decodeNamespaceDoc,
+  encodeNamespaceDoc,
+  namespaceDocPath,
+  readNamespaceDoc,
+  updateNamespaceDoc,
+} from './namespace-doc.js';
+import { type Page, type PageRequest, pageOf } from './paging.js';
+import { type PurgeOptions, purgeLocation } from './purge.js';
 
-/** The marker object of a namespace, relative to its folder. */
-export const NAMESPACE_MARKER = 'namespace.floe.json';
+
+/** Where a table lives, as the catalog resolved its name. */
+export interface ResolvedTable {
+  /** The table's dotted name. */
+  readonly name: string;
+  /** Its location (a store rooted at the table). */
+  readonly location: OpenedLocation;
+  /** For a registered table: the metadata file it was registered with (never read older). */
+  readonly metadataFile?: string;
+}
+
+/** What a properties update changed (the REST spec's `UpdateNamespacePropertiesResponse`). */
+export interface NamespacePropertiesChange {
+  /** Keys set. */
+  readonly updated: string[];
+  /** Keys removed. */
+  readonly removed: string[];
+  /** Keys asked to be removed that were not there. */
+  readonly missing: string[];
+}
+
+/** Options of {@link StorageCatalog}. */
+export interface StorageCatalogOptions {
+  /** S3 settings for table locations outside the warehouse root (registered tables). */
+  readonly s3?: StoreOptions['s3'];
+}
+
+/** Whether an error says an object is absent. */
+function isNotFound(e: unknown): boolean {
+  return isFloeError(e, 'NOT_FOUND');
+}
 
 /** Namespaces and tables of one warehouse. */
 export class StorageCatalog {
-  /** @param root the warehouse location */
-  constructor(readonly root: OpenedLocation) {}
+  /**
+   * @param root the warehouse location
+   * @param options settings for locations outside it
+   */
+  constructor(readonly root: OpenedLocation, private readonly options: StorageCatalogOptions = {}) {}
 
   private async exists(path: string): Promise<boolean> {
     try {
       await this.root.store.head(path);
       return true;
     } catch (e) {
-      if (isFloeError(e, 'NOT_FOUND')) return false;
+      if (isNotFound(e)) return false;
       throw e;
     }
   }
+
+  // ------------------------------------------------------------------------------ namespaces
 
   /**
    * Creates a namespace (its parent must exist for nested ones).
@@ -49,18 +101,34 @@ export class StorageCatalog {
     if (parts.length > 1 && !(await this.namespaceExists(parts.slice(0, -1)))) {
       throw new NamespaceNotFoundError(parts.slice(0, -1).join('.'), { help: 'create the parent namespace first' });
     }
-    const body = new TextEncoder().encode(stringifyJson({ namespace: parts, properties }, 2));
+    const fresh: NamespaceDoc = { namespace: parts, properties: { ...properties }, tables: {}, dropped: false, writes: [] };
+    const path = namespaceDocPath(parts);
     try {
-      await this.root.store.put(`${parts.join('/')}/${NAMESPACE_MARKER}`, body, { mode: { kind: 'create' }, contentType: 'application/json' });
+      await this.root.store.put(path, encodeNamespaceDoc(fresh), { mode: { kind: 'create' }, contentType: 'application/json' });
+      return;
     } catch (e) {
-      if (isFloeError(e, 'ALREADY_EXISTS')) throw new NamespaceAlreadyExistsError(name, { cause: e });
+      if (!isFloeError(e, 'ALREADY_EXISTS')) throw e;
+    }
+    // A document exists: a live namespace, or one being dropped, which this create revives
+    // (keeping its tombstones, so that tables dropped with their files kept stay dropped).
+    const { bytes, meta } = await this.root.store.get(path);
+    const old = decodeNamespaceDoc(bytes, path);
+    if (!old.dropped) throw new NamespaceAlreadyExistsError(name);
+    const tombstones = Object.fromEntries(Object.entries(old.tables).filter(([, b]) => 'dropped' in b));
+    try {
+      await this.root.store.put(path, encodeNamespaceDoc({ ...fresh, tables: tombstones }), {
+        mode: { kind: 'update', expected: { ...(meta.etag !== undefined ? { etag: meta.etag } : {}), ...(meta.version !== undefined ? { version: meta.version } : {}) } },
+        contentType: 'application/json',
+      });
+    } catch (e) {
+      if (isFloeError(e, 'PRECONDITION_FAILED')) throw new NamespaceAlreadyExistsError(name, { cause: e });
       throw e;
     }
   }
 
   /** Whether a namespace exists. */
   async namespaceExists(namespace: string | readonly string[]): Promise<boolean> {
-    return this.exists(`${parseNamespace(namespace).join('/')}/${NAMESPACE_MARKER}`);
+    return (await readNamespaceDoc(this.root.store, parseNamespace(namespace))) !== undefined;
   }
 
   /**
@@ -69,26 +137,146 @@ export class StorageCatalog {
    */
   async namespaceProperties(namespace: string | readonly string[]): Promise<Record<string, string>> {
     const parts = parseNamespace(namespace);
-    try {
-      const { bytes } = await this.root.store.get(`${parts.join('/')}/${NAMESPACE_MARKER}`);
-      const json = parseJson(new TextDecoder().decode(bytes)) as { properties?: Record<string, string> };
-      return { ...json.properties };
-    } catch (e) {
-      if (isFloeError(e, 'NOT_FOUND')) throw new NamespaceNotFoundError(parts.join('.'));
-      throw e;
-    }
+    const found = await readNamespaceDoc(this.root.store, parts);
+    if (!found) throw new NamespaceNotFoundError(parts.join('.'));
+    return { ...found.doc.properties };
   }
 
-  /** Namespaces directly under `parent` (top-level ones by default), sorted. */
+  /**
+   * Sets and removes namespace properties in one compare-and-swap.
+   * @throws NamespaceNotFoundError
+   */
+  async updateNamespaceProperties(
+    namespace: string | readonly string[],
+    change: { readonly updates?: Readonly<Record<string, string>>; readonly removals?: readonly string[] },
+  ): Promise<NamespacePropertiesChange> {
+    const parts = parseNamespace(namespace);
+    const updates = change.updates ?? {};
+    const removals = change.removals ?? [];
+    return updateNamespaceDoc(this.root.store, parts, (doc) => {
+      const properties = { ...doc.properties };
+      const removed: string[] = [];
+      const missing: string[] = [];
+      for (const k of removals) {
+        if (k in properties) {
+          delete properties[k];
+          removed.push(k);
+        } else missing.push(k);
+      }
+      Object.assign(properties, updates);
+      return { doc: { ...doc, properties }, result: { updated: Object.keys(updates), removed, missing } };
+    });
+  }
+
+  /** Namespaces directly under `parent` (top-level ones by default), as dotted names, sorted. */
   async listNamespaces(parent?: string | readonly string[]): Promise<string[]> {
+    return (await this.listNamespacePage(parent)).items.map((p) => p.join('.'));
+  }
+
+  /**
+   * One page of the namespaces directly under `parent`, as parts, sorted.
+   * @throws NamespaceNotFoundError when `parent` does not exist
+   */
+  async listNamespacePage(parent?: string | readonly string[], page: PageRequest = {}): Promise<Page<string[]>> {
     const base = parent === undefined ? [] : parseNamespace(parent);
+    if (base.length > 0 && !(await this.namespaceExists(base))) throw new NamespaceNotFoundError(base.join('.'));
     const prefix = base.length === 0 ? '' : `${base.join('/')}/`;
     const { prefixes } = await this.root.store.listWithDelimiter(prefix);
-    const out: string[] = [];
+    const names: string[][] = [];
     for (const p of prefixes) {
-      if (await this.exists(`${p}${NAMESPACE_MARKER}`)) out.push(p.slice(0, -1).split('/').join('.'));
+      const parts = p.slice(0, -1).split('/');
+      if (await readNamespaceDoc(this.root.store, parts).catch(() => undefined)) names.push(parts);
     }
-    return out.sort();
+    names.sort((a, b) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
+    return pageOf(names, (n) => n.at(-1)!, page);
+  }
+
+  /**
+   * Drops an empty namespace (no tables, no nested namespaces).
+   * @throws NamespaceNotFoundError / NamespaceNotEmptyError
+   */
+  async dropNamespace(namespace: string | readonly string[]): Promise<void> {
+    const parts = parseNamespace(namespace);
+    const name = parts.join('.');
+    if ((await this.listNamespacePage(parts, { pageSize: 1 })).items.length > 0) {
+      throw new NamespaceNotEmptyError(name, { help: 'drop its nested namespaces first' });
+    }
+    await updateNamespaceDoc(this.root.store, parts, async (doc) => {
+      const live = await this.liveTableNames(parts, doc);
+      if (live.length > 0) throw new NamespaceNotEmptyError(name, { context: { tables: live.length }, help: `drop its tables first (${live.slice(0, 3).join(', ')}${live.length > 3 ? ', …' : ''})` });
+      // The document stays, marked dropped: deleting it could race with a create that revives
+      // the namespace (a store has no conditional delete), and its tombstones must outlive the
+      // namespace while the files of tables dropped without purge remain.
+      return { doc: { ...doc, dropped: true }, result: undefined };
+    });
+  }
+
+  // ------------------------------------------------------------------------------ tables
+
+  /** The default folder of a table (whether or not a table is there). */
+  tableLocation(identifier: string | TableIdentifier): OpenedLocation {
+    const id = typeof identifier === 'string' ? parseTableIdentifier(identifier) : identifier;
+    return childLocation(this.root, [...id.namespace, id.name].join('/'));
+  }
+
+  private locationOf(binding: { readonly location: string }): OpenedLocation {
+    const loc = binding.location;
+    if (!loc.includes('://')) return childLocation(this.root, loc);
+    if (loc === this.root.uri || loc.startsWith(`${this.root.uri}/`)) {
+      const rel = loc.slice(this.root.uri.length + 1);
+      return rel ? childLocation(this.root, rel) : this.root;
+    }
+    return openLocation(loc, this.options.s3 ? { s3: this.options.s3 } : {});
+  }
+
+  /** A location as recorded in a binding: relative to the warehouse when inside it. */
+  private recordedLocation(location: OpenedLocation): string {
+    return location.uri.startsWith(`${this.root.uri}/`) ? location.uri.slice(this.root.uri.length + 1) : location.uri;
+  }
+
+  private async hasDefaultTable(parts: readonly string[], name: string): Promise<boolean> {
+    return this.exists(`${[...parts, name].join('/')}/metadata/v1.metadata.json`);
+  }
+
+  private async bindingOf(parts: readonly string[], name: string, doc: NamespaceDoc): Promise<TableBinding | undefined> {
+    const bound = doc.tables[name];
+    if (bound) return bound;
+    return (await this.hasDefaultTable(parts, name)) ? { location: [...parts, name].join('/') } : undefined;
+  }
+
+  private async liveTableNames(parts: readonly string[], doc: NamespaceDoc): Promise<string[]> {
+    const names = new Set<string>();
+    for (const [n, b] of Object.entries(doc.tables)) if ('location' in b) names.add(n);
+    const { prefixes } = await this.root.store.listWithDelimiter(`${parts.join('/')}/`);
+    for (const p of prefixes) {
+      const n = p.slice(0, -1).split('/').at(-1)!;
+      if (!(n in doc.tables) && (await this.hasDefaultTable(parts, n))) names.add(n);
+    }
+    return [...names].sort();
+  }
+
+  /**
+   * Where a table lives, or undefined when no table has that name.
+   * @throws NamespaceNotFoundError when its namespace does not exist
+   */
+  async resolveTable(identifier: string | TableIdentifier): Promise<ResolvedTable | undefined> {
+    const id = typeof identifier === 'string' ? parseTableIdentifier(identifier) : identifier;
+    const name = formatTableIdentifier(id);
+    const found = await readNamespaceDoc(this.root.store, id.namespace);
+    if (!found) throw new NamespaceNotFoundError(id.namespace.join('.'), { context: { table: name } });
+    const binding = await this.bindingOf(id.namespace, id.name, found.doc);
+    if (!binding || 'dropped' in binding) return undefined;
+    return { name, location: this.locationOf(binding), ...(binding.metadataFile ? { metadataFile: binding.metadataFile } : {}) };
+  }
+
+  /** Whether a table exists (false also when its namespace does not). */
+  async tableExists(identifier: string | TableIdentifier): Promise<boolean> {
+    try {
+      return (await this.resolveTable(identifier)) !== undefined;
+    } catch (e) {
+      if (isFloeError(e, 'NAMESPACE_NOT_FOUND')) return false;
+      throw e;
+    }
   }
 
   /**
@@ -97,54 +285,123 @@ export class StorageCatalog {
    */
   async listTables(namespace: string | readonly string[]): Promise<string[]> {
     const parts = parseNamespace(namespace);
-    if (!(await this.namespaceExists(parts))) throw new NamespaceNotFoundError(parts.join('.'));
-    const { prefixes } = await this.root.store.listWithDelimiter(`${parts.join('/')}/`);
-    const out: string[] = [];
-    for (const p of prefixes) {
-      if (await this.exists(`${p}metadata/v1.metadata.json`)) out.push([...parts, p.slice(0, -1).split('/').at(-1)!].join('.'));
-    }
-    return out.sort();
+    return (await this.listTablePage(parts)).items.map((n) => [...parts, n].join('.'));
   }
 
   /**
-   * Drops an empty namespace.
-   * @throws NamespaceNotFoundError / NamespaceNotEmptyError
+   * One page of a namespace's table names (without the namespace), sorted.
+   * @throws NamespaceNotFoundError
    */
-  async dropNamespace(namespace: string | readonly string[]): Promise<void> {
+  async listTablePage(namespace: string | readonly string[], page: PageRequest = {}): Promise<Page<string>> {
     const parts = parseNamespace(namespace);
-    const name = parts.join('.');
-    if (!(await this.namespaceExists(parts))) throw new NamespaceNotFoundError(name);
-    const { prefixes } = await this.root.store.listWithDelimiter(`${parts.join('/')}/`);
-    if (prefixes.length > 0) throw new NamespaceNotEmptyError(name, { help: 'drop its tables and namespaces first' });
-    await this.root.store.delete(`${parts.join('/')}/${NAMESPACE_MARKER}`);
-  }
-
-  /** The location of a table (whether or not it exists). */
-  tableLocation(identifier: string | TableIdentifier): OpenedLocation {
-    const id = typeof identifier === 'string' ? parseTableIdentifier(identifier) : identifier;
-    return childLocation(this.root, [...id.namespace, id.name].join('/'));
-  }
-
-  /** Whether a table exists. */
-  async tableExists(identifier: string): Promise<boolean> {
-    const id = parseTableIdentifier(identifier);
-    return this.exists(`${[...id.namespace, id.name].join('/')}/metadata/v1.metadata.json`);
+    const found = await readNamespaceDoc(this.root.store, parts);
+    if (!found) throw new NamespaceNotFoundError(parts.join('.'));
+    return pageOf(await this.liveTableNames(parts, found.doc), (n) => n, page);
   }
 
   /**
-   * Deletes every object of a table: data and manifests first, metadata versions last (highest
-   * first), so that the table stops being listed only once nothing else is left.
+   * Creates a table: picks its location (the default folder, unless files of a dropped table
+   * are still there), lets `commitFirstVersion` write its first metadata version there with a
+   * conditional create, then binds the name in the namespace document. Of concurrent creators
+   * (and renames onto the name) exactly one wins.
+   * @param identifier the table's name
+   * @param commitFirstVersion writes version 1 at the location; throws TableAlreadyExistsError when one is there
+   * @param options `location`: a folder of the warehouse to use instead of the default
+   * @throws NamespaceNotFoundError / TableAlreadyExistsError / InvalidArgumentError
+   */
+  async createTable<S>(
+    identifier: string | TableIdentifier,
+    commitFirstVersion: (location: OpenedLocation) => Promise<S>,
+    options: { readonly location?: OpenedLocation } = {},
+  ): Promise<{ location: OpenedLocation; state: S }> {
+    const id = typeof identifier === 'string' ? parseTableIdentifier(identifier) : identifier;
+    const name = formatTableIdentifier(id);
+    const found = await readNamespaceDoc(this.root.store, id.namespace);
+    if (!found) {
+      throw new NamespaceNotFoundError(id.namespace.join('.'), { context: { table: name }, help: `create it first: createNamespace('${id.namespace.join('.')}')` });
+    }
+    const binding = await this.bindingOf(id.namespace, id.name, found.doc);
+    if (binding && 'location' in binding) throw new TableAlreadyExistsError(name);
+    let location = options.location ?? this.tableLocation(id);
+    // A tombstone with the dropped table's files still in the default folder: a fresh folder.
+    if (!options.location && binding && (await this.hasDefaultTable(id.namespace, id.name))) {
+      location = childLocation(this.root, `${[...id.namespace, id.name].join('/')}-${newUuid().slice(0, 8)}`);
+    }
+    const state = await commitFirstVersion(location);
+    const recorded = this.recordedLocation(location);
+    await updateNamespaceDoc(this.root.store, id.namespace, (doc) => {
+      const now = doc.tables[id.name];
+      if (now && 'location' in now && now.location !== recorded) {
+        throw new TableAlreadyExistsError(name, { help: 'another writer bound the name while this table was being created' });
+      }
+      return { doc: { ...doc, tables: { ...doc.tables, [id.name]: { location: recorded } } }, result: undefined };
+    });
+    return { location, state };
+  }
+
+  /**
+   * Registers an existing table (any Iceberg table's root) under a name.
+   * @param overwrite replace a table bound to that name (its files are kept)
+   * @throws NamespaceNotFoundError / TableAlreadyExistsError
+   */
+  async registerTable(identifier: string | TableIdentifier, location: OpenedLocation, options: { readonly metadataFile?: string; readonly overwrite?: boolean } = {}): Promise<void> {
+    const id = typeof identifier === 'string' ? parseTableIdentifier(identifier) : identifier;
+    const name = formatTableIdentifier(id);
+    const recorded = this.recordedLocation(location);
+    await updateNamespaceDoc(this.root.store, id.namespace, async (doc) => {
+      const binding = await this.bindingOf(id.namespace, id.name, doc);
+      if (binding && 'location' in binding && !options.overwrite) throw new TableAlreadyExistsError(name);
+      const entry: TableBinding = { location: recorded, ...(options.metadataFile ? { metadataFile: options.metadataFile } : {}) };
+      return { doc: { ...doc, tables: { ...doc.tables, [id.name]: entry } }, result: undefined };
+    });
+  }
+
+  /**
+   * Renames a table within its namespace: one compare-and-swap of the namespace document; the
+   * table's files stay where they are. Moving a table to another namespace would need two
+   * documents changed atomically, which conditional puts cannot do, so it is refused.
+   * @throws TableNotFoundError / TableAlreadyExistsError / UnsupportedError (across namespaces)
+   */
+  async renameTable(from: string | TableIdentifier, to: string | TableIdentifier): Promise<void> {
+    const src = typeof from === 'string' ? parseTableIdentifier(from) : from;
+    const dst = typeof to === 'string' ? parseTableIdentifier(to) : to;
+    const srcName = formatTableIdentifier(src);
+    const dstName = formatTableIdentifier(dst);
+    if (src.namespace.join('.') !== dst.namespace.join('.')) {
+      throw new UnsupportedError(`cannot rename ${srcName} to ${dstName}: moving a table to another namespace is not supported by the storage catalog`, {
+        context: { table: srcName, to: dstName },
+        help: 'rename within the namespace, or register the table in the other namespace and drop it here (without purge)',
+      });
+    }
+    await updateNamespaceDoc(this.root.store, src.namespace, async (doc) => {
+      const source = await this.bindingOf(src.namespace, src.name, doc);
+      if (!source || 'dropped' in source) throw new TableNotFoundError(srcName);
+      if (src.name === dst.name) return { doc, result: undefined };
+      const target = await this.bindingOf(dst.namespace, dst.name, doc);
+      if (target && 'location' in target) throw new TableAlreadyExistsError(dstName);
+      return { doc: { ...doc, tables: { ...doc.tables, [dst.name]: source, [src.name]: { dropped: true } } }, result: undefined };
+    });
+  }
+
+  /**
+   * Drops a table: its name is unbound at once (a tombstone in the namespace document); with
+   * `purge`, every object under its location is then deleted (metadata versions last).
    * @throws TableNotFoundError
    */
-  async dropTable(identifier: string): Promise<void> {
-    const id = parseTableIdentifier(identifier);
-    if (!(await this.tableExists(identifier))) throw new TableNotFoundError(formatTableIdentifier(id));
-    const prefix = `${[...id.namespace, id.name].join('/')}/`;
-    const files: string[] = [];
-    for await (const meta of this.root.store.list(prefix)) files.push(meta.path);
-    const isVersion = (p: string): boolean => /\/metadata\/v\d+\.metadata\.json$/.test(p);
-    const version = (p: string): number => Number(/\/v(\d+)\.metadata\.json$/.exec(p)?.[1] ?? 0);
-    for (const f of files.filter((p) => !isVersion(p))) await this.root.store.delete(f);
-    for (const f of files.filter(isVersion).sort((a, b) => version(b) - version(a))) await this.root.store.delete(f);
+  async dropTable(identifier: string | TableIdentifier, options: { readonly purge?: boolean } & PurgeOptions = {}): Promise<void> {
+    const id = typeof identifier === 'string' ? parseTableIdentifier(identifier) : identifier;
+    const name = formatTableIdentifier(id);
+    let unbound: TableBinding | undefined;
+    try {
+      unbound = await updateNamespaceDoc(this.root.store, id.namespace, async (doc) => {
+        const binding = await this.bindingOf(id.namespace, id.name, doc);
+        if (!binding || 'dropped' in binding) throw new TableNotFoundError(name);
+        return { doc: { ...doc, tables: { ...doc.tables, [id.name]: { dropped: true } } }, result: binding };
+      });
+    } catch (e) {
+      if (isFloeError(e, 'NAMESPACE_NOT_FOUND')) throw new TableNotFoundError(name, { cause: e });
+      throw e;
+    }
+    if (options.purge !== false && 'location' in unbound) await purgeLocation(this.locationOf(unbound), options);
   }
 }
