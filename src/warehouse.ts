@@ -61,6 +61,16 @@ export class Warehouse {
   /** The catalog over the warehouse root. */
   readonly catalog: StorageCatalog;
 
+  /** The clock commits take their timestamps from. */
+  get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
+  /** The S3 settings the warehouse was opened with, if any. */
+  get s3Options(): StoreOptions['s3'] | undefined {
+    return this.options.s3;
+  }
+
   private constructor(readonly uri: string, catalog: StorageCatalog, private readonly options: WarehouseOptions) {
     this.catalog = catalog;
   }

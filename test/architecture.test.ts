@@ -16,10 +16,15 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** The layer a file belongs to: its folder under src/, or the file name for top-level files. */
+/**
+ * The layer a file belongs to: its folder under src/, or the file name for top-level files; the
+ * REST catalog's folders (`catalog/rest/wire`, `…/client`, `…/server`) are layers of their own,
+ * since the server sits above the table API and the client below the warehouse.
+ */
 function layerOf(file: string): string {
   const rel = path.relative(SRC, file);
   const parts = rel.split(path.sep);
+  if (parts[0] === 'catalog' && parts[1] === 'rest' && parts.length > 3) return `catalog/rest/${parts[2]}`;
   return parts.length > 1 ? parts[0]! : parts[0]!.replace(/\.ts$/, '');
 }
 
@@ -50,7 +55,10 @@ const ALLOWED_LAYERS: Record<string, readonly string[]> = {
   transaction: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest', 'commit', 'scan'],
   table: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest', 'commit', 'scan', 'transaction'],
   catalog: ['errors', 'util', 'spec', 'store', 'commit'],
-  warehouse: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'commit', 'transaction', 'catalog', 'table'],
+  'catalog/rest/wire': ['errors', 'util', 'spec', 'transaction'],
+  'catalog/rest/client': ['errors', 'util', 'spec', 'store', 'commit', 'transaction', 'catalog', 'catalog/rest/wire'],
+  warehouse: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'commit', 'transaction', 'catalog', 'catalog/rest/client', 'table'],
+  'catalog/rest/server': ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest', 'commit', 'scan', 'transaction', 'catalog', 'catalog/rest/wire', 'table', 'warehouse'],
   ml: ['errors', 'util', 'spec', 'expr', 'index', 'table', 'warehouse', 'scan', 'io'],
   cli: ['errors', 'util', 'index', 'node'],
   index: ['*'],
@@ -70,7 +78,10 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   scan: ['apache-arrow', 'p-limit'],
   transaction: ['apache-arrow', 'p-limit'],
   table: ['apache-arrow'],
-  catalog: [],
+  catalog: ['zod'],
+  'catalog/rest/wire': ['zod'],
+  'catalog/rest/client': ['zod'],
+  'catalog/rest/server': ['fastify', 'openapi-backend', 'yaml', 'ajv-formats', 'zod', 'node:fs', 'node:url', 'node:crypto'],
   warehouse: ['apache-arrow'],
   ml: ['apache-arrow'],
   cli: ['*'],

@@ -17,10 +17,15 @@ export interface TableIdentifier {
   readonly name: string;
 }
 
+/** A name as quoted in messages: at most 100 characters of it (names may be hostile or huge). */
+function shown(text: string): string {
+  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+}
+
 function checkPart(part: string, whole: string, what: string): void {
   if (!PART.test(part)) {
-    throw new InvalidArgumentError(`invalid ${what} ${JSON.stringify(whole)}: part ${JSON.stringify(part)} must match ${PART.source}`, {
-      context: { [what]: whole },
+    throw new InvalidArgumentError(`invalid ${what} ${shown(whole)}: part ${shown(part)} must match ${PART.source}`, {
+      context: { [what]: whole.slice(0, 100) },
       help: 'use letters, digits, _ and -, with parts separated by dots; no slashes, spaces or ..',
     });
   }
@@ -45,7 +50,7 @@ export function parseNamespace(namespace: string | readonly string[]): string[] 
 export function parseTableIdentifier(identifier: string): TableIdentifier {
   const parts = identifier.split('.');
   if (parts.length < 2) {
-    throw new InvalidArgumentError(`table identifier ${JSON.stringify(identifier)} needs a namespace, e.g. ml.${identifier}`, { context: { table: identifier } });
+    throw new InvalidArgumentError(`table identifier ${shown(identifier)} needs a namespace, e.g. ml.${identifier.slice(0, 100)}`, { context: { table: identifier.slice(0, 100) } });
   }
   for (const p of parts) checkPart(p, identifier, 'table');
   return { namespace: parts.slice(0, -1), name: parts.at(-1)! };

@@ -10,7 +10,8 @@ import { metadataFilePath } from '../commit/index.js';
 import { encodeTableMetadata } from '../spec/index.js';
 import { newUuid } from '../util/index.js';
 import { type TableContext, newFileLocation } from './table-context.js';
-import { type TableRequirement, type TableUpdate, applyUpdates, checkRequirements } from './updates.js';
+import { type TableRequirement, type TableUpdate, checkRequirements } from './updates.js';
+import { applyUpdates } from './apply-updates.js';
 
 /** What one attempt of a change produces. */
 export interface ChangeAttempt<R> {

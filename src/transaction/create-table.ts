@@ -6,7 +6,7 @@
  */
 import { commitMetadataVersion, writeVersionHint } from '../commit/index.js';
 import { TableAlreadyExistsError, isFloeError } from '../errors.js';
-import type { PartitionSpec } from '../spec/index.js';
+import type { PartitionSpec, SortOrder } from '../spec/index.js';
 import { encodeTableMetadata } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
@@ -34,6 +34,10 @@ export interface NewTableOptions {
   readonly spec: PartitionSpec;
   /** Table properties (merged over the defaults). */
   readonly properties?: Readonly<Record<string, string>>;
+  /** The write order (default: unsorted); a non-empty one gets order id 1. */
+  readonly sortOrder?: SortOrder;
+  /** The table uuid (default: a fresh one). */
+  readonly tableUuid?: string;
   /** The creation time. */
   readonly timestampMs: number;
 }
@@ -43,7 +47,7 @@ export function createTableMetadata(o: NewTableOptions): TableMetadata {
   const lastPartitionId = Math.max(999, ...o.spec.fields.map((f) => f.fieldId));
   return {
     formatVersion: 2,
-    tableUuid: newUuid(),
+    tableUuid: o.tableUuid ?? newUuid(),
     location: o.location,
     lastSequenceNumber: 0n,
     lastUpdatedMs: o.timestampMs,
@@ -58,8 +62,8 @@ export function createTableMetadata(o: NewTableOptions): TableMetadata {
     snapshots: [],
     snapshotLog: [],
     metadataLog: [],
-    sortOrders: [{ orderId: 0, fields: [] }],
-    defaultSortOrderId: 0,
+    sortOrders: o.sortOrder && o.sortOrder.fields.length > 0 ? [{ orderId: 0, fields: [] }, { ...o.sortOrder, orderId: 1 }] : [{ orderId: 0, fields: [] }],
+    defaultSortOrderId: o.sortOrder && o.sortOrder.fields.length > 0 ? 1 : 0,
     refs: {},
   };
 }
@@ -69,7 +73,14 @@ export function createTableMetadata(o: NewTableOptions): TableMetadata {
  * @throws TableAlreadyExistsError when a table already exists there (another creator won)
  */
 export async function commitNewTable(store: ObjectStore, name: string, options: Omit<NewTableOptions, 'timestampMs'> & { readonly clock: Clock }): Promise<TableState> {
-  const metadata = createTableMetadata({ ...options, timestampMs: options.clock.nowMs() });
+  return commitFirstVersion(store, name, createTableMetadata({ ...options, timestampMs: options.clock.nowMs() }));
+}
+
+/**
+ * Commits given metadata as version 1 of a new table (a create transaction's result).
+ * @throws TableAlreadyExistsError when a table already exists there (another creator won)
+ */
+export async function commitFirstVersion(store: ObjectStore, name: string, metadata: TableMetadata): Promise<TableState> {
   try {
     const path = await commitMetadataVersion(store, { version: 1, bytes: new TextEncoder().encode(encodeTableMetadata(metadata)), table: name });
     await writeVersionHint(store, 1);

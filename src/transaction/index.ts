@@ -11,6 +11,7 @@
  * @module
  */
 export * from './updates.js';
+export * from './apply-updates.js';
 export * from './table-context.js';
 export * from './change.js';
 export * from './write-data-files.js';

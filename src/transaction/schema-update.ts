@@ -29,6 +29,7 @@ import type { Literal } from '../spec/index.js';
 import { currentSchema } from './metadata-access.js';
 import { metadataChange } from './metadata-change.js';
 import type { TableUpdate } from './updates.js';
+import { sameSchemaFields } from './apply-updates.js';
 
 /** What a schema update needs from its table. */
 export interface SchemaUpdateHost {
@@ -51,16 +52,6 @@ export interface AddColumnOptions {
 }
 
 type Op = (s: SchemaState) => SchemaState;
-
-function sameFields(a: Schema, b: Schema): boolean {
-  const same = (x: Schema['fields'], y: Schema['fields']): boolean =>
-    x.length === y.length &&
-    x.every((f, i) => {
-      const g = y[i]!;
-      return f.id === g.id && f.name === g.name && f.required === g.required && f.doc === g.doc && sameType(f.type, g.type);
-    });
-  return same(a.fields, b.fields) && JSON.stringify(a.identifierFieldIds ?? []) === JSON.stringify(b.identifierFieldIds ?? []);
-}
 
 /**
  * A pending schema change: chain operations, then `commit()`. Column names are full dotted names
@@ -163,7 +154,7 @@ export class SchemaUpdate {
     return this.host.commit(() =>
       metadataChange((base) => {
         const { schema, lastColumnId } = this.apply(base.metadata);
-        const existing = base.metadata.schemas.find((s) => sameFields(s, schema));
+        const existing = base.metadata.schemas.find((s) => sameSchemaFields(s, schema));
         const schemaId = existing?.schemaId ?? Math.max(...base.metadata.schemas.map((s) => s.schemaId)) + 1;
         const next: Schema = { ...schema, schemaId };
         const updates: TableUpdate[] = existing

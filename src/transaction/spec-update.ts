@@ -12,6 +12,7 @@ import type { TableMetadata } from '../spec/index.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
 import { metadataChange } from './metadata-change.js';
 import type { TableUpdate } from './updates.js';
+import { sameSpecFields } from './apply-updates.js';
 
 /** What a spec update needs from its table (kept narrow so the builder does not depend on the facade). */
 export interface SpecUpdateHost {
@@ -93,9 +94,7 @@ export class PartitionSpecUpdate {
     return this.host.commit(() =>
       metadataChange((base) => {
         const { spec, lastPartitionId } = this.apply(base.metadata);
-        const existing = base.metadata.partitionSpecs.find(
-          (s) => s.fields.length === spec.fields.length && s.fields.every((f, i) => f.fieldId === spec.fields[i]!.fieldId && f.sourceId === spec.fields[i]!.sourceId && sameTransform(f.transform, spec.fields[i]!.transform) && f.name === spec.fields[i]!.name),
-        );
+        const existing = base.metadata.partitionSpecs.find((s) => sameSpecFields(s, spec));
         const updates: TableUpdate[] = existing
           ? [{ action: 'set-default-spec', specId: existing.specId }]
           : [

@@ -1,0 +1,46 @@
+/**
+ * `GET /v1/config`: the prefix clients put in every path, the endpoints this server implements
+ * (so clients fail fast on what it does not), and the idempotency-key lifetime (its presence
+ * tells clients that mutations honour `Idempotency-Key`).
+ *
+ * @module
+ */
+import { type RestHandler, ok } from './context.js';
+import { IDEMPOTENCY_LIFETIME } from './idempotency.js';
+
+/** Every endpoint this server implements, as the spec's `CatalogConfig.endpoints` spells them. */
+export const SERVED_ENDPOINTS: readonly string[] = [
+  'GET /v1/{prefix}/namespaces',
+  'POST /v1/{prefix}/namespaces',
+  'GET /v1/{prefix}/namespaces/{namespace}',
+  'HEAD /v1/{prefix}/namespaces/{namespace}',
+  'DELETE /v1/{prefix}/namespaces/{namespace}',
+  'POST /v1/{prefix}/namespaces/{namespace}/properties',
+  'GET /v1/{prefix}/namespaces/{namespace}/tables',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables',
+  'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+  'HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+  'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/unregister',
+  'POST /v1/{prefix}/namespaces/{namespace}/register',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
+  'POST /v1/{prefix}/tables/rename',
+  'POST /v1/{prefix}/transactions/commit',
+];
+
+/** `GET /v1/config` */
+export const getConfig: RestHandler = async (service, request) => {
+  const asked = request.query['warehouse'];
+  if (asked !== undefined && asked !== '' && !service.warehouseNames.includes(asked)) {
+    // The spec's 404 for an unknown warehouse.
+    const message = `no warehouse named ${JSON.stringify(asked.slice(0, 200))} here; this server serves ${service.warehouseNames.map((n) => JSON.stringify(n)).join(' or ')}`;
+    return { status: 404, body: { error: { message, type: 'NoSuchWarehouseException', code: 404 } } };
+  }
+  return ok({
+    defaults: {},
+    overrides: { prefix: service.prefix },
+    endpoints: [...SERVED_ENDPOINTS],
+    'idempotency-key-lifetime': IDEMPOTENCY_LIFETIME,
+  });
+};
