@@ -7,7 +7,7 @@
 import type { OpenAPIBackend } from 'openapi-backend';
 import { expect } from 'vitest';
 import type { Warehouse } from 'floe';
-import { parseJson } from '../../../src/util/index.js';
+import { parseJson, stringifyJson } from '../../../src/util/index.js';
 import { type RestCatalogServer, checkResponse, createOpenApiBackend, startRestCatalogServer } from '../../../src/catalog/rest/server/index.js';
 import type { FeatureBackend } from '../../features/backends.js';
 
@@ -76,7 +76,7 @@ export async function serve(backend: FeatureBackend, options: { readonly prefix?
       const r = await validatingFetch(server.url + path, {
         method,
         headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : stringifyJson(body) } : {}),
       });
       const text = await r.text();
       // Lossless: snapshot ids above 2^53 must arrive exactly.

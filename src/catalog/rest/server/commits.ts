@@ -30,6 +30,8 @@ import { tableMetadataToJson } from '../../../spec/index.js';
 async function commitToTable(service: RestService, id: TableIdentifier, requirements: readonly TableRequirement[], updates: readonly TableUpdate[]): Promise<RestResponse> {
   const name = formatTableIdentifier(id);
   const catalog = service.warehouse.catalog;
+  // A table may move only within what the server may write (spec/catalog.md §K1).
+  for (const u of updates) if (u.action === 'set-location') service.openClientLocation(u.location);
   const resolved = await catalog.resolveTable(id);
   if (!resolved) {
     if (!requirements.some((r) => r.type === 'assert-create')) throw new TableNotFoundError(name);

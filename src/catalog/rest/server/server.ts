@@ -249,13 +249,23 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
     },
     notImplemented: (c: Context, handle: (c: Context) => Promise<RestResponse>) => handle(c),
   });
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 16 * 1024 * 1024, exposeHeadRoutes: false });
+  const badRequest = (message: string): string => stringifyJson(errorResponseBody(400, 'BadRequestException', message));
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimitBytes ?? 16 * 1024 * 1024,
+    exposeHeadRoutes: false,
+    // Requests Fastify refuses before routing (a URL that is not valid percent-encoding, a bad
+    // content type) are answered in the spec's error model too.
+    frameworkErrors: (error, _req, reply) => {
+      void (reply as unknown as FastifyReply).code(400).type('application/json').send(badRequest(error.code === 'FST_ERR_BAD_URL' ? 'the request URL is not valid percent-encoding' : 'the request could not be read'));
+    },
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler(async (error: { statusCode?: number; code?: string; message?: string }, _req, reply) => {
     // Fastify's own refusals (body too large, unreadable body) in the spec's error model.
     const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the request body exceeds ${options.bodyLimitBytes ?? 16 * 1024 * 1024} bytes` : 'the request could not be read';
-    await reply.code(400).type('application/json').send(stringifyJson(errorResponseBody(400, 'BadRequestException', message)));
+    await reply.code(400).type('application/json').send(badRequest(message));
   });
   app.all('/*', (req, reply) => dispatch(api, service, options, req, reply));
   return { app, service };
