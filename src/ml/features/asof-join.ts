@@ -41,7 +41,11 @@ export interface AsOfJoinOptions {
    * Arrow returns them (milliseconds for dates and timestamps).
    */
   readonly ttl?: number;
-  /** The feature table's snapshot to read (default its current one): pin it for reproducible sets. */
+  /**
+   * The feature table's snapshot to read (default its current one): pin it for reproducible sets.
+   * Column names (`on`, `rightTime`, `columns`) and the default columns are then those of that
+   * snapshot's schema, so later schema changes of the table do not change the join.
+   */
   readonly snapshotId?: bigint | number | string;
   /**
    * Candidate feature rows kept before superseded ones are dropped (default twice the labels,
@@ -77,7 +81,11 @@ export async function asOfJoin(options: AsOfJoinOptions): Promise<arrow.Table> {
   const { left, right, leftTime, rightTime } = options;
   const on = typeof options.on === 'string' ? [options.on] : [...options.on];
   if (on.length === 0) throw new InvalidArgumentError('as-of join needs at least one key column in `on`');
-  const rightFields = right.arrowSchema().fields;
+  // Names, defaults and types come from the schema of the snapshot read (spec §Snapshots
+  // `schema-id`), not the table's current one: a pinned join must not change when the feature
+  // table's schema evolves later. Creating the scan only resolves the snapshot (no IO).
+  const pinned = right.scan(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {});
+  const rightFields = pinned.arrowSchema().fields;
   const rightNames = new Set(rightFields.map((f) => f.name));
   for (const c of [...on, rightTime]) {
     if (!rightNames.has(c)) throw new InvalidArgumentError(`as-of join: column ${c} is not in feature table ${right.name}`, { context: { table: right.name, column: c } });
@@ -125,7 +133,7 @@ export async function asOfJoin(options: AsOfJoinOptions): Promise<arrow.Table> {
   const bestTime = new Float64Array(n).fill(-Infinity);
   const bestRef = new Int32Array(n).fill(-1);
   if (groups.size > 0) {
-    const filter = pruningFilter({ on, leftKeys, firstRows, schema: right.schema(), rightTime, timeType: rightFields.find((f) => f.name === rightTime)!.type, minTime, maxTime, ttl, maxKeys: options.maxPruningKeys ?? 10_000 });
+    const filter = pruningFilter({ on, leftKeys, firstRows, schema: pinned.schema, rightTime, timeType: rightFields.find((f) => f.name === rightTime)!.type, minTime, maxTime, ttl, maxKeys: options.maxPruningKeys ?? 10_000 });
     const scan = right.scan({ columns: projected, ...(filter ? { filter } : {}), ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}) });
     for await (const batch of scan.batches()) {
       const pending = matchBatch(batch, { on, rightTime, groups, labelTime, bestTime, ttl });
