@@ -72,7 +72,7 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   table: ['apache-arrow'],
   catalog: [],
   warehouse: ['apache-arrow'],
-  ml: ['apache-arrow'],
+  ml: ['apache-arrow', 'zod'],
   cli: ['*'],
   index: [],
   node: ['node:path'],

@@ -15,11 +15,13 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
+import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors.js';
 import { type Expression, and, gtEq, isIn, ltEq } from '../../expr/index.js';
 import { literalAt, nullData, takeRows } from '../../io/index.js';
 import type { PrimitiveType, Schema } from '../../spec/index.js';
-import type { Table } from '../../table.js';
+import { Table } from '../../table.js';
+import { CountSchema, NameSchema, PositiveSchema, SnapshotIdSchema, parseOptions } from '../options.js';
 import { joinKeyAt, timeAt } from './keys.js';
 
 /** Options of {@link asOfJoin}. */
@@ -56,6 +58,23 @@ export interface AsOfJoinOptions {
   readonly maxPruningKeys?: number;
 }
 
+/** {@link AsOfJoinOptions} as checked at the call: unknown options are refused, not ignored. */
+const AsOfJoinOptionsSchema = z.strictObject({
+  left: z.custom<arrow.Table>((v) => v instanceof arrow.Table, { error: 'must be an apache-arrow Table' }),
+  right: z.custom<Table>((v) => v instanceof Table, { error: 'must be a Floe Table' }),
+  on: z.union([NameSchema, z.array(NameSchema).min(1, 'must name at least one key column')], { error: 'must be a column name or a list of column names' }),
+  leftTime: NameSchema,
+  rightTime: NameSchema,
+  columns: z
+    .array(NameSchema)
+    .refine((c) => new Set(c).size === c.length, 'must not name a column twice')
+    .optional(),
+  ttl: z.number().min(0).optional(),
+  snapshotId: SnapshotIdSchema.optional(),
+  maxKeptRows: PositiveSchema.optional(),
+  maxPruningKeys: CountSchema.optional(),
+});
+
 /** Label rows of one key, sorted by label time. */
 interface KeyGroup {
   readonly rows: number[];
@@ -75,12 +94,13 @@ function vectorOf(t: arrow.Table | arrow.RecordBatch, name: string, side: string
 /**
  * Joins each label row with the latest feature values known at its time (see the module doc).
  * @returns the left rows in order, followed by the feature columns (nullable)
- * @throws InvalidArgumentError for a missing column, or a feature column whose name the left side already uses
+ * @throws InvalidArgumentError naming the option for a bad option (wrong type, out of range, unknown), the column for a
+ * missing column, or a feature column whose name the left side already uses
  */
-export async function asOfJoin(options: AsOfJoinOptions): Promise<arrow.Table> {
+export async function asOfJoin(input: AsOfJoinOptions): Promise<arrow.Table> {
+  const options = parseOptions(AsOfJoinOptionsSchema, input, 'as-of join');
   const { left, right, leftTime, rightTime } = options;
   const on = typeof options.on === 'string' ? [options.on] : [...options.on];
-  if (on.length === 0) throw new InvalidArgumentError('as-of join needs at least one key column in `on`');
   // Names, defaults and types come from the schema of the snapshot read (spec §Snapshots
   // `schema-id`), not the table's current one: a pinned join must not change when the feature
   // table's schema evolves later. Creating the scan only resolves the snapshot (no IO).
