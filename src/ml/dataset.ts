@@ -15,6 +15,7 @@ import type { DataFileReader, FileScanTask, SnapshotSelector } from '../scan/ind
 import { DataFileContent } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
 import { Table, type LoadTableOptions } from '../table.js';
+import { type DatasetFingerprint, datasetFingerprint } from './cursor.js';
 import { DATASET_SPEC_FORMAT, type DatasetFile, type DatasetSpec, checkSeed, decodeDatasetSpec } from './dataset-spec.js';
 import { DatasetReader, type ReaderOptions } from './reader.js';
 import { type ReadUnit, type ShardOptions, checkShard, epochOrder, shardUnits } from './shard.js';
@@ -60,6 +61,7 @@ export class Dataset {
     spec: DatasetSpec,
     private readonly tasks: readonly FileScanTask[],
     private readonly files: DataFileReader,
+    private readonly fingerprint: DatasetFingerprint,
   ) {
     this.spec = spec;
     this.schema = files.schema;
@@ -110,7 +112,7 @@ export class Dataset {
       batchSize,
       files: Object.freeze(files),
     });
-    return new Dataset(table, spec, plan.tasks, reader);
+    return new Dataset(table, spec, plan.tasks, reader, await datasetFingerprint(spec));
   }
 
   /**
@@ -168,7 +170,7 @@ export class Dataset {
         deletes: [],
       };
     });
-    return new Dataset(table, spec, tasks, reader);
+    return new Dataset(table, spec, tasks, reader, await datasetFingerprint(spec));
   }
 
   /** Rows in the dataset's files before the filter. */
@@ -199,10 +201,10 @@ export class Dataset {
 
   /**
    * A reader of batches (one worker's, one epoch's; from a cursor to resume).
-   * @throws InvalidArgumentError for bad options or a cursor of another dataset
+   * @throws InvalidArgumentError for bad options, a malformed cursor, or a cursor of another dataset, shard or epoch
    */
   reader(options: ReaderOptions = {}): DatasetReader {
-    return new DatasetReader({ spec: this.spec, arrowSchema: this.arrowSchema(), readUnit: (u) => this.readUnit(u) }, options);
+    return new DatasetReader({ spec: this.spec, fingerprint: this.fingerprint, arrowSchema: this.arrowSchema(), readUnit: (u) => this.readUnit(u) }, options);
   }
 
   /** Reads one row group (filter applied). */

@@ -20,7 +20,8 @@ import './table-methods.js';
 
 export { Dataset, DatasetShard, DEFAULT_BATCH_SIZE, type DatasetOptions, type FromSpecOptions } from './dataset.js';
 export { DATASET_SPEC_FORMAT, decodeDatasetSpec, encodeDatasetSpec, type DatasetFile, type DatasetSpec } from './dataset-spec.js';
-export { DatasetReader, READ_CURSOR_FORMAT, type ReadCursor, type ReaderOptions } from './reader.js';
+export { DatasetReader, type ReaderOptions } from './reader.js';
+export { READ_CURSOR_FORMAT, type DatasetFingerprint, type ReadCursor } from './cursor.js';
 export { type ReadUnit, type ShardOptions } from './shard.js';
 export { numericColumn, vectorColumn, type ColumnArray, type NumericArray } from './tensors.js';
 export { distanceFunction, nearest, type DistanceMetric, type NearestHit, type NearestOptions } from './nearest.js';

@@ -38,7 +38,7 @@ export interface ShardOptions {
  * Checks and completes shard options.
  * @throws InvalidArgumentError when `workers` is not a positive integer or `worker` is out of range
  */
-export function checkShard(options: ShardOptions): { readonly workers: number; readonly worker: number } {
+export function checkShard(options: { readonly workers?: number | undefined; readonly worker?: number | undefined }): { readonly workers: number; readonly worker: number } {
   const workers = options.workers ?? 1;
   const worker = options.worker ?? 0;
   if (!Number.isSafeInteger(workers) || workers < 1) throw new InvalidArgumentError(`workers must be a positive integer, got ${workers}`);
