@@ -16,7 +16,7 @@ import type { Expression } from '../expr/index.js';
 import type { SnapshotSelector } from '../scan/index.js';
 import { type Schema, typeToString } from '../spec/index.js';
 import type { Table } from '../table.js';
-import { NameSchema, PositiveSchema, SnapshotIdSchema, parseOptions } from './options.js';
+import { FilterSchema, NameSchema, PositiveSchema, SnapshotSelectorShape, parseOptions } from './options.js';
 import { vectorColumn } from './tensors.js';
 import { TopK } from './top-k.js';
 
@@ -51,11 +51,9 @@ const NearestOptionsSchema = z.strictObject({
   }),
   k: PositiveSchema,
   metric: z.enum(METRICS, { error: `must be one of ${METRICS.map((m) => `'${m}'`).join(', ')}` }).optional(),
-  filter: z.union([z.string(), z.custom<Expression>((v) => typeof v === 'object' && v !== null)], { error: 'must be a filter string or an expression' }).optional(),
+  filter: FilterSchema.optional(),
   columns: z.array(NameSchema).optional(),
-  snapshotId: SnapshotIdSchema.optional(),
-  asOf: z.union([z.date(), z.number(), z.string()], { error: 'must be a Date, ms since the epoch or an ISO-8601 string' }).optional(),
-  ref: NameSchema.optional(),
+  ...SnapshotSelectorShape,
 });
 
 /** One neighbour. */

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors.js';
+import type { Expression } from '../expr/index.js';
 
 /**
  * `value` parsed by `schema`.
@@ -48,6 +49,19 @@ export const NameSchema = z.string().min(1, 'must be a non-empty string');
 
 /** A snapshot id as users give it (bigint, integer or decimal string; the scan checks its value). */
 export const SnapshotIdSchema = z.union([z.bigint(), z.number().int(), z.string()], { error: 'must be a snapshot id: a bigint, an integer or a decimal string' });
+
+/** A shuffle seed: a uint32. */
+export const SeedSchema = z.number().int().min(0).max(0xffffffff);
+
+/** A row filter: `parseFilter` text or an expression (its content is checked where it is bound to a schema). */
+export const FilterSchema = z.union([z.string(), z.custom<Expression>((v) => typeof v === 'object' && v !== null)], { error: 'must be a filter string or an expression' });
+
+/** The fields of a `SnapshotSelector` (the scan checks the values: an existing snapshot, ref or time; at most one). */
+export const SnapshotSelectorShape = {
+  snapshotId: SnapshotIdSchema.optional(),
+  asOf: z.union([z.date(), z.number(), z.string()], { error: 'must be a Date, ms since the epoch or an ISO-8601 string' }).optional(),
+  ref: z.string().min(1, 'must be a non-empty string').optional(),
+};
 
 /** A non-negative safe integer. */
 export const CountSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
