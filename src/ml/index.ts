@@ -9,7 +9,9 @@
  *
  * Guarantees: the same spec and (seed, epoch, workers, worker) always yield the same batches;
  * the N shards of an epoch partition the dataset's rows (each row read by exactly one worker);
- * a reader resumed from a cursor continues exactly where the old one stopped; `nearest` is exact.
+ * a reader resumed from a cursor continues exactly where the old one stopped, and accepts only a
+ * cursor of its own dataset, shard and epoch; reads pinned to a snapshot resolve column names
+ * with that snapshot's schema; `nearest` is exact; options are checked (zod) before any read.
  * Needs from below: `Table.scan` / `Scan.planFiles` and `Table.fileReader` (row-group reads).
  *
  * Loading this module adds `dataset()` and `nearest()` to `Table.prototype`.
