@@ -96,6 +96,7 @@ export {
   vectorColumn,
   type ColumnArray,
   type DatasetFile,
+  type DatasetFingerprint,
   type DatasetOptions,
   type DatasetSpec,
   type DistanceMetric,

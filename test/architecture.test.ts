@@ -83,7 +83,7 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   'catalog/rest/client': ['zod'],
   'catalog/rest/server': ['fastify', 'openapi-backend', 'yaml', 'ajv-formats', 'zod', 'node:fs', 'node:url', 'node:crypto'],
   warehouse: ['apache-arrow'],
-  ml: ['apache-arrow'],
+  ml: ['apache-arrow', 'zod'],
   cli: ['*'],
   index: [],
   node: ['node:path'],

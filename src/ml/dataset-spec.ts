@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { InvalidArgumentError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { parseJson } from '../util/index.js';
 
 /** The `format` tag of specs this version writes and reads. */
@@ -110,15 +110,6 @@ export function decodeDatasetSpec(input: string | unknown): DatasetSpec {
     batchSize,
     files: Object.freeze(files),
   });
-}
-
-/**
- * Checks a uint32 seed given by a user.
- * @throws InvalidArgumentError otherwise
- */
-export function checkSeed(seed: number): number {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InvalidArgumentError(`seed must be an integer in [0, 2^32), got ${seed}`);
-  return seed;
 }
 
 function fail(field: string, message: string): never {

@@ -8,6 +8,7 @@
  * @module
  */
 import type * as arrow from 'apache-arrow';
+import { z } from 'zod';
 import { DataFileNotFoundError, InvalidArgumentError, SnapshotNotFoundError, UnsupportedError } from '../errors.js';
 import { type Expression, expressionToString, parseFilter } from '../expr/index.js';
 import { arrowSchemaFromIceberg } from '../io/index.js';
@@ -15,9 +16,11 @@ import type { DataFileReader, FileScanTask, SnapshotSelector } from '../scan/ind
 import { DataFileContent } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
 import { Table, type LoadTableOptions } from '../table.js';
-import { DATASET_SPEC_FORMAT, type DatasetFile, type DatasetSpec, checkSeed, decodeDatasetSpec } from './dataset-spec.js';
+import { type DatasetFingerprint, datasetFingerprint } from './cursor.js';
+import { DATASET_SPEC_FORMAT, type DatasetFile, type DatasetSpec, decodeDatasetSpec } from './dataset-spec.js';
+import { CountSchema, FilterSchema, NameSchema, PositiveSchema, SeedSchema, SnapshotSelectorShape, parseOptions } from './options.js';
 import { DatasetReader, type ReaderOptions } from './reader.js';
-import { type ReadUnit, type ShardOptions, checkShard, epochOrder, shardUnits } from './shard.js';
+import { type ReadUnit, type ShardOptions, ShardOptionsSchema, checkShard, epochOrder, shardUnits } from './shard.js';
 
 /** Options of {@link Dataset.create}: which snapshot, which rows and columns, and how to batch them. */
 export interface DatasetOptions extends SnapshotSelector {
@@ -30,6 +33,21 @@ export interface DatasetOptions extends SnapshotSelector {
   /** Rows per batch (default 1024). */
   readonly batchSize?: number;
 }
+
+/** {@link DatasetOptions} as checked: unknown options are refused, not ignored. */
+const DatasetOptionsSchema = z.strictObject({
+  columns: z
+    .array(NameSchema)
+    .refine((c) => new Set(c).size === c.length, 'must not name a column twice')
+    .optional(),
+  filter: FilterSchema.optional(),
+  seed: SeedSchema.optional(),
+  batchSize: PositiveSchema.optional(),
+  ...SnapshotSelectorShape,
+});
+
+/** {@link Dataset.units} options as checked. */
+const UnitsOptionsSchema = ShardOptionsSchema.extend({ epoch: CountSchema.optional() });
 
 /** Options of {@link Dataset.fromSpec}. */
 export interface FromSpecOptions extends Pick<LoadTableOptions, 's3' | 'remap' | 'store'> {
@@ -60,6 +78,7 @@ export class Dataset {
     spec: DatasetSpec,
     private readonly tasks: readonly FileScanTask[],
     private readonly files: DataFileReader,
+    private readonly fingerprint: DatasetFingerprint,
   ) {
     this.spec = spec;
     this.schema = files.schema;
@@ -68,12 +87,13 @@ export class Dataset {
   /**
    * Pins a snapshot of `table` (default: the head of `main`) and plans it.
    * @throws SnapshotNotFoundError when the table has no snapshot, or the one asked for does not exist
-   * @throws InvalidArgumentError for unknown columns, a bad filter, seed or batch size
+   * @throws InvalidArgumentError naming the option for a bad or unknown option (columns, filter,
+   * seed, batch size), or for a column the snapshot's schema does not have
    */
-  static async create(table: Table, options: DatasetOptions = {}): Promise<Dataset> {
+  static async create(table: Table, input: DatasetOptions = {}): Promise<Dataset> {
+    const options = parseOptions(DatasetOptionsSchema, input, 'dataset');
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
-    const seed = options.seed === undefined ? null : checkSeed(options.seed);
+    const seed = options.seed ?? null;
     const filter = options.filter === undefined ? null : expressionToString(typeof options.filter === 'string' ? parseFilter(options.filter) : options.filter);
     const scan = table.scan({
       ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}),
@@ -110,7 +130,7 @@ export class Dataset {
       batchSize,
       files: Object.freeze(files),
     });
-    return new Dataset(table, spec, plan.tasks, reader);
+    return new Dataset(table, spec, plan.tasks, reader, await datasetFingerprint(spec));
   }
 
   /**
@@ -168,7 +188,7 @@ export class Dataset {
         deletes: [],
       };
     });
-    return new Dataset(table, spec, tasks, reader);
+    return new Dataset(table, spec, tasks, reader, await datasetFingerprint(spec));
   }
 
   /** Rows in the dataset's files before the filter. */
@@ -185,7 +205,8 @@ export class Dataset {
    * The row groups worker `worker` of `workers` reads in an epoch, in read order.
    * @throws InvalidArgumentError for bad shard options
    */
-  units(options: ShardOptions & { readonly epoch?: number } = {}): ReadUnit[] {
+  units(input: ShardOptions & { readonly epoch?: number } = {}): ReadUnit[] {
+    const options = parseOptions(UnitsOptionsSchema, input, 'dataset units');
     return shardUnits(epochOrder(this.spec.files, this.spec.seed, options.epoch ?? 0), options);
   }
 
@@ -194,15 +215,15 @@ export class Dataset {
    * @throws InvalidArgumentError for bad shard options
    */
   shard(options: ShardOptions): DatasetShard {
-    return new DatasetShard(this, checkShard(options));
+    return new DatasetShard(this, checkShard(parseOptions(ShardOptionsSchema, options, 'dataset shard')));
   }
 
   /**
    * A reader of batches (one worker's, one epoch's; from a cursor to resume).
-   * @throws InvalidArgumentError for bad options or a cursor of another dataset
+   * @throws InvalidArgumentError for bad options, a malformed cursor, or a cursor of another dataset, shard or epoch
    */
   reader(options: ReaderOptions = {}): DatasetReader {
-    return new DatasetReader({ spec: this.spec, arrowSchema: this.arrowSchema(), readUnit: (u) => this.readUnit(u) }, options);
+    return new DatasetReader({ spec: this.spec, fingerprint: this.fingerprint, arrowSchema: this.arrowSchema(), readUnit: (u) => this.readUnit(u) }, options);
   }
 
   /** Reads one row group (filter applied). */

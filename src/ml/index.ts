@@ -9,7 +9,9 @@
  *
  * Guarantees: the same spec and (seed, epoch, workers, worker) always yield the same batches;
  * the N shards of an epoch partition the dataset's rows (each row read by exactly one worker);
- * a reader resumed from a cursor continues exactly where the old one stopped; `nearest` is exact.
+ * a reader resumed from a cursor continues exactly where the old one stopped, and accepts only a
+ * cursor of its own dataset, shard and epoch; reads pinned to a snapshot resolve column names
+ * with that snapshot's schema; `nearest` is exact; options are checked (zod) before any read.
  * Needs from below: `Table.scan` / `Scan.planFiles` and `Table.fileReader` (row-group reads).
  *
  * Loading this module adds `dataset()` and `nearest()` to `Table.prototype`.
@@ -20,7 +22,8 @@ import './table-methods.js';
 
 export { Dataset, DatasetShard, DEFAULT_BATCH_SIZE, type DatasetOptions, type FromSpecOptions } from './dataset.js';
 export { DATASET_SPEC_FORMAT, decodeDatasetSpec, encodeDatasetSpec, type DatasetFile, type DatasetSpec } from './dataset-spec.js';
-export { DatasetReader, READ_CURSOR_FORMAT, type ReadCursor, type ReaderOptions } from './reader.js';
+export { DatasetReader, type ReaderOptions } from './reader.js';
+export { READ_CURSOR_FORMAT, type DatasetFingerprint, type ReadCursor } from './cursor.js';
 export { type ReadUnit, type ShardOptions } from './shard.js';
 export { numericColumn, vectorColumn, type ColumnArray, type NumericArray } from './tensors.js';
 export { distanceFunction, nearest, type DistanceMetric, type NearestHit, type NearestOptions } from './nearest.js';

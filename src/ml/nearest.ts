@@ -10,10 +10,13 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import { InvalidArgumentError } from '../errors.js';
+import { z } from 'zod';
+import { InvalidArgumentError, UnsupportedError } from '../errors.js';
 import type { Expression } from '../expr/index.js';
 import type { SnapshotSelector } from '../scan/index.js';
+import { type Schema, typeToString } from '../spec/index.js';
 import type { Table } from '../table.js';
+import { FilterSchema, NameSchema, PositiveSchema, SnapshotSelectorShape, parseOptions } from './options.js';
 import { vectorColumn } from './tensors.js';
 import { TopK } from './top-k.js';
 
@@ -24,9 +27,9 @@ export type DistanceMetric = 'cosine' | 'l2' | 'dot';
 export interface NearestOptions extends SnapshotSelector {
   /** The vector column (`FixedSizeList<Float32>[d]`). */
   readonly column: string;
-  /** The query vector (length d). */
-  readonly query: ArrayLike<number>;
-  /** How many neighbours. */
+  /** The query vector: d finite numbers, d the column's recorded dimension. */
+  readonly query: Float32Array | Float64Array | readonly number[];
+  /** How many neighbours (a positive integer). */
   readonly k: number;
   /** Default `l2`. */
   readonly metric?: DistanceMetric;
@@ -35,6 +38,23 @@ export interface NearestOptions extends SnapshotSelector {
   /** Columns returned with each hit (default all). */
   readonly columns?: readonly string[];
 }
+
+const METRICS = ['cosine', 'l2', 'dot'] as const satisfies readonly DistanceMetric[];
+
+const allFinite = (a: Float32Array | Float64Array): boolean => a.length > 0 && a.every(Number.isFinite);
+
+/** {@link NearestOptions} as checked before anything is read (the filter is checked where it is bound). */
+const NearestOptionsSchema = z.strictObject({
+  column: NameSchema,
+  query: z.union([z.array(z.number()).min(1), z.instanceof(Float32Array).refine(allFinite), z.instanceof(Float64Array).refine(allFinite)], {
+    error: 'must be a non-empty Float32Array, Float64Array or array of finite numbers',
+  }),
+  k: PositiveSchema,
+  metric: z.enum(METRICS, { error: `must be one of ${METRICS.map((m) => `'${m}'`).join(', ')}` }).optional(),
+  filter: FilterSchema.optional(),
+  columns: z.array(NameSchema).optional(),
+  ...SnapshotSelectorShape,
+});
 
 /** One neighbour. */
 export interface NearestHit {
@@ -94,14 +114,15 @@ export function distanceFunction(metric: DistanceMetric, query: ArrayLike<number
 
 /**
  * The k rows of a snapshot nearest to `query` in `column`, nearest first (exact).
- * @throws InvalidArgumentError for a bad k, metric, column, or a query of the wrong dimension
+ * @throws InvalidArgumentError naming the option for a bad k, metric, query or unknown option,
+ * a column the snapshot does not have, or a query whose dimension is not the column's (checked
+ * before scanning, so also when no row would be read)
  * @throws UnsupportedError when the column is not a vector column
  * @throws SnapshotNotFoundError / RefNotFoundError when the version does not exist
  */
-export async function nearest(table: Table, options: NearestOptions): Promise<NearestHit[]> {
+export async function nearest(table: Table, input: NearestOptions): Promise<NearestHit[]> {
+  const options = parseOptions(NearestOptionsSchema, input, 'nearest');
   const { k, column, query } = options;
-  if (!Number.isSafeInteger(k) || k < 0) throw new InvalidArgumentError(`k must be a non-negative integer, got ${k}`);
-  if (query.length === 0) throw new InvalidArgumentError('query vector is empty');
   const distance = distanceFunction(options.metric ?? 'l2', query);
   const scan = table.scan({
     ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}),
@@ -111,15 +132,12 @@ export async function nearest(table: Table, options: NearestOptions): Promise<Ne
     // Read only the returned columns and the vector column (all columns when none are named).
     ...(options.columns ? { columns: [...new Set([...options.columns, column])] } : {}),
   });
+  checkQueryDimension(table, scan.schema, column, query.length);
   const returned = options.columns ?? scan.schema.fields.map((f) => f.name);
   const top = new TopK<Record<string, unknown>>(k);
-  if (k === 0) return [];
   let ordinal = 0;
   for await (const batch of scan.batches()) {
     const vectors = vectorColumn(batch, column);
-    if (vectors.dim !== query.length) {
-      throw new InvalidArgumentError(`query has ${query.length} dimensions but column ${column} has ${vectors.dim}`, { context: { column, dim: vectors.dim, queryDim: query.length } });
-    }
     const data = batch.getChild(column)!;
     const getters = returned.map((name) => {
       const child = batch.getChild(name);
@@ -136,6 +154,31 @@ export async function nearest(table: Table, options: NearestOptions): Promise<Ne
     }
   }
   return top.sorted().map((e) => ({ distance: e.distance, row: e.value }));
+}
+
+/**
+ * Checks the query against the vector column's recorded dimension (the table property
+ * `floe.column.<field-id>.vector-dimension`, by field id so it holds in every snapshot's schema).
+ * @throws InvalidArgumentError when the schema read has no such column, or the query has another dimension
+ * @throws UnsupportedError when the column records no dimension (it is not a vector column)
+ */
+function checkQueryDimension(table: Table, schema: Schema, column: string, queryDim: number): void {
+  const field = schema.fields.find((f) => f.name === column);
+  if (!field) {
+    throw new InvalidArgumentError(`nearest: table ${table.name} has no column ${JSON.stringify(column)} in the snapshot read`, {
+      context: { option: 'column', table: table.name, column },
+      help: `columns are: ${schema.fields.map((f) => f.name).join(', ')}`,
+    });
+  }
+  const dim = table.vectorDimensions().get(field.id);
+  if (dim === undefined) {
+    throw new UnsupportedError(`column ${field.name} of table ${table.name} is ${typeToString(field.type)}, not a fixed-size list of floats (a vector column records its dimension in the table property floe.column.<field-id>.vector-dimension)`, {
+      context: { table: table.name, column: field.name },
+    });
+  }
+  if (dim !== queryDim) {
+    throw new InvalidArgumentError(`nearest: query has ${queryDim} dimensions but column ${field.name} has ${dim}`, { context: { option: 'query', column: field.name, dim, queryDim } });
+  }
 }
 
 function plain(v: unknown): unknown {

@@ -12,8 +12,9 @@
  *    dropped with `dropLast`).
  *
  * Because a block is rebuilt identically from its first row group, the cursor after any batch is
- * just (block start, rows of it already emitted): resuming re-reads at most one block and skips
- * inside it, and the concatenation of a stopped and a resumed read equals an uninterrupted one.
+ * just (block start, rows of it already emitted), with the dataset and read it belongs to (see
+ * `cursor.ts`): resuming re-reads at most one block and skips inside it, and the concatenation
+ * of a stopped and a resumed read equals an uninterrupted one.
  *
  * Prefetch: the next `prefetch` row groups are read while the current block is consumed, so at
  * most that many row groups are in flight beyond the block. Files are fetched whole per row group
@@ -23,39 +24,14 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
+import { z } from 'zod';
 import { InternalError, InvalidArgumentError } from '../errors.js';
 import { takeRows } from '../io/index.js';
+import { type DatasetFingerprint, READ_CURSOR_FORMAT, type ReadCursor, checkCursor } from './cursor.js';
 import type { DatasetSpec } from './dataset-spec.js';
+import { CountSchema, PositiveSchema, parseOptions } from './options.js';
 import { seededRandom, shuffleInPlace } from './prng.js';
 import { type ReadUnit, type ShardOptions, checkShard, epochOrder, shardUnits } from './shard.js';
-
-/** The `format` tag of cursors. */
-export const READ_CURSOR_FORMAT = 'floe.cursor/1';
-
-/**
- * Where a reader stopped: small, JSON-serializable, and enough (with the same dataset) to
- * continue exactly there.
- */
-export interface ReadCursor {
-  /** Always {@link READ_CURSOR_FORMAT}. */
-  readonly format: typeof READ_CURSOR_FORMAT;
-  /** The dataset's pinned snapshot id (checked on resume). */
-  readonly snapshotId: string;
-  /** Workers sharing the epoch. */
-  readonly workers: number;
-  /** This worker. */
-  readonly worker: number;
-  /** The epoch. */
-  readonly epoch: number;
-  /** The shuffle-buffer size the reader used. */
-  readonly shuffleBuffer: number;
-  /** Whether a short last batch is dropped. */
-  readonly dropLast: boolean;
-  /** Index (in this worker's row-group sequence) of the first row group of the current block. */
-  readonly unit: number;
-  /** Rows of that block already returned. */
-  readonly skip: number;
-}
 
 /** Options of a reader. */
 export interface ReaderOptions extends ShardOptions {
@@ -71,10 +47,23 @@ export interface ReaderOptions extends ShardOptions {
   readonly cursor?: ReadCursor;
 }
 
+/** {@link ReaderOptions} as checked (the cursor's shape is checked against its dataset after). */
+const ReaderOptionsSchema = z.strictObject({
+  workers: PositiveSchema.optional(),
+  worker: CountSchema.optional(),
+  epoch: CountSchema.optional(),
+  shuffleBuffer: CountSchema.optional(),
+  dropLast: z.boolean().optional(),
+  prefetch: CountSchema.optional(),
+  cursor: z.unknown().optional(),
+});
+
 /** What a reader needs from its dataset. */
 export interface ReaderSource {
   /** The dataset's spec. */
   readonly spec: DatasetSpec;
+  /** The spec's fingerprint: cursors carry it, and a resumed reader accepts only its own. */
+  readonly fingerprint: DatasetFingerprint;
   /** The Arrow schema of the batches (for empty reads). */
   readonly arrowSchema: arrow.Schema;
   /** Reads one row group of one file (filter applied). */
@@ -101,18 +90,15 @@ export class DatasetReader implements AsyncIterable<arrow.RecordBatch> {
   /**
    * @param source the dataset
    * @param options shard, epoch, shuffle buffer, or a cursor to resume from
-   * @throws InvalidArgumentError for bad options or a cursor of another dataset
+   * @throws InvalidArgumentError naming the option for bad options, a malformed cursor, or a
+   * cursor of another dataset, shard or epoch
    */
-  constructor(private readonly source: ReaderSource, options: ReaderOptions = {}) {
+  constructor(private readonly source: ReaderSource, input: ReaderOptions = {}) {
+    const options = parseOptions(ReaderOptionsSchema, input, 'dataset reader');
     const spec = source.spec;
-    this.prefetch = Math.max(0, options.prefetch ?? 2);
-    const c = options.cursor;
+    this.prefetch = options.prefetch ?? 2;
+    const c = options.cursor === undefined ? undefined : checkCursor(options.cursor, source.fingerprint);
     if (c) {
-      if (c.format !== READ_CURSOR_FORMAT || c.snapshotId !== spec.snapshotId) {
-        throw new InvalidArgumentError(`cursor is for snapshot ${String(c.snapshotId)}, not this dataset's snapshot ${spec.snapshotId}`, {
-          context: { cursorSnapshotId: String(c.snapshotId), snapshotId: spec.snapshotId },
-        });
-      }
       for (const k of ['workers', 'worker', 'epoch', 'shuffleBuffer', 'dropLast'] as const) {
         if (options[k] !== undefined && options[k] !== c[k]) {
           throw new InvalidArgumentError(`option ${k} (${String(options[k])}) differs from the cursor's (${String(c[k])})`, { context: { option: k } });
@@ -121,23 +107,23 @@ export class DatasetReader implements AsyncIterable<arrow.RecordBatch> {
     }
     const { workers, worker } = checkShard(c ?? options);
     const epoch = c?.epoch ?? options.epoch ?? 0;
-    if (!Number.isSafeInteger(epoch) || epoch < 0) throw new InvalidArgumentError(`epoch must be a non-negative integer, got ${epoch}`);
-    const shuffleBuffer = c?.shuffleBuffer ?? options.shuffleBuffer ?? 0;
-    if (!Number.isSafeInteger(shuffleBuffer) || shuffleBuffer < 0) throw new InvalidArgumentError(`shuffleBuffer must be a non-negative integer, got ${shuffleBuffer}`);
     this.units = shardUnits(epochOrder(spec.files, spec.seed, epoch), { workers, worker });
     this.position = {
       format: READ_CURSOR_FORMAT,
-      snapshotId: spec.snapshotId,
+      dataset: source.fingerprint,
       workers,
       worker,
       epoch,
-      shuffleBuffer,
+      shuffleBuffer: c?.shuffleBuffer ?? options.shuffleBuffer ?? 0,
       dropLast: c?.dropLast ?? options.dropLast ?? false,
       unit: c?.unit ?? 0,
       skip: c?.skip ?? 0,
     };
-    if (this.position.unit < 0 || this.position.unit > this.units.length || this.position.skip < 0) {
-      throw new InvalidArgumentError(`cursor position (unit ${this.position.unit}, skip ${this.position.skip}) is out of range`);
+    // A cursor at the end has skipped nothing; one past the end names no row group.
+    if (this.position.unit > this.units.length || (this.position.unit === this.units.length && this.position.skip > 0)) {
+      throw new InvalidArgumentError(`cursor position (unit ${this.position.unit}, skip ${this.position.skip}) is past this reader's ${this.units.length} row groups`, {
+        context: { option: 'cursor.unit', unit: this.position.unit, units: this.units.length },
+      });
     }
   }
 
@@ -173,8 +159,12 @@ export class DatasetReader implements AsyncIterable<arrow.RecordBatch> {
             break;
           }
           blk = next.value;
-          if (first) first = false;
-          else off = 0;
+          if (!first) off = 0;
+          else if (off > 0 && off >= blk.rows) {
+            // A reader's cursor always points inside its block; this one was edited or is of another read.
+            throw new InvalidArgumentError(`cursor skip ${off} is not below the ${blk.rows} rows of its block (from unit ${blk.start})`, { context: { option: 'cursor.skip', skip: off, rows: blk.rows } });
+          }
+          first = false;
           continue;
         }
         const piece = take(blk, off, need);

@@ -12,8 +12,10 @@
  *
  * @module
  */
+import { z } from 'zod';
 import { InvalidArgumentError } from '../errors.js';
 import type { DatasetFile } from './dataset-spec.js';
+import { CountSchema, PositiveSchema, parseOptions } from './options.js';
 import { seededRandom, shuffleInPlace } from './prng.js';
 
 /** One row group of one file. */
@@ -34,16 +36,20 @@ export interface ShardOptions {
   readonly worker?: number;
 }
 
+/** {@link ShardOptions} as they come out of a zod parse (an absent option may be `undefined`). */
+type CheckedShardOptions = { readonly [K in keyof ShardOptions]?: ShardOptions[K] | undefined };
+
+/** {@link ShardOptions} as checked at the public calls (unknown options refused). */
+export const ShardOptionsSchema = z.strictObject({ workers: PositiveSchema.optional(), worker: CountSchema.optional() });
+
 /**
- * Checks and completes shard options.
- * @throws InvalidArgumentError when `workers` is not a positive integer or `worker` is out of range
+ * Completes shard options and checks them (types, and `worker` below `workers`).
+ * @throws InvalidArgumentError naming the option when `workers` is not a positive integer or `worker` is out of range
  */
-export function checkShard(options: ShardOptions): { readonly workers: number; readonly worker: number } {
-  const workers = options.workers ?? 1;
-  const worker = options.worker ?? 0;
-  if (!Number.isSafeInteger(workers) || workers < 1) throw new InvalidArgumentError(`workers must be a positive integer, got ${workers}`);
-  if (!Number.isSafeInteger(worker) || worker < 0 || worker >= workers) {
-    throw new InvalidArgumentError(`worker must be an integer in [0, ${workers}), got ${worker}`, { context: { workers, worker } });
+export function checkShard(options: CheckedShardOptions): { readonly workers: number; readonly worker: number } {
+  const { workers = 1, worker = 0 } = parseOptions(ShardOptionsSchema, { workers: options.workers, worker: options.worker }, 'shard');
+  if (worker >= workers) {
+    throw new InvalidArgumentError(`shard: option worker is invalid: must be below workers (${workers}), got ${worker}`, { context: { option: 'worker', workers, worker } });
   }
   return { workers, worker };
 }
@@ -65,7 +71,7 @@ export function epochOrder(files: readonly DatasetFile[], seed: number | null, e
  * The units worker `worker` of `workers` reads in an epoch, in read order.
  * @throws InvalidArgumentError for bad shard options
  */
-export function shardUnits(order: readonly ReadUnit[], options: ShardOptions): ReadUnit[] {
+export function shardUnits(order: readonly ReadUnit[], options: CheckedShardOptions): ReadUnit[] {
   const { workers, worker } = checkShard(options);
   if (workers === 1) return [...order];
   const total = order.reduce((s, u) => s + u.rows, 0);

@@ -67,8 +67,8 @@ describe('sharding', () => {
   it('assigns row groups, not files, and rejects bad shard options', () => {
     const units = plain.units({ workers: 64, worker: 0 });
     expect(units.length).toBeLessThanOrEqual(1);
-    expect(() => plain.shard({ workers: 2, worker: 2 })).toThrow(/worker must be/);
-    expect(() => plain.shard({ workers: 0, worker: 0 })).toThrow(/workers must be/);
+    expect(() => plain.shard({ workers: 2, worker: 2 })).toThrow(/option worker is invalid/);
+    expect(() => plain.shard({ workers: 0, worker: 0 })).toThrow(/option workers is invalid/);
   });
 });
 

@@ -25,6 +25,7 @@ import type { Table } from '../../table.js';
 import { parseJson, stringifyJson } from '../../util/index.js';
 import { Warehouse } from '../../warehouse.js';
 import { type DatasetSpec, decodeDatasetSpec, encodeDatasetSpec } from '../dataset-spec.js';
+import { sha256Hex } from '../digest.js';
 import { lineageSummary } from './lineage-summary.js';
 
 /** The registry table's name within the namespace. */
@@ -60,13 +61,7 @@ export interface PutArtifactOptions {
 
 type Store = Warehouse['catalog']['root']['store'];
 
-/** Lowercase hex sha256 of bytes (WebCrypto: universal, no Node import). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  let hex = '';
-  for (const b of digest) hex += b.toString(16).padStart(2, '0');
-  return hex;
-}
+export { sha256Hex };
 
 function registrySchema(): arrow.Schema {
   return new arrow.Schema([

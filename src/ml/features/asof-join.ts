@@ -15,11 +15,13 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
+import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors.js';
 import { type Expression, and, gtEq, isIn, ltEq } from '../../expr/index.js';
 import { literalAt, nullData, takeRows } from '../../io/index.js';
 import type { PrimitiveType, Schema } from '../../spec/index.js';
-import type { Table } from '../../table.js';
+import { Table } from '../../table.js';
+import { CountSchema, NameSchema, PositiveSchema, SnapshotIdSchema, parseOptions } from '../options.js';
 import { joinKeyAt, timeAt } from './keys.js';
 
 /** Options of {@link asOfJoin}. */
@@ -41,7 +43,11 @@ export interface AsOfJoinOptions {
    * Arrow returns them (milliseconds for dates and timestamps).
    */
   readonly ttl?: number;
-  /** The feature table's snapshot to read (default its current one): pin it for reproducible sets. */
+  /**
+   * The feature table's snapshot to read (default its current one): pin it for reproducible sets.
+   * Column names (`on`, `rightTime`, `columns`) and the default columns are then those of that
+   * snapshot's schema, so later schema changes of the table do not change the join.
+   */
   readonly snapshotId?: bigint | number | string;
   /**
    * Candidate feature rows kept before superseded ones are dropped (default twice the labels,
@@ -51,6 +57,23 @@ export interface AsOfJoinOptions {
   /** Keys per `IN` pruning predicate; more distinct label keys scan without key pruning (default 10 000). */
   readonly maxPruningKeys?: number;
 }
+
+/** {@link AsOfJoinOptions} as checked at the call: unknown options are refused, not ignored. */
+const AsOfJoinOptionsSchema = z.strictObject({
+  left: z.custom<arrow.Table>((v) => v instanceof arrow.Table, { error: 'must be an apache-arrow Table' }),
+  right: z.custom<Table>((v) => v instanceof Table, { error: 'must be a Floe Table' }),
+  on: z.union([NameSchema, z.array(NameSchema).min(1, 'must name at least one key column')], { error: 'must be a column name or a list of column names' }),
+  leftTime: NameSchema,
+  rightTime: NameSchema,
+  columns: z
+    .array(NameSchema)
+    .refine((c) => new Set(c).size === c.length, 'must not name a column twice')
+    .optional(),
+  ttl: z.number().min(0).optional(),
+  snapshotId: SnapshotIdSchema.optional(),
+  maxKeptRows: PositiveSchema.optional(),
+  maxPruningKeys: CountSchema.optional(),
+});
 
 /** Label rows of one key, sorted by label time. */
 interface KeyGroup {
@@ -71,13 +94,18 @@ function vectorOf(t: arrow.Table | arrow.RecordBatch, name: string, side: string
 /**
  * Joins each label row with the latest feature values known at its time (see the module doc).
  * @returns the left rows in order, followed by the feature columns (nullable)
- * @throws InvalidArgumentError for a missing column, or a feature column whose name the left side already uses
+ * @throws InvalidArgumentError naming the option for a bad option (wrong type, out of range, unknown), the column for a
+ * missing column, or a feature column whose name the left side already uses
  */
-export async function asOfJoin(options: AsOfJoinOptions): Promise<arrow.Table> {
+export async function asOfJoin(input: AsOfJoinOptions): Promise<arrow.Table> {
+  const options = parseOptions(AsOfJoinOptionsSchema, input, 'as-of join');
   const { left, right, leftTime, rightTime } = options;
   const on = typeof options.on === 'string' ? [options.on] : [...options.on];
-  if (on.length === 0) throw new InvalidArgumentError('as-of join needs at least one key column in `on`');
-  const rightFields = right.arrowSchema().fields;
+  // Names, defaults and types come from the schema of the snapshot read (spec §Snapshots
+  // `schema-id`), not the table's current one: a pinned join must not change when the feature
+  // table's schema evolves later. Creating the scan only resolves the snapshot (no IO).
+  const pinned = right.scan(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {});
+  const rightFields = pinned.arrowSchema().fields;
   const rightNames = new Set(rightFields.map((f) => f.name));
   for (const c of [...on, rightTime]) {
     if (!rightNames.has(c)) throw new InvalidArgumentError(`as-of join: column ${c} is not in feature table ${right.name}`, { context: { table: right.name, column: c } });
@@ -125,7 +153,7 @@ export async function asOfJoin(options: AsOfJoinOptions): Promise<arrow.Table> {
   const bestTime = new Float64Array(n).fill(-Infinity);
   const bestRef = new Int32Array(n).fill(-1);
   if (groups.size > 0) {
-    const filter = pruningFilter({ on, leftKeys, firstRows, schema: right.schema(), rightTime, timeType: rightFields.find((f) => f.name === rightTime)!.type, minTime, maxTime, ttl, maxKeys: options.maxPruningKeys ?? 10_000 });
+    const filter = pruningFilter({ on, leftKeys, firstRows, schema: pinned.schema, rightTime, timeType: rightFields.find((f) => f.name === rightTime)!.type, minTime, maxTime, ttl, maxKeys: options.maxPruningKeys ?? 10_000 });
     const scan = right.scan({ columns: projected, ...(filter ? { filter } : {}), ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}) });
     for await (const batch of scan.batches()) {
       const pending = matchBatch(batch, { on, rightTime, groups, labelTime, bestTime, ttl });

@@ -3,7 +3,8 @@
  * feature tables (`asOfJoin`), lineage graphs across tables, and model artifacts.
  *
  * Guarantees: `asOfJoin` never returns a feature value from after its label's time, and reads a
- * pinned snapshot when given one, so the same call returns the same training set forever.
+ * pinned snapshot when given one, resolving names with that snapshot's schema, so the same call
+ * returns the same training set forever (whatever schema changes follow).
  * Needs from below: `Table.scan` (pruned, streamed batches), `io` row gathering.
  * Upserts and data contracts are table writes: see `Table.upsert` and `Table.setConstraints`.
  * Loading this module adds `lineage()` to `Table.prototype` and `artifacts()` to `Warehouse.prototype`.
