@@ -29,6 +29,7 @@ import {
   keyMembershipExpression,
   toArrowTable,
   type TableContext,
+  type TableOperations,
   type WriteInput,
   commitChange,
   currentSchema,
@@ -105,14 +106,16 @@ function summaryOption(user: Readonly<Record<string, string>> | undefined, contr
   return Object.keys(merged).length > 0 ? { extraSummary: merged } : {};
 }
 
-/** What the table keeps of where it lives. */
-interface TableHome {
+/** What the table keeps of where it lives. @internal */
+export interface TableHome {
   readonly name: string;
   readonly uri: string;
   readonly store: ObjectStore;
   readonly remap: Readonly<Record<string, string>>;
   readonly s3: StoreOptions['s3'] | undefined;
   readonly clock: Clock;
+  /** The catalog its metadata is loaded from and committed to, when not its own folder (REST). */
+  readonly operations?: TableOperations;
 }
 
 /** An Iceberg table. */
@@ -135,7 +138,7 @@ export class Table {
       remap: home.remap,
       openRoot: (uri) => openLocationRoot(uri, home.s3 ? { s3: home.s3 } : {}),
     });
-    return { name: home.name, store: home.store, locator, clock: home.clock };
+    return { name: home.name, store: home.store, locator, clock: home.clock, ...(home.operations ? { operations: home.operations } : {}) };
   }
 
   /**
@@ -280,7 +283,7 @@ export class Table {
 
   /** Re-reads the latest version (other writers' commits). */
   async refresh(): Promise<this> {
-    this.setState(await loadTableState(this.home.store, this.name));
+    this.setState(this.home.operations ? await this.home.operations.load() : await loadTableState(this.home.store, this.name));
     return this;
   }
 

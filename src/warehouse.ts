@@ -1,17 +1,21 @@
 /**
- * The `Warehouse` facade: one storage location (a local folder, an S3 prefix, or memory) holding
- * namespaces and tables through the storage catalog.
+ * The `Warehouse` facade: namespaces and tables through a catalog — the storage catalog of one
+ * location (a local folder, an S3 prefix, or memory), or any Iceberg REST catalog (`http(s)://`).
+ * A table behaves the same whichever catalog names it: with a REST catalog its data and
+ * manifests are still written to storage by the table API, and only its metadata commits go
+ * through the catalog (as requirements + updates).
  *
  * @module
  */
 import * as arrow from 'apache-arrow';
 import { StorageCatalog, formatTableIdentifier, parseTableIdentifier } from './catalog/index.js';
-import { InvalidArgumentError, NamespaceNotFoundError, TableNotFoundError, isFloeError } from './errors.js';
+import { RestCatalog, type RestLoadedTable } from './catalog/rest/client/index.js';
+import { InvalidArgumentError, NamespaceNotFoundError, TableNotFoundError, UnsupportedError, isFloeError } from './errors.js';
 import { icebergSchemaFromArrow } from './io/index.js';
 import { UNPARTITIONED_SPEC, parsePartitionSpec } from './spec/index.js';
 import { validateSchemaIds } from './spec/index.js';
 import type { NestedField, Schema } from './spec/index.js';
-import { type StoreOptions, openLocation } from './store/index.js';
+import { type OpenedLocation, type StoreOptions, openLocation } from './store/index.js';
 import type { ObjectStore } from './store/index.js';
 import { Table } from './table.js';
 import { commitNewTable, vectorDimensionsToProperties } from './transaction/index.js';
@@ -31,6 +35,19 @@ export interface WarehouseOptions {
    * real one to count requests (`instrumented`) or inject faults (`faulty`).
    */
   readonly store?: ObjectStore;
+  /**
+   * How to reach an Iceberg REST catalog, when `uri` is one (`http://…`, `https://…`): a bearer
+   * token (default `FLOE_CATALOG_TOKEN`), the warehouse to ask for (default
+   * `FLOE_CATALOG_WAREHOUSE`), a prefix for servers whose config names none, extra headers, and a
+   * `fetch` to use.
+   */
+  readonly catalog?: {
+    readonly token?: string;
+    readonly warehouse?: string;
+    readonly prefix?: string;
+    readonly headers?: Readonly<Record<string, string>>;
+    readonly fetch?: typeof fetch;
+  };
 }
 
 /** Options of {@link Warehouse.createTable}. */
@@ -58,12 +75,33 @@ function maxId(fields: readonly NestedField[]): number {
 
 /** A warehouse of Iceberg tables on one storage location. */
 export class Warehouse {
-  /** The catalog over the warehouse root. */
-  readonly catalog: StorageCatalog;
+  /** The catalog: the storage catalog over the warehouse root, or a REST catalog client. */
+  readonly catalog: StorageCatalog | RestCatalog;
 
   /** The clock commits take their timestamps from. */
   get clock(): Clock {
     return this.options.clock ?? systemClock;
+  }
+
+  /** A table loaded through a REST catalog: files reached as its config says, commits through the catalog. */
+  private restTable(loaded: RestLoadedTable): Table {
+    const { location, state, operations, name, s3 } = loaded;
+    return new Table({ name, uri: location.uri, store: location.store, remap: {}, s3, clock: this.clock, operations }, state);
+  }
+
+  /**
+   * The warehouse's storage root (where artifacts and other non-table objects live): the
+   * warehouse folder, or for a REST catalog the warehouse location its config names.
+   * @throws UnsupportedError for a REST catalog that names no storage location this client can open
+   */
+  get root(): OpenedLocation {
+    const root = this.catalog.root;
+    if (!root) {
+      throw new UnsupportedError(`the REST catalog at ${this.uri} names no warehouse location this client can open (its config has no s3:// or file:// "warehouse")`, {
+        help: 'store artifacts in a warehouse opened by its storage location',
+      });
+    }
+    return root;
   }
 
   /** The S3 settings the warehouse was opened with, if any. */
@@ -71,7 +109,7 @@ export class Warehouse {
     return this.options.s3;
   }
 
-  private constructor(readonly uri: string, catalog: StorageCatalog, private readonly options: WarehouseOptions) {
+  private constructor(readonly uri: string, catalog: StorageCatalog | RestCatalog, private readonly options: WarehouseOptions) {
     this.catalog = catalog;
   }
 
@@ -80,6 +118,10 @@ export class Warehouse {
    * or `'memory://name'` (process-wide, shared by every open of the same name).
    */
   static async open(uri: string = DEFAULT_WAREHOUSE, options: WarehouseOptions = {}): Promise<Warehouse> {
+    if (/^https?:\/\//i.test(uri)) {
+      const rest = await RestCatalog.connect({ uri, ...options.catalog, ...(options.s3 ? { s3: options.s3 } : {}) });
+      return new Warehouse(uri, rest, options);
+    }
     const opened = openLocation(uri, options.s3 ? { s3: options.s3 } : {});
     const root = options.store ? { uri: opened.uri, store: options.store } : opened;
     return new Warehouse(root.uri, new StorageCatalog(root, options.s3 ? { s3: options.s3 } : {}), options);
@@ -144,6 +186,10 @@ export class Warehouse {
       ? parsePartitionSpec(options.partitionBy, iceberg, { specId: 0, lastPartitionId: 999 })
       : UNPARTITIONED_SPEC;
     const clock = this.options.clock ?? systemClock;
+    if (this.catalog instanceof RestCatalog) {
+      const loaded = await this.catalog.createTable(id, { schema: iceberg, spec, properties: { ...vectorProps, ...options.properties } });
+      return this.restTable(loaded);
+    }
     const { location, state } = await this.catalog.createTable(id, (at) =>
       commitNewTable(at.store, name, {
         location: at.uri,
@@ -164,6 +210,7 @@ export class Warehouse {
   async loadTable(identifier: string): Promise<Table> {
     const id = parseTableIdentifier(identifier);
     const name = formatTableIdentifier(id);
+    if (this.catalog instanceof RestCatalog) return this.restTable(await this.catalog.loadTable(id));
     const notFound = (cause?: unknown): TableNotFoundError =>
       new TableNotFoundError(name, { ...(cause ? { cause } : {}), help: `list tables with listTables('${id.namespace.join('.')}')` });
     const resolved = await this.catalog.resolveTable(id).catch((e: unknown) => {
@@ -206,6 +253,10 @@ export class Warehouse {
    * @throws NamespaceNotFoundError / TableAlreadyExistsError / TableNotFoundError (no table there)
    */
   async registerTable(identifier: string, location: string, options: { readonly overwrite?: boolean } = {}): Promise<Table> {
+    if (this.catalog instanceof RestCatalog) {
+      const existing = await Table.load(location, this.options.s3 ? { s3: this.options.s3 } : {});
+      return this.restTable(await this.catalog.registerTable(identifier, `${existing.uri}/${existing.metadataFile}`, options));
+    }
     const opened = openLocation(location, this.options.s3 ? { s3: this.options.s3 } : {});
     await Table.open(opened, { name: location });
     await this.catalog.registerTable(identifier, opened, options);

@@ -32,6 +32,14 @@ export interface BuiltCommit<R> {
   readonly result: R;
 }
 
+/**
+ * A commit point other than the conditional create of `v<N+1>` in the table's own store: a
+ * catalog that takes the change (the REST catalog's `POST …/tables/{t}`). It commits `metadata`
+ * (built on `base`, carrying `commitId` in its properties) or throws a retryable
+ * `CommitConflictError` when another commit won, or `OutcomeUnknownError`.
+ */
+export type CommitPoint = (base: TableState, metadata: TableMetadata, commitId: string) => Promise<TableState>;
+
 /** Counters of one commit, for logs, tests and benchmarks. */
 export interface CommitStats {
   /** Attempts made (1 when there was no conflict). */
@@ -68,6 +76,13 @@ export interface CommitLoopOptions<R> {
   readonly random?: () => number;
   /** How to wait (tests may inject). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Commit somewhere else than `v<N+1>` in `store` (a catalog); default the store's conditional create. */
+  readonly commitPoint?: CommitPoint;
+  /**
+   * After an unknown outcome: the committed state carrying `commitId` among those after `base`
+   * up to `latest`, if any; default reads `v<base+1>…v<latest>` from the store.
+   */
+  readonly findOwn?: (base: TableState, latest: TableState, commitId: string) => Promise<TableState | undefined>;
 }
 
 /** The committed state and the attempt's result. */
@@ -109,6 +124,11 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
     resultsByVersion.set(version, { result: built.result, metadata });
     let failure: unknown;
     try {
+      if (options.commitPoint) {
+        const state = await options.commitPoint(base, metadata, commitId);
+        resultsByVersion.set(state.version, { result: built.result, metadata: state.metadata });
+        return { state, result: built.result, stats: { attempts, conflicts, unknownOutcomes } };
+      }
       const path = await commitMetadataVersion(store, { version, bytes: options.encode(metadata), table });
       await writeVersionHint(store, version);
       return { state: { version, path, metadata }, result: built.result, stats: { attempts, conflicts, unknownOutcomes } };
@@ -132,13 +152,15 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
     await sleep(backoffDelayMs(attempts, policy, random));
     const latest = await options.reload();
     if (unknownOutcomes > 0) {
-      const own = await findOwnVersion(options, base.version + 1, latest);
+      const own = options.findOwn ? await options.findOwn(base, latest, commitId) : await findOwnVersion(options, base.version + 1, latest);
       if (own) {
-        const mine = resultsByVersion.get(own.version);
+        // The attempt that landed is the last one built (each attempt carries the same commit
+        // id; only one can commit, since each asserts the base it was built on).
+        const mine = resultsByVersion.get(own.version) ?? (options.commitPoint ? resultsByVersion.get(version) : undefined);
         if (mine) {
           // Our commit landed at `own.version`; later writers built on it, so the latest
           // version includes it and is where the table now stands.
-          await writeVersionHint(store, latest.version);
+          if (!options.commitPoint) await writeVersionHint(store, latest.version);
           return { state: latest, result: mine.result, stats: { attempts, conflicts, unknownOutcomes } };
         }
       }

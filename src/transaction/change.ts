@@ -7,7 +7,7 @@
  */
 import { type CommitOutcome, type TableState, loadTableState, readTableState, retryPolicyFromProperties, runCommitLoop } from '../commit/index.js';
 import { metadataFilePath } from '../commit/index.js';
-import { encodeTableMetadata } from '../spec/index.js';
+import { type TableMetadata, encodeTableMetadata } from '../spec/index.js';
 import { newUuid } from '../util/index.js';
 import { type TableContext, newFileLocation } from './table-context.js';
 import { type TableRequirement, type TableUpdate, checkRequirements } from './updates.js';
@@ -61,6 +61,9 @@ export function nextTimestampMs(base: TableState, nowMs: number): number {
 export async function commitChange<R>(ctx: TableContext, base: TableState, change: Change<R>, options: CommitChangeOptions = {}): Promise<CommitOutcome<R>> {
   const commitId = options.commitId ?? newUuid();
   const previousVersionsMax = Number(base.metadata.properties['write.metadata.previous-versions-max'] ?? 100);
+  // The last attempt's requirements and updates, for a catalog commit point.
+  let lastBuilt: { base: TableState; requirements: readonly TableRequirement[]; updates: readonly TableUpdate[] } | undefined;
+  const ops = ctx.operations;
   return runCommitLoop<R>({
     store: ctx.store,
     table: ctx.name,
@@ -74,6 +77,7 @@ export async function commitChange<R>(ctx: TableContext, base: TableState, chang
       const timestampMs = nextTimestampMs(b, ctx.clock.nowMs());
       const built = await change.build(b, attempt, timestampMs);
       checkRequirements(b.metadata, built.requirements, ctx.name);
+      lastBuilt = { base: b, requirements: built.requirements, updates: built.updates };
       const metadata = applyUpdates(b.metadata, built.updates, {
         timestampMs,
         baseMetadataLocation: newFileLocation(b.metadata.location, b.path),
@@ -81,8 +85,15 @@ export async function commitChange<R>(ctx: TableContext, base: TableState, chang
       });
       return { metadata, result: built.result };
     },
-    reload: () => loadTableState(ctx.store, ctx.name),
+    reload: () => (ops ? ops.load() : loadTableState(ctx.store, ctx.name)),
     loadVersion: (v) => readTableState(ctx.store, v, metadataFilePath(v)),
     encode: (m) => new TextEncoder().encode(encodeTableMetadata(m)),
+    ...(ops
+      ? {
+          commitPoint: (b: TableState, metadata: TableMetadata, id: string) =>
+            ops.commit({ base: b, metadata, requirements: lastBuilt!.requirements, updates: lastBuilt!.updates, commitId: id }),
+          findOwn: (b: TableState, latest: TableState, id: string) => ops.findCommit(b, latest, id),
+        }
+      : {}),
   });
 }

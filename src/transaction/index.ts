@@ -26,6 +26,7 @@ export * from './constraints-check.js';
 export * from './metadata-change.js';
 export * from './vector-columns.js';
 export * from './create-table.js';
+export * from './update-requirements.js';
 export * from './spec-update.js';
 export * from './schema-update.js';
 export * from './expire.js';

@@ -3,9 +3,42 @@
  *
  * @module
  */
+import type { TableState } from '../commit/index.js';
+import type { TableMetadata } from '../spec/index.js';
 import type { ObjectStore } from '../store/index.js';
 import type { FileLocator } from '../store/index.js';
 import type { Clock } from '../util/index.js';
+import type { TableRequirement, TableUpdate } from './updates.js';
+
+/** One commit, as a catalog takes it: the change (requirements + updates) and what it builds. */
+export interface CatalogCommit {
+  /** The state the change was built on. */
+  readonly base: TableState;
+  /** The metadata it builds on `base` (with the commit id in its properties). */
+  readonly metadata: TableMetadata;
+  /** Assertions about the base, for the catalog to re-check at its commit point. */
+  readonly requirements: readonly TableRequirement[];
+  /** The changes, for the catalog to apply. */
+  readonly updates: readonly TableUpdate[];
+  /** The commit's id (`floe.commit-id`), stable across its attempts. */
+  readonly commitId: string;
+}
+
+/**
+ * Where a table's metadata is loaded from and committed to, when that is a catalog rather than
+ * the table's own `metadata/` folder (Iceberg Java's `TableOperations`): the REST catalog client.
+ */
+export interface TableOperations {
+  /** Loads the table's latest committed state. */
+  load(): Promise<TableState>;
+  /**
+   * Commits a change: the new state, or a retryable `CommitConflictError` when the catalog found a
+   * requirement broken by a concurrent commit, or `OutcomeUnknownError`.
+   */
+  commit(commit: CatalogCommit): Promise<TableState>;
+  /** After an unknown outcome: the state carrying `commitId` committed after `base`, if any, up to `latest`. */
+  findCommit(base: TableState, latest: TableState, commitId: string): Promise<TableState | undefined>;
+}
 
 /** The table an action works on. */
 export interface TableContext {
@@ -17,6 +50,8 @@ export interface TableContext {
   readonly locator: FileLocator;
   /** Commit timestamps come from here. */
   readonly clock: Clock;
+  /** The catalog commits go through; absent: the conditional create in `store` (spec/commit-protocol.md §C4). */
+  readonly operations?: TableOperations;
 }
 
 /**

@@ -66,7 +66,7 @@ describe.each(featureBackends)('artifacts on $label', (backend) => {
     expect(g.nodes[1]).toMatchObject({ tableUuid: train.uuid(), snapshotId: train.currentSnapshot()!.snapshotId, resolved: true });
 
     // Bytes that no longer match their digest: a clear error naming both digests.
-    await wh.catalog.root.store.put(`models/_artifacts/sha256/${v1.sha256}`, bytesOf(9, 64));
+    await wh.root.store.put(`models/_artifacts/sha256/${v1.sha256}`, bytesOf(9, 64));
     const bad = await store.get('ranker', '1').catch((e: unknown) => e);
     expect(isFloeError(bad, 'CORRUPT_FILE')).toBe(true);
     expect(String((bad as Error).message)).toContain(`expected sha256 ${v1.sha256}`);

@@ -59,7 +59,7 @@ export interface PutArtifactOptions {
   readonly metrics?: Readonly<Record<string, unknown>>;
 }
 
-type Store = Warehouse['catalog']['root']['store'];
+type Store = Warehouse['root']['store'];
 
 export { sha256Hex };
 
@@ -121,7 +121,8 @@ export class ArtifactStore {
       }
     }
     const prefix = `${namespace.split('.').join('/')}/_artifacts`;
-    return new ArtifactStore(wh.catalog.root.store, wh.catalog.root.uri, prefix, registry);
+    const root = wh.root;
+    return new ArtifactStore(root.store, root.uri, prefix, registry);
   }
 
   private claimPath(name: string, version: string): string {

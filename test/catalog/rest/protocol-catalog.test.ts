@@ -28,7 +28,7 @@ describe.each(featureBackends)('REST catalog server, catalog endpoints: $label',
     try {
       const config = await s.call('GET', '/v1/config');
       expect(config.status).toBe(200);
-      expect(config.body.overrides).toEqual({ prefix: 'lake' });
+      expect(config.body.overrides).toEqual({ prefix: 'lake', warehouse: s.wh.uri });
       expect(config.body.endpoints).toContain('POST /v1/{prefix}/namespaces/{namespace}/tables/{table}');
       expect(config.body['idempotency-key-lifetime']).toBe('PT30M');
       expect((await s.call('GET', '/v1/config?warehouse=lake')).status).toBe(200);
@@ -166,7 +166,7 @@ describe.each(featureBackends)('REST catalog server, catalog endpoints: $label',
       const report = { 'report-type': 'commit-report', 'table-name': 'ml.a2', 'snapshot-id': 1, 'sequence-number': 1, operation: 'append', metrics: {} };
       expect((await s.call('POST', '/v1/floe/namespaces/ml/tables/a2/metrics', report)).status).toBe(204);
       const stored: string[] = [];
-      for await (const o of s.wh.catalog.root.store.list('_floe/metrics/ml/a2/')) stored.push(o.path);
+      for await (const o of s.wh.root.store.list('_floe/metrics/ml/a2/')) stored.push(o.path);
       expect(stored).toHaveLength(1);
       expect((await s.call('POST', '/v1/floe/namespaces/ml/tables/nope/metrics', report)).status).toBe(404);
 
@@ -189,8 +189,8 @@ describe.each(featureBackends)('REST catalog server, catalog endpoints: $label',
       const bLocation = (await s.call('GET', '/v1/floe/namespaces/ml/tables/b')).body.metadata.location as string;
       expect((await s.call('DELETE', '/v1/floe/namespaces/ml/tables/b?purgeRequested=true')).status).toBe(204);
       const left: string[] = [];
-      const rel = bLocation.slice(s.wh.catalog.root.uri.length + 1);
-      for await (const o of s.wh.catalog.root.store.list(`${rel}/`)) left.push(o.path);
+      const rel = bLocation.slice(s.wh.root.uri.length + 1);
+      for await (const o of s.wh.root.store.list(`${rel}/`)) left.push(o.path);
       expect(left).toEqual([]);
       expect((await s.call('DELETE', '/v1/floe/namespaces/ml/tables/b')).status).toBe(404);
       expect((await s.call('DELETE', '/v1/floe/namespaces/ml/tables/x?purgeRequested=maybe')).status).toBe(400);

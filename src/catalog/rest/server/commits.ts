@@ -29,7 +29,7 @@ import { tableMetadataToJson } from '../../../spec/index.js';
 /** Commits requirements and updates to one table; answers a `CommitTableResponse`. */
 async function commitToTable(service: RestService, id: TableIdentifier, requirements: readonly TableRequirement[], updates: readonly TableUpdate[]): Promise<RestResponse> {
   const name = formatTableIdentifier(id);
-  const catalog = service.warehouse.catalog;
+  const catalog = service.catalog;
   // A table may move only within what the server may write (spec/catalog.md §K1).
   for (const u of updates) if (u.action === 'set-location') service.openClientLocation(u.location);
   const resolved = await catalog.resolveTable(id);
@@ -45,7 +45,7 @@ async function commitToTable(service: RestService, id: TableIdentifier, requirem
 /** A create transaction: the updates applied to an empty base become version 1. */
 async function createFromUpdates(service: RestService, id: TableIdentifier, requirements: readonly TableRequirement[], updates: readonly TableUpdate[]): Promise<RestResponse> {
   const name = formatTableIdentifier(id);
-  const catalog = service.warehouse.catalog;
+  const catalog = service.catalog;
   if (!(await catalog.namespaceExists(id.namespace))) throw new NamespaceNotFoundError(id.namespace.join('.'));
   const timestampMs = service.warehouse.clock.nowMs();
   const base = emptyMetadata(timestampMs);

@@ -39,7 +39,9 @@ export const getConfig: RestHandler = async (service, request) => {
   }
   return ok({
     defaults: {},
-    overrides: { prefix: service.prefix },
+    // `warehouse`: where the warehouse is, as the spec's example does, so that clients can keep
+    // non-table objects (Floe's model artifacts) beside the tables.
+    overrides: { prefix: service.prefix, warehouse: service.catalog.root.uri },
     endpoints: [...SERVED_ENDPOINTS],
     'idempotency-key-lifetime': IDEMPOTENCY_LIFETIME,
   });

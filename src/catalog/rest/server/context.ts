@@ -10,7 +10,7 @@ import { InvalidArgumentError } from '../../../errors.js';
 import type { OpenedLocation } from '../../../store/index.js';
 import type { JsonValue } from '../../../util/index.js';
 import type { Warehouse } from '../../../warehouse.js';
-import { type TableIdentifier, parseNamespace, parseTableIdentifier } from '../../index.js';
+import { type StorageCatalog, type TableIdentifier, parseNamespace, parseTableIdentifier } from '../../index.js';
 
 /** The REST spec's default namespace separator in paths and `parent` (the unit separator). */
 export const NAMESPACE_SEPARATOR = '\u001f';
@@ -29,6 +29,8 @@ export interface RestResponse {
 export interface RestService {
   /** The warehouse served. */
   readonly warehouse: Warehouse;
+  /** Its storage catalog (a server serves a storage warehouse, never another REST catalog). */
+  readonly catalog: StorageCatalog;
   /** The path prefix clients get from `GET /v1/config` (`overrides.prefix`). */
   readonly prefix: string;
   /** The warehouse name clients may ask `GET /v1/config?warehouse=` for (the prefix, or the warehouse URI). */

@@ -39,7 +39,7 @@ export const listNamespaces: RestHandler = async (service, request) => {
   // "For backward compatibility, empty string is treated as absent."
   const parent = parentText === undefined || parentText === '' ? undefined : namespaceFromText(parentText);
   const { paged, page } = pageRequestOf(request);
-  const result = await service.warehouse.catalog.listNamespacePage(parent, page);
+  const result = await service.catalog.listNamespacePage(parent, page);
   return ok({ namespaces: result.items.map((p) => [...p]), 'next-page-token': paged ? (result.nextPageToken ?? null) : null });
 };
 
@@ -49,28 +49,28 @@ export const createNamespace: RestHandler = async (service, request) => {
   if (!parsed.success) throw new InvalidArgumentError(`invalid CreateNamespaceRequest: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const parts = namespaceFromParts(parsed.data.namespace);
   const properties = parsed.data.properties ?? {};
-  await service.warehouse.catalog.createNamespace(parts, properties);
+  await service.catalog.createNamespace(parts, properties);
   return ok({ namespace: parts, properties });
 };
 
 /** `GET /v1/{prefix}/namespaces/{namespace}` */
 export const loadNamespaceMetadata: RestHandler = async (service, request) => {
   const parts = namespaceParam(request);
-  const properties = await service.warehouse.catalog.namespaceProperties(parts);
+  const properties = await service.catalog.namespaceProperties(parts);
   return ok({ namespace: parts, properties });
 };
 
 /** `HEAD /v1/{prefix}/namespaces/{namespace}` */
 export const namespaceExists: RestHandler = async (service, request) => {
   const parts = namespaceParam(request);
-  if (await service.warehouse.catalog.namespaceExists(parts)) return noContent();
+  if (await service.catalog.namespaceExists(parts)) return noContent();
   // The body of a HEAD answer is never sent; the status is what counts.
   return { status: 404 };
 };
 
 /** `DELETE /v1/{prefix}/namespaces/{namespace}` */
 export const dropNamespace: RestHandler = async (service, request) => {
-  await service.warehouse.catalog.dropNamespace(namespaceParam(request));
+  await service.catalog.dropNamespace(namespaceParam(request));
   return noContent();
 };
 
@@ -86,6 +86,6 @@ export const updateProperties: RestHandler = async (service, request) => {
     const body: JsonValue = { error: { message: `property keys both updated and removed: ${both.join(', ')}`, type: 'UnprocessableEntityException', code: 422 } };
     return { status: 422, body };
   }
-  const change = await service.warehouse.catalog.updateNamespaceProperties(parts, { updates, removals });
+  const change = await service.catalog.updateNamespaceProperties(parts, { updates, removals });
   return ok({ updated: change.updated, removed: change.removed, missing: change.missing });
 };

@@ -19,6 +19,7 @@ import { InvalidArgumentError, UnsupportedError } from '../../../errors.js';
 import { type OpenedLocation, childLocation, openLocation } from '../../../store/index.js';
 import { type JsonValue, parseJson, stringifyJson } from '../../../util/index.js';
 import type { Warehouse } from '../../../warehouse.js';
+import { StorageCatalog } from '../../index.js';
 import { errorResponseBody, httpFailureOf, messageOf } from '../wire/index.js';
 import { commitTransaction, updateTable } from './commits.js';
 import { getConfig } from './config.js';
@@ -134,8 +135,8 @@ export function errorResponse(e: unknown, operation: Operation | undefined): Res
   return { status, body };
 }
 
-function locationPolicy(warehouse: Warehouse, allowed: readonly string[]): (uri: string) => OpenedLocation {
-  const root = warehouse.catalog.root;
+function locationPolicy(warehouse: Warehouse, catalog: StorageCatalog, allowed: readonly string[]): (uri: string) => OpenedLocation {
+  const root = catalog.root;
   return (uri) => {
     const clean = uri.replace(/\/+$/, '');
     if (clean === root.uri || clean.startsWith(`${root.uri}/`)) {
@@ -153,9 +154,9 @@ function locationPolicy(warehouse: Warehouse, allowed: readonly string[]): (uri:
   };
 }
 
-function storageConfigOf(warehouse: Warehouse): Record<string, string> {
+function storageConfigOf(warehouse: Warehouse, catalog: StorageCatalog): Record<string, string> {
   const s3 = warehouse.s3Options;
-  if (!warehouse.catalog.root.uri.startsWith('s3://')) return {};
+  if (!catalog.root.uri.startsWith('s3://')) return {};
   const endpoint = s3?.endpoint ?? process.env['FLOE_S3_ENDPOINT'];
   const region = s3?.region ?? process.env['FLOE_S3_REGION'];
   return {
@@ -183,8 +184,12 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
         throw new InvalidArgumentError('the request body is not valid JSON');
       }
     }
+    // `X-Iceberg-Access-Delegation` is an array parameter with `style: simple` (a comma-separated
+    // list); openapi-backend validates header values as given, so it gets the list.
+    const delegation = headers['x-iceberg-access-delegation'];
+    const validationHeaders: Record<string, string | string[]> = { ...headers, ...(delegation !== undefined ? { 'x-iceberg-access-delegation': delegation.split(',').map((d) => d.trim()) } : {}) };
     answer = (await api.handleRequest(
-      { method: req.method, path, query: flatQuery(req.query), headers, ...(forValidation !== undefined ? { body: forValidation } : {}) },
+      { method: req.method, path, query: flatQuery(req.query), headers: validationHeaders, ...(forValidation !== undefined ? { body: forValidation } : {}) },
       async (c: Context): Promise<RestResponse> => {
         operation = c.operation;
         const operationId = c.operation.operationId ?? '';
@@ -203,7 +208,7 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
         };
         const key = headers['idempotency-key'];
         if (key === undefined || req.method === 'GET' || req.method === 'HEAD') return run();
-        return runIdempotent(service.warehouse.catalog.root.store, `${service.systemPrefix}/idempotency/${key.toLowerCase()}.json`, requestFingerprint(operationId, path), run);
+        return runIdempotent(service.catalog.root.store, `${service.systemPrefix}/idempotency/${key.toLowerCase()}.json`, requestFingerprint(operationId, path), run);
       },
     )) as RestResponse;
   } catch (e) {
@@ -233,13 +238,18 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
   const prefix = options.prefix ?? 'floe';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(prefix)) throw new InvalidArgumentError(`prefix must be 1-64 letters, digits, _ or -, not ${JSON.stringify(prefix)}`);
   const warehouse = options.warehouse;
+  const catalog = warehouse.catalog;
+  if (!(catalog instanceof StorageCatalog)) {
+    throw new InvalidArgumentError(`a REST catalog server serves a storage warehouse (a folder, s3:// or memory://), not another REST catalog (${warehouse.uri})`);
+  }
   const service: RestService = {
     warehouse,
+    catalog,
     prefix,
     warehouseNames: [prefix, warehouse.uri],
     systemPrefix: '_floe',
-    tableConfig: { ...storageConfigOf(warehouse), ...options.tableConfig },
-    openClientLocation: locationPolicy(warehouse, options.allowedLocations ?? []),
+    tableConfig: { ...storageConfigOf(warehouse, catalog), ...options.tableConfig },
+    openClientLocation: locationPolicy(warehouse, catalog, options.allowedLocations ?? []),
   };
   const api = await createOpenApiBackend({
     notFound: () => ({ status: 404, body: errorResponseBody(404, 'NotFoundException', 'no such endpoint in the Iceberg REST catalog API') }),

@@ -20,7 +20,7 @@ import { type SnapshotsMode, decodeCreateTableRequest, etagOf, loadTableResult, 
 
 /** Resolves a table or answers 404 (NoSuchTable / NoSuchNamespace). */
 export async function requireTable(service: RestService, id: TableIdentifier): Promise<ResolvedTable> {
-  const resolved = await service.warehouse.catalog.resolveTable(id);
+  const resolved = await service.catalog.resolveTable(id);
   if (!resolved) throw new TableNotFoundError(formatTableIdentifier(id));
   return resolved;
 }
@@ -35,7 +35,7 @@ function snapshotsModeOf(query: Readonly<Record<string, string>>): SnapshotsMode
 export const listTables: RestHandler = async (service, request) => {
   const parts = namespaceParam(request);
   const { paged, page } = pageRequestOf(request);
-  const result = await service.warehouse.catalog.listTablePage(parts, page);
+  const result = await service.catalog.listTablePage(parts, page);
   return ok({ identifiers: result.items.map((name) => ({ namespace: parts, name })), 'next-page-token': paged ? (result.nextPageToken ?? null) : null });
 };
 
@@ -45,7 +45,7 @@ export const createTable: RestHandler = async (service, request) => {
   const create = decodeCreateTableRequest(bodyObject(request));
   const id = tableIdentifierOf(parts, create.name);
   const name = formatTableIdentifier(id);
-  const catalog = service.warehouse.catalog;
+  const catalog = service.catalog;
   const asked = create.location !== undefined ? service.openClientLocation(create.location) : undefined;
   const clock = service.warehouse.clock;
   if (create.stageCreate) {
@@ -80,7 +80,7 @@ export const loadTable: RestHandler = async (service, request) => {
 /** `HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}` */
 export const tableExists: RestHandler = async (service, request) => {
   const id = tableParam(request);
-  return (await service.warehouse.catalog.tableExists(id)) ? noContent() : { status: 404 };
+  return (await service.catalog.tableExists(id)) ? noContent() : { status: 404 };
 };
 
 /** `DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}` */
@@ -88,7 +88,7 @@ export const dropTable: RestHandler = async (service, request) => {
   const id = tableParam(request);
   const purge = request.query['purgeRequested'];
   if (purge !== undefined && purge !== 'true' && purge !== 'false') throw new InvalidArgumentError(`purgeRequested must be true or false, not ${JSON.stringify(purge)}`);
-  await service.warehouse.catalog.dropTable(id, { purge: purge === 'true' });
+  await service.catalog.dropTable(id, { purge: purge === 'true' });
   return noContent();
 };
 
@@ -97,7 +97,7 @@ export const unregisterTable: RestHandler = async (service, request) => {
   const id = tableParam(request);
   const resolved = await requireTable(service, id);
   const state = await loadTableState(resolved.location.store, resolved.name);
-  await service.warehouse.catalog.dropTable(id, { purge: false });
+  await service.catalog.dropTable(id, { purge: false });
   return ok({ 'metadata-location': metadataLocationOf(resolved.location, state), metadata: tableMetadataToJson(state.metadata) });
 };
 
@@ -114,7 +114,7 @@ export const registerTable: RestHandler = async (service, request) => {
   if (!match) throw new InvalidArgumentError(`metadata-location must be a table's metadata/<name>.metadata.json file, not ${JSON.stringify(file.slice(0, 200))}`);
   const location = service.openClientLocation(match[1]!);
   const state = await loadTableState(location.store, formatTableIdentifier(id), `metadata/${match[2]!}`);
-  await service.warehouse.catalog.registerTable(id, location, { metadataFile: match[2]!, ...(r.data.overwrite ? { overwrite: true } : {}) });
+  await service.catalog.registerTable(id, location, { metadataFile: match[2]!, ...(r.data.overwrite ? { overwrite: true } : {}) });
   const metadataLocation = metadataLocationOf(location, state);
   return ok(loadTableResult(metadataLocation, state.metadata, 'all', service.tableConfig), { etag: etagOf(metadataLocation, 'all') });
 };
@@ -128,8 +128,8 @@ export const renameTable: RestHandler = async (service, request) => {
   if (!r.success) throw new InvalidArgumentError(`invalid RenameTableRequest: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const from = tableIdentifierOf(r.data.source.namespace, r.data.source.name);
   const to = tableIdentifierOf(r.data.destination.namespace, r.data.destination.name);
-  if (!(await service.warehouse.catalog.namespaceExists(to.namespace))) throw new NamespaceNotFoundError(to.namespace.join('.'));
-  await service.warehouse.catalog.renameTable(from, to);
+  if (!(await service.catalog.namespaceExists(to.namespace))) throw new NamespaceNotFoundError(to.namespace.join('.'));
+  await service.catalog.renameTable(from, to);
   return noContent();
 };
 
@@ -140,6 +140,6 @@ export const reportMetrics: RestHandler = async (service, request): Promise<Rest
   const report = bodyObject(request);
   const key = `${service.systemPrefix}/metrics/${[...id.namespace, id.name].join('/')}/${Date.now()}-${newUuid()}.json`;
   const record = { table: identifierJson(id), 'received-ms': Date.now(), report };
-  await service.warehouse.catalog.root.store.put(key, new TextEncoder().encode(stringifyJson(record)), { mode: { kind: 'create' }, contentType: 'application/json' });
+  await service.catalog.root.store.put(key, new TextEncoder().encode(stringifyJson(record)), { mode: { kind: 'create' }, contentType: 'application/json' });
   return noContent();
 };

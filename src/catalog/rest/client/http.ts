@@ -1,0 +1,145 @@
+/**
+ * The HTTP side of Floe's REST catalog client: JSON in and out with the lossless parser (int64
+ * snapshot ids stay exact), the bearer token, an `Idempotency-Key` on every mutation (reused when
+ * the same request is retried after a dropped connection or a 502/503/504, so the server applies
+ * it once), and every `IcebergErrorResponse` turned back into the Floe error a local catalog
+ * would have thrown (wire/errors-json.ts).
+ *
+ * @module
+ */
+import { OutcomeUnknownError, StoreError } from '../../../errors.js';
+import { type JsonValue, newUuid, parseJson, sleep, stringifyJson } from '../../../util/index.js';
+import { type RequestSubject, floeErrorFromResponse } from '../wire/index.js';
+
+/** Options of {@link RestHttp}. */
+export interface RestHttpOptions {
+  /** The catalog's base URL (before `/v1/…`). */
+  readonly baseUrl: string;
+  /** A bearer token sent as `Authorization: Bearer …`. */
+  readonly token?: string;
+  /** Extra headers on every request. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** `fetch` to use (default the global one). */
+  readonly fetch?: typeof fetch;
+  /** Attempts for a request that failed in transit or with 502/503/504 (default 4). */
+  readonly attempts?: number;
+}
+
+/** What the client learnt from the server's config. */
+export interface RestHttpSettings {
+  /**
+   * Whether the server honours `Idempotency-Key` (it advertised `idempotency-key-lifetime`):
+   * only then is a mutation whose answer was lost retried as is; otherwise its outcome is
+   * reported unknown and the commit loop settles it by looking for the commit's id.
+   */
+  idempotent: boolean;
+}
+
+/** One request. */
+export interface RestCall {
+  /** HTTP method. */
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
+  /** Path after the base URL, starting with `/v1/`. */
+  readonly path: string;
+  /** Query parameters. */
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  /** JSON body. */
+  readonly body?: JsonValue;
+  /** Extra headers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** What the request is about, for the errors it may raise. */
+  readonly subject: Omit<RequestSubject, 'what'>;
+  /** Statuses answered without raising (e.g. 404 for an existence check, 304). */
+  readonly accept?: readonly number[];
+}
+
+/** A response. */
+export interface RestAnswer {
+  /** HTTP status. */
+  readonly status: number;
+  /** Parsed body (lossless), if any. */
+  readonly body: JsonValue | undefined;
+  /** Response headers. */
+  readonly headers: Headers;
+}
+
+const TRANSIENT = new Set([502, 503, 504]);
+
+/** Percent-encodes a path segment (namespace parts joined by the unit separator first). */
+export function segment(text: string): string {
+  return encodeURIComponent(text);
+}
+
+/** An HTTP client for one REST catalog. */
+export class RestHttp {
+  private readonly fetchFn: typeof fetch;
+  /** Learnt from `GET /v1/config`. */
+  readonly settings: RestHttpSettings = { idempotent: false };
+
+  /** @param options where and how to reach the catalog */
+  constructor(private readonly options: RestHttpOptions) {
+    this.fetchFn = options.fetch ?? fetch;
+  }
+
+  /** The base URL. */
+  get baseUrl(): string {
+    return this.options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /**
+   * Sends a request; a mutation carries one `Idempotency-Key` across its retries.
+   * @throws the Floe error the response stands for; `OutcomeUnknownError` when a mutation could not be confirmed
+   */
+  async send(call: RestCall): Promise<RestAnswer> {
+    const query = Object.entries(call.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+    const url = `${this.baseUrl}${call.path}${query.length > 0 ? `?${new URLSearchParams(query).toString()}` : ''}`;
+    const what = `${call.method} ${call.path}`;
+    const mutation = call.method === 'POST' || call.method === 'DELETE';
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+      ...(mutation ? { 'idempotency-key': newUuid() } : {}),
+      ...this.options.headers,
+      ...call.headers,
+    };
+    const body = call.body === undefined ? undefined : stringifyJson(call.body);
+    const attempts = this.options.attempts ?? 4;
+    let lastFailure: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      let response: Response;
+      try {
+        response = await this.fetchFn(url, { method: call.method, headers, ...(body !== undefined ? { body } : {}) });
+      } catch (e) {
+        // Nothing came back: the request may or may not have been applied. The same
+        // Idempotency-Key makes a retry safe.
+        lastFailure = e;
+        if (attempt < attempts && (!mutation || this.settings.idempotent)) {
+          await sleep(50 * 2 ** attempt);
+          continue;
+        }
+        if (mutation) throw new OutcomeUnknownError(what, { cause: e, context: { request: what, attempts: attempt } });
+        throw new StoreError('rest-catalog', `cannot reach the catalog at ${this.baseUrl} (${what})`, { cause: e }, true);
+      }
+      const text = call.method === 'HEAD' ? '' : await response.text();
+      let parsed: JsonValue | undefined;
+      if (text.length > 0) {
+        try {
+          parsed = parseJson(text);
+        } catch {
+          parsed = undefined;
+        }
+      }
+      if (response.ok || call.accept?.includes(response.status)) return { status: response.status, body: parsed, headers: response.headers };
+      if (TRANSIENT.has(response.status) && attempt < attempts && (!mutation || this.settings.idempotent || response.status === 503)) {
+        // A 502/504 on a mutation means its outcome is unknown: retried only with a key the
+        // server honours; a 503 was refused before it ran.
+        lastFailure = response.status;
+        await sleep(50 * 2 ** attempt);
+        continue;
+      }
+      throw floeErrorFromResponse(response.status, parsed, { what, ...call.subject });
+    }
+    throw new StoreError('rest-catalog', `no answer from the catalog at ${this.baseUrl} (${what})`, { cause: lastFailure }, true);
+  }
+}

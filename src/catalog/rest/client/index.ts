@@ -1,0 +1,12 @@
+/**
+ * Floe's Iceberg REST catalog client: namespaces and tables through any REST catalog, with table
+ * commits sent as requirements + updates (Iceberg Java's `RESTSessionCatalog` and
+ * `RESTTableOperations`). Data and manifests are written to storage by the table API as for any
+ * table; only the metadata change goes to the catalog.
+ *
+ * @module
+ */
+export { RestCatalog } from './rest-catalog.js';
+export type { RestCatalogOptions, RestLoadedTable, RestNewTable } from './rest-catalog.js';
+export { RestTableOperations, stateFromResult, versionOfMetadataFile } from './table-operations.js';
+export { storageOptionsFor } from './storage-options.js';
