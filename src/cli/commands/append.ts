@@ -23,8 +23,10 @@ function groupBySchema(tables: readonly arrow.Table[]): arrow.RecordBatch[][] {
   for (const t of tables) {
     const key = t.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable}`).join('|');
     const g = groups.find((x) => x.key === key);
-    if (g) g.batches.push(...t.batches);
-    else groups.push({ key, batches: [...t.batches] });
+    // One push per batch: spreading a file's batches as arguments overflows the stack when there are many.
+    const batches = g?.batches ?? [];
+    for (const b of t.batches) batches.push(b);
+    if (!g) groups.push({ key, batches });
   }
   return groups.map((g) => g.batches);
 }
