@@ -17,9 +17,9 @@ type Kind = 'boolean' | 'long' | 'double' | 'date' | 'timestamptz' | 'timestamp'
 const INT = /^[-+]?\d+$/;
 const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(nan|inf|infinity)$/i;
 const BOOL = /^(true|false)$/i;
-const DATE = /^-?\d{4,}-\d{2}-\d{2}$/;
-const TS = /^-?\d{4,}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/i;
-const TSTZ = /^-?\d{4,}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$/i;
+const DATE = /^[+-]?\d{4,}-\d{2}-\d{2}$/;
+const TS = /^[+-]?\d{4,}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/i;
+const TSTZ = /^[+-]?\d{4,}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
 function kindOfText(s: string, parseText: (s: string) => JsonValue): Kind {
   const t = s.trim();
