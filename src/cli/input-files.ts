@@ -201,11 +201,13 @@ export type FileSchema =
   | {
       /** Parquet or Arrow: the file's own schema. */
       readonly kind: 'arrow';
+      /** The schema the file records. */
       readonly schema: arrow.Schema;
     }
   | {
       /** CSV, TSV or JSON lines: types inferred from the rows read. */
       readonly kind: 'text';
+      /** The columns in file order, with their inferred types. */
       readonly columns: readonly InferredColumn[];
       /** Rows the types were inferred from. */
       readonly rowsRead: number;

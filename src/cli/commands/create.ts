@@ -43,7 +43,7 @@ async function likeSchema(ctx: CliContext, file: string, opts: CreateOptions): P
     }
     return { schema: like.schema, properties: {} };
   }
-  if (like.hasMore) ctx.note(`types inferred from the first ${like.rowsRead.toLocaleString('en-US')} rows of ${file} (--sample-rows N reads more; --type COLUMN=TYPE sets one)`);
+  if (like.hasMore) ctx.note(`types inferred from the first ${like.rowsRead.toLocaleString('en-US')} row${like.rowsRead === 1 ? '' : 's'} of ${file} (--sample-rows N reads more; --type COLUMN=TYPE sets one)`);
   const { schema, properties } = schemaOfColumns(overrideTypes(like.columns, opts.type ?? []));
   return { schema, properties };
 }
