@@ -64,6 +64,7 @@ export type { DataFile } from './spec/index.js';
 export type { Literal } from './spec/index.js';
 export { MAIN_BRANCH } from './spec/index.js';
 export { decodeSchema, encodeSchema, parseType, typeToString } from './spec/index.js';
+export { datetime } from './spec/index.js';
 export { readParquet, readParquetSchema, writeParquet } from './io/index.js';
 export {
   MemoryStore,

@@ -22,7 +22,7 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import { SchemaMismatchError } from '../index.js';
+import { SchemaMismatchError, datetime } from '../index.js';
 import type { JsonValue } from '../util/index.js';
 
 /** A raw value as read from a file: text from CSV, JSON from JSON lines, null when absent. */
@@ -96,13 +96,13 @@ function toDecimal(v: JsonValue, t: arrow.Decimal): bigint {
   return m[1] === '-' ? -unscaled : unscaled;
 }
 
-const DATE = /^(-?\d{4,})-(\d{2})-(\d{2})$/;
+// Years as `floe scan` prints them: at least four digits, a sign beyond 9999 or before year 0.
+const DATE = /^([+-]?\d{4,})-(\d{2})-(\d{2})$/;
 
+/** Days since the epoch, by exact calendar arithmetic: `Date.UTC` reads years 0–99 as 1900–1999. */
 function daysOf(year: number, month: number, day: number, text: string): number {
-  const ms = Date.UTC(year, month - 1, day);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) bad(`${text} is not a valid date`);
-  return ms / 86_400_000;
+  if (!datetime.isValidCivil(year, month, day)) bad(`${text} is not a valid date`);
+  return datetime.daysFromCivil(year, month, day);
 }
 
 function toDate(v: JsonValue): number {
@@ -132,7 +132,7 @@ function toTime(v: JsonValue, perSecond: bigint): bigint {
   return BigInt(h * 3600 + min * 60 + sec) * perSecond + fractionIn(m[4], perSecond);
 }
 
-const TIMESTAMP = /^(-?\d{4,})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const TIMESTAMP = /^([+-]?\d{4,})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
  * Parses an ISO-8601 timestamp to units since the epoch, keeping every fraction digit the unit holds.

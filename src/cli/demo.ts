@@ -5,47 +5,87 @@
  * history, the schema before and after, an old version read next to the current one, and
  * where every file is. Deterministic (seeded data), a few seconds.
  *
- * Usage: `node dist/cli/demo.js [warehouse]` (default `$FLOE_WAREHOUSE`, else `./warehouse`).
- * Tables from an earlier run are dropped first, so every run starts from the same state.
+ * Usage: `node dist/cli/demo.js [warehouse]` (default `./warehouse`; `$FLOE_WAREHOUSE` is not
+ * read, so a demo never lands in a warehouse the shell happens to point at). It says where it
+ * writes before anything else.
+ *
+ * It writes only in its own namespace, `floe_demo`, which it creates with the property
+ * `floe.demo=true`; its tables carry the same property. A later run drops and rebuilds only
+ * tables with that mark, in a namespace with that mark; a `floe_demo` namespace without it, or
+ * a table of the demo's name without it, belongs to someone else: the demo then refuses and
+ * changes nothing.
  *
  * @module
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as arrow from 'apache-arrow';
-import { DEFAULT_WAREHOUSE, Warehouse, type Snapshot, type Table } from '../node.js';
+import { DEFAULT_WAREHOUSE, InvalidArgumentError, Warehouse, isFloeError, type Snapshot, type Table } from '../node.js';
 import { isoTime, partitionSpecText, schemaRows } from './commands/common.js';
 import { DAY0_US, DEMO_SEED, embeddingsTable, eventRows, eventsTable, featuresTable, seededRandom, type EventRows } from './demo-data.js';
 import { formatTable } from './format-table.js';
 import { formatBytes } from './progress.js';
 import { textOf, valueAt } from './values.js';
 
-const USERS = 300;
-const ITEMS = 2_000;
-const EVENTS_PER_DAY = 4_000;
-const DIM = 384;
+/** The namespace the demo writes in, and nowhere else. */
+export const DEMO_NAMESPACE = 'floe_demo';
+
+/** The property (on the namespace and on each table) that marks what a demo run created. */
+export const DEMO_MARK = 'floe.demo';
+
+const MARK = { [DEMO_MARK]: 'true' } as const;
+
+/** How much data the demo makes. */
+export interface DemoSizes {
+  /** Distinct users. */
+  readonly users: number;
+  /** Distinct items (and embeddings; even). */
+  readonly items: number;
+  /** Events appended per day (three days). */
+  readonly eventsPerDay: number;
+  /** Embedding dimension. */
+  readonly dim: number;
+}
+
+/** What `npm run demo` makes. */
+export const DEMO_SIZES: DemoSizes = { users: 300, items: 2_000, eventsPerDay: 4_000, dim: 384 };
+
 const DAY_US = 86_400_000_000n;
 
-const out = (text = ''): void => {
-  process.stdout.write(`${text}\n`);
-};
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** The warehouse: a folder, `file:///…`, `s3://…` or `memory://…`. */
+  readonly warehouse: string;
+  /** Receives the output, one line at a time (without the newline). */
+  readonly write: (line: string) => void;
+  /** How much data (default {@link DEMO_SIZES}). */
+  readonly sizes?: DemoSizes;
+}
 
-const heading = (text: string): void => {
-  out();
-  out(`━━ ${text} ${'━'.repeat(Math.max(0, 76 - text.length))}`);
-};
-
-/** Prints a block of lines indented, then a blank line. */
-const block = (text: string): void => {
-  out(
-    text
-      .trimEnd()
-      .split('\n')
-      .map((l) => (l === '' ? l : `  ${l}`))
-      .join('\n'),
-  );
-  out();
-};
+/** The output helpers of one run. */
+function printer(write: (line: string) => void): { out: (text?: string) => void; heading: (text: string) => void; block: (text: string) => void } {
+  const out = (text = ''): void => {
+    for (const line of text.split('\n')) write(line);
+  };
+  return {
+    out,
+    heading: (text) => {
+      out();
+      out(`━━ ${text} ${'━'.repeat(Math.max(0, 76 - text.length))}`);
+    },
+    // A block of lines indented, then a blank line.
+    block: (text) => {
+      out(
+        text
+          .trimEnd()
+          .split('\n')
+          .map((l) => (l === '' ? l : `  ${l}`))
+          .join('\n'),
+      );
+      out();
+    },
+  };
+}
 
 const n = (x: number | bigint): string => x.toLocaleString('en-US');
 
@@ -90,7 +130,9 @@ function schemaText(table: Table, schemaId: number): string[] {
 }
 
 function sideBySide(left: readonly string[], right: readonly string[], titles: readonly [string, string]): string {
-  const width = Math.max(titles[0].length, ...left.map((l) => l.length)) + 6;
+  let width = titles[0].length;
+  for (const l of left) width = Math.max(width, l.length);
+  width += 6;
   const lines = [`${titles[0].padEnd(width)}${titles[1]}`];
   for (let i = 0; i < Math.max(left.length, right.length); i++) lines.push(`${(left[i] ?? '').padEnd(width)}${right[i] ?? ''}`.trimEnd());
   return `${lines.join('\n')}\n`;
@@ -109,27 +151,74 @@ async function filesText(table: Table, root: string): Promise<string> {
   return `${lines.join('\n')}\n`;
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const uri = process.argv[2] ?? process.env['FLOE_WAREHOUSE'] ?? DEFAULT_WAREHOUSE;
-  const wh = await Warehouse.open(uri);
-  const root = wh.uri.replace(/\/$/, '');
-  const random = seededRandom(DEMO_SEED);
-  out(`Floe demo: a small ML warehouse at ${root} (seed ${DEMO_SEED})`);
+/** Where a warehouse is, for people: a local folder's absolute path, else its URI. */
+function placeOf(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+}
 
-  if (!(await wh.namespaceExists('ml'))) await wh.createNamespace('ml');
-  for (const name of ['ml.events', 'ml.user_features', 'ml.item_embeddings']) {
-    if (await wh.tableExists(name)) {
-      await wh.dropTable(name);
-      out(`  (dropped ${name} from an earlier run)`);
+/**
+ * Makes the demo's namespace, or clears what an earlier run made in it. Every check comes before
+ * the first drop, so a refusal changes nothing.
+ * @throws InvalidArgumentError when `floe_demo` or one of its tables was not made by the demo
+ */
+async function prepareNamespace(wh: Warehouse, place: string, tables: readonly string[], out: (text: string) => void): Promise<void> {
+  const elsewhere = `run the demo on another warehouse: npm run demo -- /tmp/floe-demo`;
+  if (!(await wh.namespaceExists(DEMO_NAMESPACE))) {
+    try {
+      await wh.createNamespace(DEMO_NAMESPACE, MARK);
+      return;
+    } catch (e) {
+      // Someone else made it meanwhile: check its mark below.
+      if (!isFloeError(e, 'NAMESPACE_ALREADY_EXISTS')) throw e;
     }
   }
+  const props = await wh.catalog.namespaceProperties(DEMO_NAMESPACE);
+  if (props[DEMO_MARK] !== 'true') {
+    throw new InvalidArgumentError(`namespace ${DEMO_NAMESPACE} in ${place} was not made by the demo (it has no ${DEMO_MARK}=true property); the demo changed nothing`, {
+      context: { warehouse: place, namespace: DEMO_NAMESPACE },
+      help: elsewhere,
+    });
+  }
+  const stale: string[] = [];
+  for (const name of tables) {
+    if (!(await wh.tableExists(name))) continue;
+    if ((await wh.loadTable(name)).properties()[DEMO_MARK] !== 'true') {
+      throw new InvalidArgumentError(`table ${name} in ${place} was not made by the demo (it has no ${DEMO_MARK}=true property); the demo changed nothing`, {
+        context: { warehouse: place, table: name },
+        help: elsewhere,
+      });
+    }
+    stale.push(name);
+  }
+  for (const name of stale) {
+    await wh.dropTable(name);
+    out(`  (dropped ${name} from an earlier demo run)`);
+  }
+}
+
+/**
+ * Builds the demo warehouse and prints what happened.
+ * @param options where, how much, and where the output goes
+ * @throws InvalidArgumentError when the `floe_demo` namespace, or a table of the demo's name in it, was not made by the demo (nothing is changed)
+ */
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const { users: USERS, items: ITEMS, eventsPerDay: EVENTS_PER_DAY, dim: DIM } = options.sizes ?? DEMO_SIZES;
+  const { out, heading, block } = printer(options.write);
+  const started = Date.now();
+  const wh = await Warehouse.open(options.warehouse);
+  const root = wh.uri.replace(/\/$/, '');
+  const place = placeOf(root);
+  const random = seededRandom(DEMO_SEED);
+  out(`Floe demo: writing to ${place}, in namespace ${DEMO_NAMESPACE} only (seed ${DEMO_SEED})`);
+
+  const ns = DEMO_NAMESPACE;
+  await prepareNamespace(wh, place, [`${ns}.events`, `${ns}.user_features`, `${ns}.item_embeddings`], out);
 
   // ---------------------------------------------------------------- events, partitioned by day
-  heading('ml.events: click-stream events, partitioned by day(ts)');
+  heading(`${ns}.events: click-stream events, partitioned by day(ts)`);
   const { Schema, Field, Int64, TimestampMicrosecond, Utf8, Float64, Int32, FixedSizeList, Float32 } = arrow;
   const events = await wh.createTable(
-    'ml.events',
+    `${ns}.events`,
     new Schema([
       new Field('user_id', new Int64(), false),
       new Field('ts', new TimestampMicrosecond('UTC'), false),
@@ -137,7 +226,7 @@ async function main(): Promise<void> {
       new Field('item_id', new Int64(), false),
       new Field('value', new Float64(), true),
     ]),
-    { partitionBy: 'day(ts)' },
+    { partitionBy: 'day(ts)', properties: MARK },
   );
   const days: EventRows[] = [];
   for (let d = 0; d < 3; d++) {
@@ -153,9 +242,9 @@ async function main(): Promise<void> {
   out(`  scan with filter ts >= '2026-01-07T00:00:00Z': ${n(lastDayRows)} rows from ${planned} of ${allFiles} data files (the other days are pruned by partition)`);
 
   // ---------------------------------------------------------------- features, several commits
-  heading('ml.user_features: recomputed after each day (one overwrite per day)');
+  heading(`${ns}.user_features: recomputed after each day (one overwrite per day)`);
   const features = await wh.createTable(
-    'ml.user_features',
+    `${ns}.user_features`,
     new Schema([
       new Field('user_id', new Int64(), false),
       new Field('clicks', new Int32(), true),
@@ -163,6 +252,7 @@ async function main(): Promise<void> {
       new Field('avg_value', new Float64(), true),
       new Field('updated_at', new TimestampMicrosecond('UTC'), true),
     ]),
+    { properties: MARK },
   );
   const endOfDay = (d: number): bigint => DAY0_US + BigInt(d + 1) * DAY_US;
   const v1 = await features.append(featuresTable(days.slice(0, 1), endOfDay(0), { withCtr: false, avgName: 'avg_value' }));
@@ -177,9 +267,9 @@ async function main(): Promise<void> {
   out(`  v3  overwrite  features after day 3, with ctr → snapshot ${v3.snapshotId}`);
 
   out();
-  out('History (floe history ml.user_features):');
+  out(`History (floe history ${ns}.user_features):`);
   block(historyText(features));
-  out('Schema before and after (floe schema ml.user_features [--snapshot ID]):');
+  out(`Schema before and after (floe schema ${ns}.user_features [--snapshot ID]):`);
   block(sideBySide(schemaText(features, before.schemaId), schemaText(features, after.schemaId), [`schema ${before.schemaId} (v1, v2)`, `schema ${after.schemaId} (v3, current)`]));
 
   const old = await features.scan({ snapshotId: v1.snapshotId }).toArrow();
@@ -200,14 +290,15 @@ async function main(): Promise<void> {
   out("  v1 is read with the schema it was written with: it has avg_value and no ctr; the current version sees the same column (same field id) as avg_order_value.");
 
   // ---------------------------------------------------------------- embeddings
-  heading(`ml.item_embeddings: ${n(ITEMS)} × ${DIM} embeddings as FixedSizeList<Float32>[${DIM}]`);
+  heading(`${ns}.item_embeddings: ${n(ITEMS)} × ${DIM} embeddings as FixedSizeList<Float32>[${DIM}]`);
   const embeddings = await wh.createTable(
-    'ml.item_embeddings',
+    `${ns}.item_embeddings`,
     new Schema([
       new Field('item_id', new Int64(), false),
       new Field('model', new Utf8(), false),
       new Field('embedding', new FixedSizeList(DIM, new Field('element', new Float32(), false)), false),
     ]),
+    { properties: MARK },
   );
   const half = ITEMS / 2;
   const e1 = await embeddings.append(embeddingsTable(random, { firstId: 1, count: half, dim: DIM, model: 'minilm-l6-v2' }));
@@ -216,11 +307,11 @@ async function main(): Promise<void> {
   out(`  appended items 1–${n(half)} → snapshot ${e1.snapshotId}`);
   out(`  appended items ${n(half + 1)}–${n(ITEMS)} → snapshot ${e2.snapshotId} (tagged v1)`);
   const sample = await embeddings.scan({ ref: 'v1', filter: 'item_id <= 3' }).toArrow();
-  out(`  read back as ${String(sample.schema.fields.find((f) => f.name === 'embedding')?.type)} (floe scan ml.item_embeddings --ref v1 --filter "item_id <= 3"):`);
+  out(`  read back as ${String(sample.schema.fields.find((f) => f.name === 'embedding')?.type)} (floe scan ${ns}.item_embeddings --ref v1 --filter "item_id <= 3"):`);
   block(formatTable(['item_id', 'model', 'embedding'], Array.from({ length: sample.numRows }, (_, r) => ['item_id', 'model', 'embedding'].map((c) => cell(sample, c, r))), { maxCellWidth: 100 }));
 
   // ---------------------------------------------------------------- where the files are
-  heading(`Where the files are (under ${root})`);
+  heading(`Where the files are (under ${place})`);
   for (const t of [events, features, embeddings]) {
     out(`${t.name}  (${partitionSpecText(t.spec(), [t.schema()])})`);
     block(await filesText(t, root));
@@ -229,13 +320,13 @@ async function main(): Promise<void> {
   out('point): DuckDB iceberg_scan, PyIceberg StaticTable and Spark read these folders with no catalog.');
 
   heading('Try the CLI');
-  const w = uri;
+  const w = /[\s'"]/.test(place) ? `'${place}'` : place;
   for (const line of [
-    `npx floe --warehouse ${w} tables`,
-    `npx floe --warehouse ${w} history ml.user_features`,
-    `npx floe --warehouse ${w} scan ml.user_features --ref day-1 --limit 5`,
-    `npx floe --warehouse ${w} scan ml.events --filter "event = 'purchase' AND value > 90" --columns user_id,ts,value`,
-    `npx floe --warehouse ${w} info ml.item_embeddings`,
+    `npx floe --warehouse ${w} tables ${ns}`,
+    `npx floe --warehouse ${w} history ${ns}.user_features`,
+    `npx floe --warehouse ${w} scan ${ns}.user_features --ref day-1 --limit 5`,
+    `npx floe --warehouse ${w} scan ${ns}.events --filter "event = 'purchase' AND value > 90" --columns user_id,ts,value`,
+    `npx floe --warehouse ${w} info ${ns}.item_embeddings`,
   ]) {
     out(`  ${line}`);
   }
@@ -243,9 +334,19 @@ async function main(): Promise<void> {
   out(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-// Run when executed (`node dist/cli/demo.js`), not when imported.
+// Run when executed (`node dist/cli/demo.js [warehouse]`), not when imported.
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((e: unknown) => {
+  // `npm run demo | head` ends quietly, as `floe` does.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  runDemo({ warehouse: process.argv[2] ?? DEFAULT_WAREHOUSE, write: (line) => process.stdout.write(`${line}\n`) }).catch((e: unknown) => {
+    if (isFloeError(e, 'INVALID_ARGUMENT')) {
+      process.stderr.write(`demo: ${e.message}\n${e.help ? `  help: ${e.help}\n` : ''}`);
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(`demo failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 3;
   });

@@ -33,7 +33,9 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
     options.rightAlign ??
       header.map((_, i) => i).filter((i) => cells.some((r) => r[i] !== '' && r[i] !== 'null') && cells.every((r) => r[i] === '' || r[i] === 'null' || NUMERIC.test(r[i]!))),
   );
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  // A loop, not Math.max(...cells): spreading one argument per row overflows the stack.
+  const widths = header.map((h) => h.length);
+  for (const r of cells) r.forEach((c, i) => (widths[i] = Math.max(widths[i]!, c.length)));
   const line = (r: readonly string[]): string =>
     r
       .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
@@ -48,6 +50,7 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
  * @param pairs the pairs, in order
  */
 export function formatPairs(pairs: readonly (readonly [string, string])[]): string {
-  const width = Math.max(0, ...pairs.map(([k]) => k.length));
+  let width = 0;
+  for (const [k] of pairs) width = Math.max(width, k.length);
   return pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`.trimEnd()).join('\n') + '\n';
 }

@@ -1,29 +1,36 @@
 /**
- * `floe create --like data.csv|data.jsonl`: an Arrow schema inferred from the values of a text
- * file. Every column is nullable; a column is the narrowest of boolean → long → double that
- * holds all its values, else date, timestamptz (ISO text with a zone), timestamp (without), a
- * vector `FixedSizeList<Float32>[N]` (arrays of N numbers, N ≥ 2), a `list` of one inferred
- * element type, else string. A column with no values at all is a string.
+ * `floe create --like data.csv|data.jsonl`: column types inferred from the values of a text
+ * file (the rows read: `--sample-rows`), as the compact type text `--schema` takes, with
+ * `--type col=type` overrides. Every column is nullable; a column is the narrowest of boolean →
+ * long → double that holds all its values, else date, timestamptz (ISO text with a zone),
+ * timestamp (without), `vector(N)` (arrays of N numbers, N ≥ 2), a `list` of one inferred
+ * element type, else string. A column with no values at all is a string, and so is one with a
+ * number written with leading zeros (`00501`: a ZIP code or an id, whose zeros a number would
+ * drop; pandas' `dtype=str` advice and DuckDB's `read_csv` sniffer treat them the same way).
  *
  * @module
  */
-import * as arrow from 'apache-arrow';
-import type { JsonValue } from '../util/index.js';
+import { InvalidArgumentError, isFloeError } from '../index.js';
+import { type JsonValue, stringifyJson } from '../util/index.js';
 import type { RawValue } from './convert-column.js';
+import { type SchemaArg, schemaFromArg } from './schema-arg.js';
 import type { TextRows } from './text-rows.js';
 
 type Kind = 'boolean' | 'long' | 'double' | 'date' | 'timestamptz' | 'timestamp' | 'string' | { vector: number } | { list: Kind } | 'unknown';
 
+// `0`, `-0`, `0.5` are numbers; `00501`, `007`, `-01`, `00.5` are text with digits.
+const LEADING_ZERO = /^[-+]?0\d/;
 const INT = /^[-+]?\d+$/;
 const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(nan|inf|infinity)$/i;
 const BOOL = /^(true|false)$/i;
-const DATE = /^-?\d{4,}-\d{2}-\d{2}$/;
-const TS = /^-?\d{4,}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/i;
-const TSTZ = /^-?\d{4,}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$/i;
+const DATE = /^[+-]?\d{4,}-\d{2}-\d{2}$/;
+const TS = /^[+-]?\d{4,}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/i;
+const TSTZ = /^[+-]?\d{4,}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
 function kindOfText(s: string, parseText: (s: string) => JsonValue): Kind {
   const t = s.trim();
   if (BOOL.test(t)) return 'boolean';
+  if (LEADING_ZERO.test(t)) return 'string';
   if (INT.test(t)) return 'long';
   if (FLOAT.test(t)) return 'double';
   if (DATE.test(t)) return 'date';
@@ -73,56 +80,76 @@ function merge(a: Kind, b: Kind): Kind {
   return 'string';
 }
 
-function arrowType(k: Kind): arrow.DataType {
+function typeText(k: Kind, nested = false): string {
   if (typeof k === 'object') {
-    if ('vector' in k) return new arrow.FixedSizeList(k.vector, new arrow.Field('element', new arrow.Float32(), false));
-    return new arrow.List(new arrow.Field('element', arrowType(k.list), true));
+    // An embedding column is `vector(N)`; nested in a list it is a plain `list<float>`.
+    if ('vector' in k) return nested ? 'list<float>' : `vector(${k.vector})`;
+    return `list<${typeText(k.list, true)}>`;
   }
-  switch (k) {
-    case 'boolean':
-      return new arrow.Bool();
-    case 'long':
-      return new arrow.Int64();
-    case 'double':
-      return new arrow.Float64();
-    case 'date':
-      return new arrow.DateDay();
-    case 'timestamptz':
-      return new arrow.TimestampMicrosecond('UTC');
-    case 'timestamp':
-      return new arrow.TimestampMicrosecond();
-    default:
-      return new arrow.Utf8();
-  }
+  return k === 'unknown' ? 'string' : k;
+}
+
+/** One column of a text file and its type, in the compact form `--schema` takes. */
+export interface InferredColumn {
+  /** The column's name. */
+  readonly name: string;
+  /** Its type (`long`, `timestamptz`, `vector(384)`, `list<string>`, …). */
+  readonly type: string;
 }
 
 /**
- * Infers an Arrow schema from the rows of a text file.
+ * Infers column types from the rows of a text file.
  * @param rows the rows, by column
- * @param parseText parses JSON text inside CSV cells
+ * @param options whether the values are CSV text (else JSON values), and how to parse JSON text inside CSV cells
  */
-export function inferSchema(rows: TextRows, parseText: (s: string) => JsonValue): arrow.Schema {
-  return new arrow.Schema(
-    rows.columns.map((name) => {
-      const values: readonly RawValue[] = rows.values.get(name) ?? [];
-      let kind: Kind = 'unknown';
-      for (const v of values) if (v !== undefined && v !== null) kind = merge(kind, kindOf(v, parseText));
-      return new arrow.Field(name, arrowType(kind), true);
-    }),
-  );
+export function inferColumns(rows: TextRows, options: { readonly csv: boolean; readonly parseText: (s: string) => JsonValue }): InferredColumn[] {
+  return rows.columns.map((name) => {
+    let kind: Kind = 'unknown';
+    const values: readonly RawValue[] = rows.values.get(name) ?? [];
+    for (const v of values) {
+      if (v === undefined || v === null) continue;
+      // CSV cells are text to read (`1.5` is a number); in JSON, quoted values stay strings.
+      kind = merge(kind, options.csv && typeof v === 'string' ? kindOfText(v, options.parseText) : kindOf(v, options.parseText));
+    }
+    return { name, type: typeText(kind) };
+  });
 }
 
 /**
- * Infers an Arrow schema from CSV rows, where every cell is text.
- * @param rows the rows, by column
- * @param parseText parses JSON text inside cells
+ * Applies `--type COLUMN=TYPE` overrides to inferred columns.
+ * @param columns the inferred columns
+ * @param overrides the `--type` values, in order
+ * @throws InvalidArgumentError naming the override: not COLUMN=TYPE, a column the file lacks, a column named twice, a type that does not parse
  */
-export function inferCsvSchema(rows: TextRows, parseText: (s: string) => JsonValue): arrow.Schema {
-  return new arrow.Schema(
-    rows.columns.map((name) => {
-      let kind: Kind = 'unknown';
-      for (const v of rows.values.get(name) ?? []) if (typeof v === 'string') kind = merge(kind, kindOfText(v, parseText));
-      return new arrow.Field(name, arrowType(kind), true);
-    }),
-  );
+export function overrideTypes(columns: readonly InferredColumn[], overrides: readonly string[]): InferredColumn[] {
+  const byName = new Map<string, string>();
+  for (const o of overrides) {
+    const eq = o.indexOf('=');
+    const name = o.slice(0, eq).trim();
+    const type = o.slice(eq + 1).trim();
+    if (eq <= 0 || name === '' || type === '') throw new InvalidArgumentError(`--type takes COLUMN=TYPE, got ${JSON.stringify(o)}`, { context: { option: '--type', value: o } });
+    if (!columns.some((c) => c.name === name)) {
+      throw new InvalidArgumentError(`--type ${o}: the file has no column ${JSON.stringify(name)} (its columns: ${columns.map((c) => c.name).join(', ')})`, { context: { option: '--type', column: name } });
+    }
+    if (byName.has(name)) throw new InvalidArgumentError(`--type names column ${JSON.stringify(name)} twice`, { context: { option: '--type', column: name } });
+    try {
+      // The type is read exactly as `--schema` reads it.
+      schemaFromArg(stringifyJson({ [name]: type }));
+    } catch (e) {
+      if (isFloeError(e)) throw new InvalidArgumentError(`--type ${o}: ${e.message}`, { context: { option: '--type', column: name, type }, ...(e.help ? { help: e.help } : {}) });
+      throw e;
+    }
+    byName.set(name, type);
+  }
+  return columns.map((c) => ({ name: c.name, type: byName.get(c.name) ?? c.type }));
+}
+
+/**
+ * The schema of a new table with these columns, in this order, as `--schema` builds it.
+ * @param columns the columns and their types
+ */
+export function schemaOfColumns(columns: readonly InferredColumn[]): SchemaArg {
+  // Placeholder keys: a JSON object would put integer-like column names (`2024`) first.
+  const arg = schemaFromArg(stringifyJson(Object.fromEntries(columns.map((c, i) => [`c${i}`, c.type]))));
+  return { ...arg, schema: { ...arg.schema, fields: arg.schema.fields.map((f, i) => ({ ...f, name: columns[i]!.name })) } };
 }

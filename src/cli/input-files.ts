@@ -11,14 +11,16 @@
  *
  * @module
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { CorruptFileError, InvalidArgumentError, SchemaMismatchError, readParquet, readParquetSchema } from '../index.js';
 import { type JsonValue, parseJson } from '../util/index.js';
 import { columnFromValues } from './convert-column.js';
-import { inferCsvSchema, inferSchema } from './infer-schema.js';
+import { type InferredColumn, inferColumns } from './infer-schema.js';
+import { type InvalidTextMode, decodeText } from './text-decode.js';
 import { type TextRows, rowsFromCsv, rowsFromJsonLines } from './text-rows.js';
+import { readTextSample } from './text-sample.js';
 
 /** The input formats `floe` reads. */
 export type InputFormat = 'parquet' | 'arrow' | 'csv' | 'tsv' | 'jsonl';
@@ -45,8 +47,8 @@ function startsWith(bytes: Uint8Array, text: string): boolean {
   return true;
 }
 
-function isParquet(bytes: Uint8Array): boolean {
-  return bytes.length >= 12 && startsWith(bytes, 'PAR1') && startsWith(bytes.subarray(bytes.length - 4), 'PAR1');
+function isParquet(head: Uint8Array, tail: Uint8Array): boolean {
+  return head.length >= 12 && startsWith(head, 'PAR1') && startsWith(tail, 'PAR1');
 }
 
 function isArrowIpc(bytes: Uint8Array): boolean {
@@ -55,14 +57,15 @@ function isArrowIpc(bytes: Uint8Array): boolean {
 }
 
 /**
- * The format of an input file, from its extension and first bytes.
+ * The format of an input file, from its extension and its first and last bytes.
  * @param file the path
- * @param bytes its contents
+ * @param head its first bytes (or all of them)
+ * @param tail its last four bytes
  * @throws InvalidArgumentError for an unknown extension, or a `.parquet`/`.arrow` file whose bytes are not
  */
-export function detectFormat(file: string, bytes: Uint8Array): InputFormat {
-  if (isParquet(bytes)) return 'parquet';
-  if (isArrowIpc(bytes)) return 'arrow';
+export function detectFormat(file: string, head: Uint8Array, tail: Uint8Array): InputFormat {
+  if (isParquet(head, tail)) return 'parquet';
+  if (isArrowIpc(head)) return 'arrow';
   const ext = path.extname(file).toLowerCase();
   const byName = EXTENSIONS[ext];
   if (byName === 'parquet') {
@@ -70,16 +73,42 @@ export function detectFormat(file: string, bytes: Uint8Array): InputFormat {
   }
   if (byName === 'arrow') throw new InvalidArgumentError(`${file} is not an Arrow IPC file (no ARROW1 magic or stream marker)`, { context: { file }, help: KNOWN });
   if (byName === undefined) throw new InvalidArgumentError(`cannot tell the format of ${file} from its extension ${JSON.stringify(ext)}`, { context: { file }, help: KNOWN });
-  if (bytes.includes(0)) throw new InvalidArgumentError(`${file} is binary, not ${byName.toUpperCase()} text`, { context: { file }, help: KNOWN });
+  if (head.includes(0)) throw new InvalidArgumentError(`${file} is binary, not ${byName.toUpperCase()} text`, { context: { file }, help: KNOWN });
   return byName;
+}
+
+function unreadable(file: string, e: unknown): InvalidArgumentError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new InvalidArgumentError(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${(e as Error).message}`, { context: { file }, cause: e });
 }
 
 async function readBytes(file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InvalidArgumentError(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${(e as Error).message}`, { context: { file }, cause: e });
+    throw unreadable(file, e);
+  }
+}
+
+/** Bytes read to tell a file's format without reading it all. */
+const HEAD_BYTES = 64 * 1024;
+
+/** The first {@link HEAD_BYTES} and the last four bytes of a file. */
+async function readEnds(file: string): Promise<{ head: Uint8Array; tail: Uint8Array }> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const size = (await handle.stat()).size;
+      const head = new Uint8Array(Math.min(size, HEAD_BYTES));
+      await handle.read(head, 0, head.length, 0);
+      const tail = new Uint8Array(Math.min(size, 4));
+      await handle.read(tail, 0, tail.length, size - tail.length);
+      return { head, tail };
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    throw unreadable(file, e);
   }
 }
 
@@ -95,9 +124,9 @@ function parseCellJson(text: string): JsonValue {
   return parseJson(text);
 }
 
-function textRows(format: InputFormat, bytes: Uint8Array, file: string): TextRows {
-  const text = new TextDecoder('utf-8').decode(bytes);
-  return format === 'jsonl' ? rowsFromJsonLines(text, file) : rowsFromCsv(text, file, format === 'tsv' ? '\t' : ',');
+function textRows(format: InputFormat, bytes: Uint8Array, file: string, onInvalidText: InvalidTextMode): TextRows {
+  const text = decodeText(bytes, { file, mode: onInvalidText });
+  return format === 'jsonl' ? rowsFromJsonLines(text, file, { onInvalidText }) : rowsFromCsv(text, file, format === 'tsv' ? '\t' : ',');
 }
 
 /** Maps the file's columns onto the table's fields by name (exact, else case-insensitive). */
@@ -129,21 +158,30 @@ export interface InputData {
   readonly sizeBytes: number;
 }
 
+/** Options of {@link readInputFile}. */
+export interface ReadInputOptions {
+  /** The table's name, for errors. */
+  readonly table: string;
+  /** Refuse text that is not valid Unicode (invalid UTF-8, lone surrogates), or replace it with U+FFFD. */
+  readonly onInvalidText: InvalidTextMode;
+}
+
 /**
  * Reads an input file for appending to a table: text formats are converted to the table's
  * Arrow schema; Parquet and Arrow data are returned as they are.
  * @param file the path
  * @param target the table's Arrow schema
- * @param table the table's name, for errors
- * @throws InvalidArgumentError / CorruptFileError for a missing, unknown or unreadable file
+ * @param options the table's name, what to do with invalid text
+ * @throws InvalidArgumentError / CorruptFileError for a missing, unknown or unreadable file, or text that is not valid Unicode (file:line:column)
  * @throws SchemaMismatchError naming the file, line and column of a value that does not fit
  */
-export async function readInputFile(file: string, target: arrow.Schema, table: string): Promise<InputData> {
+export async function readInputFile(file: string, target: arrow.Schema, options: ReadInputOptions): Promise<InputData> {
+  const { table, onInvalidText } = options;
   const bytes = await readBytes(file);
-  const format = detectFormat(file, bytes);
+  const format = detectFormat(file, bytes, bytes.subarray(Math.max(0, bytes.length - 4)));
   if (format === 'parquet') return { data: readParquet(bytes, { path: file }), format, sizeBytes: bytes.length };
   if (format === 'arrow') return { data: arrowFromIpc(bytes, file), format, sizeBytes: bytes.length };
-  const rows = textRows(format, bytes, file);
+  const rows = textRows(format, bytes, file, onInvalidText);
   const byField = matchColumns(rows, target, file, table);
   const source = { file, lineOf: (r: number) => rows.lines[r] ?? 0 };
   const children = target.fields.map((field) => {
@@ -158,18 +196,47 @@ export async function readInputFile(file: string, target: arrow.Schema, table: s
   return { data: new arrow.Table([new arrow.RecordBatch(target, struct)]), format, sizeBytes: bytes.length };
 }
 
+/** What `floe create --like` learns from a file. */
+export type FileSchema =
+  | {
+      /** Parquet or Arrow: the file's own schema. */
+      readonly kind: 'arrow';
+      /** The schema the file records. */
+      readonly schema: arrow.Schema;
+    }
+  | {
+      /** CSV, TSV or JSON lines: types inferred from the rows read. */
+      readonly kind: 'text';
+      /** The columns in file order, with their inferred types. */
+      readonly columns: readonly InferredColumn[];
+      /** Rows the types were inferred from. */
+      readonly rowsRead: number;
+      /** Whether the file has rows beyond those. */
+      readonly hasMore: boolean;
+    };
+
+/** Options of {@link schemaOfFile}. */
+export interface SchemaOfFileOptions {
+  /** Infer text files' types from at most this many rows (the file is read no further). */
+  readonly sampleRows: number;
+  /** Refuse text that is not valid Unicode, or replace it with U+FFFD. */
+  readonly onInvalidText: InvalidTextMode;
+}
+
 /**
- * The Arrow schema of a file, for `floe create --like`: Parquet and Arrow files say theirs;
- * for CSV and JSON lines it is inferred from the values (see `infer-schema.ts`).
+ * The schema of a file, for `floe create --like`: Parquet and Arrow files say theirs; for CSV
+ * and JSON lines the column types are inferred from the first `sampleRows` rows (see
+ * `infer-schema.ts`), read as a stream.
  * @param file the path
- * @throws InvalidArgumentError / CorruptFileError for a missing, unknown or unreadable file
+ * @param options how many rows to infer from, what to do with invalid text
+ * @throws InvalidArgumentError / CorruptFileError for a missing, unknown or unreadable file, or text that is not valid Unicode (file:line:column)
  */
-export async function schemaOfFile(file: string): Promise<arrow.Schema> {
-  const bytes = await readBytes(file);
-  const format = detectFormat(file, bytes);
-  if (format === 'parquet') return readParquetSchema(bytes, file);
-  if (format === 'arrow') return arrowFromIpc(bytes, file).schema;
-  const rows = textRows(format, bytes, file);
+export async function schemaOfFile(file: string, options: SchemaOfFileOptions): Promise<FileSchema> {
+  const { head, tail } = await readEnds(file);
+  const format = detectFormat(file, head, tail);
+  if (format === 'parquet') return { kind: 'arrow', schema: readParquetSchema(await readBytes(file), file) };
+  if (format === 'arrow') return { kind: 'arrow', schema: arrowFromIpc(await readBytes(file), file).schema };
+  const rows = await readTextSample(file, format, { maxRows: options.sampleRows, onInvalidText: options.onInvalidText });
   if (rows.columns.length === 0) throw new InvalidArgumentError(`${file} has no columns to take a schema from`, { context: { file } });
-  return format === 'jsonl' ? inferSchema(rows, parseCellJson) : inferCsvSchema(rows, parseCellJson);
+  return { kind: 'text', columns: inferColumns(rows, { csv: format !== 'jsonl', parseText: parseCellJson }), rowsRead: rows.rowCount, hasMore: rows.hasMore };
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
+import { datetime } from '../index.js';
 
 /** A cell as a plain value (what JSON output holds). */
 export type PlainValue = null | boolean | number | bigint | string | PlainValue[] | { [key: string]: PlainValue };
@@ -32,32 +33,18 @@ function isValidAt(d: arrow.Data, i: number): boolean {
 
 const pad = (n: number | bigint, width: number): string => String(n).padStart(width, '0');
 
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
-}
-
 /**
- * Formats an epoch offset as ISO-8601 (`2026-01-05T10:00:00.123456Z`).
+ * Formats an epoch offset as ISO-8601 (`2026-01-05T10:00:00.123456Z`). The date comes from exact
+ * calendar arithmetic (`datetime`), not `Date`, whose range ends in +275760 and which
+ * prints years beyond 9999 with six digits.
  * @param value the raw value
  * @param perSecond units per second (1e6 for µs)
  * @param withZone whether to append `Z` (timestamptz)
  */
 export function formatTimestamp(value: bigint, perSecond: bigint, withZone: boolean): string {
-  const seconds = floorDiv(value, perSecond);
-  const fraction = value - seconds * perSecond;
-  const iso = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  const digits = perSecond.toString().length - 1;
-  const frac = fraction === 0n ? '' : `.${pad(fraction, digits)}`;
-  return `${iso}${frac}${withZone ? 'Z' : ''}`;
-}
-
-/**
- * Formats days since the epoch as `YYYY-MM-DD`.
- * @param days the day number
- */
-export function formatDate(days: number): string {
-  return new Date(days * 86_400_000).toISOString().slice(0, 10);
+  const perDay = perSecond * 86_400n;
+  const days = datetime.floorDiv(value, perDay);
+  return `${datetime.formatDate(Number(days))}T${formatTime(value - days * perDay, perSecond)}${withZone ? 'Z' : ''}`;
 }
 
 function formatTime(value: bigint, perSecond: bigint): string {
@@ -148,7 +135,8 @@ export function valueAt(vector: arrow.Vector, i: number, options: ValueOptions =
     case arrow.Type.Date: {
       const dt = t as arrow.Date_;
       const raw = (d.values as ArrayLike<number | bigint>)[j]!;
-      return dt.unit === arrow.DateUnit.DAY ? formatDate(Number(raw)) : formatTimestamp(BigInt(raw), 1000n, false).slice(0, 10);
+      // `YYYY-MM-DD`, `+YYYYY-MM-DD` beyond 9999 (as `java.time` prints them).
+      return datetime.formatDate(dt.unit === arrow.DateUnit.DAY ? Number(raw) : Number(datetime.floorDiv(BigInt(raw), 86_400_000n)));
     }
     case arrow.Type.Time: {
       const tt = t as arrow.Time;

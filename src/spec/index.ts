@@ -29,6 +29,8 @@
 export * from './types.js';
 export * from './values.js';
 export * from './datetime.js';
+/** The calendar arithmetic as one namespace, for the package's public surface. */
+export * as datetime from './datetime.js';
 export * from './schema.js';
 export * from './schema-evolution.js';
 export * from './bounds.js';

@@ -6,7 +6,7 @@ import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { columnFromValues, parseTimestamp, type RawValue } from '../../src/cli/convert-column.js';
 import { formatPairs, formatTable } from '../../src/cli/format-table.js';
-import { inferCsvSchema } from '../../src/cli/infer-schema.js';
+import { inferColumns } from '../../src/cli/infer-schema.js';
 import { Progress, formatBytes } from '../../src/cli/progress.js';
 import { schemaFromArg } from '../../src/cli/schema-arg.js';
 import { rowsFromCsv } from '../../src/cli/text-rows.js';
@@ -130,15 +130,7 @@ describe('schema arguments', () => {
 
   it('infers CSV column types from the values', () => {
     const rows = rowsFromCsv('a,b,c,d,e,f,g\n1,1,x,2026-01-01,2026-01-01T00:00:00Z,"[1,2]",\n2,2.5,,2026-01-02,2026-01-01T00:00:00,"[3,4]",\n', 'x.csv');
-    expect(inferCsvSchema(rows, parseJson).fields.map((f) => String(f.type))).toEqual([
-      'Int64',
-      'Float64',
-      'Utf8',
-      'Date32<DAY>',
-      'Utf8',
-      'FixedSizeList[2]<Float32>',
-      'Utf8',
-    ]);
+    expect(inferColumns(rows, { csv: true, parseText: parseJson }).map((c) => c.type)).toEqual(['long', 'double', 'string', 'date', 'string', 'vector(2)', 'string']);
   });
 });
 

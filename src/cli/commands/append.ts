@@ -10,11 +10,13 @@ import { Command } from 'commander';
 import type * as arrow from 'apache-arrow';
 import { InvalidArgumentError, type Snapshot } from '../../index.js';
 import { readInputFile } from '../input-files.js';
+import { INVALID_TEXT_MODES, invalidTextMode } from '../text-decode.js';
 import { Progress, formatBytes } from '../progress.js';
 import { contextOf } from '../context.js';
 
 interface AppendOptions {
   readonly branch?: string;
+  readonly onInvalidText?: string;
 }
 
 /** Input batches grouped by identical schema, in first-seen order. */
@@ -23,8 +25,10 @@ function groupBySchema(tables: readonly arrow.Table[]): arrow.RecordBatch[][] {
   for (const t of tables) {
     const key = t.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable}`).join('|');
     const g = groups.find((x) => x.key === key);
-    if (g) g.batches.push(...t.batches);
-    else groups.push({ key, batches: [...t.batches] });
+    // One push per batch: spreading a file's batches as arguments overflows the stack when there are many.
+    const batches = g?.batches ?? [];
+    for (const b of t.batches) batches.push(b);
+    if (!g) groups.push({ key, batches });
   }
   return groups.map((g) => g.batches);
 }
@@ -36,11 +40,13 @@ export function appendCommand(): Command {
     .argument('<table>', 'the table')
     .argument('<files...>', 'input files (.parquet, .arrow/.feather/.ipc, .csv, .tsv, .jsonl/.ndjson/.json)')
     .option('--branch <name>', 'commit to this branch instead of main')
+    .option('--on-invalid-text <mode>', `text that is not valid UTF-8 (or a lone surrogate escape in JSON): ${INVALID_TEXT_MODES.join('|')} (default fail: refuse, naming file:line:column; replace: read it as U+FFFD)`)
     .addHelpText(
       'after',
       `
 CSV and JSON values are converted to the table's column types (ISO-8601 times, base64 binary,
 JSON arrays for vectors and lists); a value that does not fit names its file, line and column.
+Text files must be UTF-8: invalid bytes are refused unless --on-invalid-text replace.
 
 Example:
   floe append ml.events day1.parquet day2.csv`,
@@ -48,13 +54,14 @@ Example:
     .action(async (name: string, files: string[], opts: AppendOptions, cmd: Command) => {
       const ctx = contextOf(cmd);
       if (files.length === 0) throw new InvalidArgumentError('give at least one file to append');
+      const onInvalidText = invalidTextMode(opts.onInvalidText);
       const table = await ctx.table(name);
       const target = table.arrowSchema();
       const progress = new Progress(`reading ${files.length} file${files.length === 1 ? '' : 's'}`, ctx.progressOptions());
       const inputs: arrow.Table[] = [];
       let bytes = 0;
       for (const file of files) {
-        const input = await readInputFile(file, target, table.name);
+        const input = await readInputFile(file, target, { table: table.name, onInvalidText });
         inputs.push(input.data);
         bytes += input.sizeBytes;
         progress.add(input.data.numRows, input.sizeBytes);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { z } from 'zod';
 import { InvalidArgumentError, typeToString, type NestedField, type PartitionField, type PartitionSpec, type Schema, type Table } from '../../index.js';
 
 /**
@@ -109,6 +110,25 @@ export function schemaAt(table: Table, snapshotId: string | undefined): Schema {
 export function nonNegativeInt(value: string, option: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${option} must be a non-negative integer, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+const POSITIVE_INT = z
+  .string()
+  .trim()
+  .regex(/^\d+$/)
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER));
+
+/**
+ * Parses a positive integer option.
+ * @param value the text
+ * @param option the option's name, for the message
+ * @throws InvalidArgumentError when it is not one
+ */
+export function positiveInt(value: string, option: string): number {
+  const parsed = POSITIVE_INT.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`${option} must be a positive integer, got ${JSON.stringify(value)}`, { context: { option, value } });
+  return parsed.data;
 }
 
 /**

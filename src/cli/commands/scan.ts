@@ -10,9 +10,9 @@ import * as arrow from 'apache-arrow';
 import { Command } from 'commander';
 import { InvalidArgumentError, type ScanOptions } from '../../index.js';
 import { Progress } from '../progress.js';
-import { type ScanFormat, SCAN_FORMATS, formatOfFile, makeSink, scanFormat } from '../scan-output.js';
+import { DEFAULT_MAX_ROWS, type ScanFormat, SCAN_FORMATS, formatOfFile, makeSink, rowCountFromPlan, scanFormat } from '../scan-output.js';
 import { contextOf } from '../context.js';
-import { nonNegativeInt } from './common.js';
+import { nonNegativeInt, positiveInt } from './common.js';
 
 interface ScanCliOptions {
   readonly snapshot?: string;
@@ -23,6 +23,7 @@ interface ScanCliOptions {
   readonly limit?: string;
   readonly format?: string;
   readonly out?: string;
+  readonly maxRows?: string;
 }
 
 function batchBytes(data: { readonly values?: unknown; readonly valueOffsets?: unknown; readonly nullBitmap?: unknown; readonly children: readonly unknown[] }): number {
@@ -65,6 +66,7 @@ export function scanCommand(): Command {
     .option('--columns <a,b,…>', 'only these columns, in this order')
     .option('--filter <expr>', `only rows matching, e.g. "score > 0.5 AND cat IN ('a', 'b')"`)
     .option('--limit <n>', 'at most this many rows')
+    .option('--max-rows <n>', `rows the table format shows before it says how many more there are (default ${DEFAULT_MAX_ROWS})`)
     .option('--format <format>', `${SCAN_FORMATS.join('|')} (default: table, or from --out's extension; jsonl with --json)`)
     .option('--out <file>', 'write to a file instead of stdout')
     .addHelpText(
@@ -83,15 +85,21 @@ Examples:
       const ctx = contextOf(cmd);
       const format: ScanFormat = opts.format !== undefined ? scanFormat(opts.format) : ((opts.out !== undefined ? formatOfFile(opts.out) : undefined) ?? (ctx.json ? 'jsonl' : 'table'));
       const binary = format === 'parquet' || format === 'arrow';
+      if (opts.maxRows !== undefined && format !== 'table') throw new InvalidArgumentError(`--max-rows applies to --format table only; use --limit to cut ${format} output`);
+      const maxRows = opts.maxRows === undefined ? DEFAULT_MAX_ROWS : positiveInt(opts.maxRows, '--max-rows');
       if (binary && opts.out === undefined && ctx.stdout.isTTY) {
         throw new InvalidArgumentError(`--format ${format} is binary: give --out FILE (or redirect stdout to a file)`);
       }
       const table = await ctx.table(name);
-      const scan = table.scan(scanOptions(opts));
+      const options = scanOptions(opts);
+      const scan = table.scan(options);
       // No schema metadata: the table's `iceberg.schema` would describe columns a projected file lacks.
       const outSchema = new arrow.Schema(scan.arrowSchema().fields);
       const uuidColumns = new Set(scan.schema.fields.filter((f) => f.type.type === 'uuid').map((f) => f.name));
-      const sink = makeSink(format, { uuidColumns });
+      // The table format shows a few rows and the count of the rest: from the plan when it is
+      // exact there, so the scan can stop once those rows are read.
+      const totalRows = format === 'table' ? rowCountFromPlan((await scan.planFiles()).tasks, { filtered: options.filter !== undefined, ...(options.limit !== undefined ? { limit: options.limit } : {}) }) : undefined;
+      const sink = makeSink(format, { uuidColumns, maxRows, ...(totalRows !== undefined ? { totalRows } : {}) });
       const progress = new Progress(`scanning ${table.name}`, ctx.progressOptions());
       const chunks: (string | Uint8Array)[] = [];
       const emit = async (chunk: string | Uint8Array): Promise<void> => {
@@ -105,6 +113,7 @@ Examples:
         progress.add(batch.numRows, batchBytes(batch.data));
         const text = sink.batch(batch);
         if (text !== undefined) await emit(text);
+        if (sink.isSatisfied()) break;
       }
       await emit(sink.end(outSchema));
       progress.done();
