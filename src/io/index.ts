@@ -51,6 +51,20 @@ export {
 export { fileColumnsFor, resolveBatch, resolveTable, type MappedField, type NameMapping, type ResolveOptions } from './resolve.js';
 export { decodeNameMapping, NAME_MAPPING_PROPERTY } from './name-mapping.js';
 export { conformToSchema, type ConformOptions } from './conform.js';
+export {
+  ADOPTABLE_ARROW_VERSIONS,
+  adoptRecordBatch,
+  adoptRecordBatches,
+  adoptSchema,
+  adoptTable,
+  isArrowRecordBatchLike,
+  isArrowSchemaLike,
+  isArrowTableLike,
+  type ArrowRecordBatchLike,
+  type ArrowSchemaLike,
+  type ArrowTableLike,
+} from './arrow-adopt.js';
+export { describeValue, isPlainObject, rowsOf, tableFromRows, type TableFromRowsOptions, type WriteRow } from './rows.js';
 export { decodeDictionary, filterRows, takeRows } from './take.js';
 export { computeMetrics, type ColumnMetrics, type MetricsOptions } from './metrics.js';
 export { dataFromLiterals, isValidAt, literalAt, literalFromArrowValue, literalToArrowValue } from './literals.js';
