@@ -41,6 +41,7 @@ import {
 } from '../spec/index.js';
 import { arrowTag } from './arrow-adopt.js';
 import { arrowSchemaFromIceberg } from './arrow-schema.js';
+import { constantData, nullData } from './fill.js';
 import { dataFromLiterals, literalFromArrowValue } from './literals.js';
 
 /** One row as users write it: column name → value. */
@@ -223,13 +224,9 @@ function validity(n: number, isNull: (k: number) => boolean): { nullCount: numbe
   return nullCount === 0 ? { nullCount } : { nullCount, nullBitmap: bitmap };
 }
 
-/**
- * The value of slot k, null for an absent one; a null in a required field is refused unless
- * the field has a write-default (a Literal already, filled in by the primitive case).
- */
+/** The value of slot k of a nested column, null for an absent one; a null in a required field is refused. */
 function resolved(ctx: Ctx, path: string, field: NestedField, col: Column, k: number): unknown {
   const v = col.values[k];
-  if (v === undefined && field.writeDefault !== undefined) return undefined;
   if (v === undefined || v === null) {
     const row = rowOf(col, k);
     if (field.required && row >= 0) misfit(ctx, path, row, v, 'a value: the field is required');
@@ -239,14 +236,11 @@ function resolved(ctx: Ctx, path: string, field: NestedField, col: Column, k: nu
 }
 
 function buildColumn(ctx: Ctx, path: string, field: NestedField, target: arrow.DataType, col: Column): arrow.Data {
-  const n = col.values.length;
   const type = field.type;
-  const nested = type.type === 'struct' || type.type === 'list' || type.type === 'map';
+  if (type.type !== 'struct' && type.type !== 'list' && type.type !== 'map') return primitiveColumn(ctx, path, field, type, target, col);
+  const n = col.values.length;
   const values = new Array<unknown>(n);
-  for (let k = 0; k < n; k++) {
-    const v = resolved(ctx, path, field, col, k);
-    values[k] = v === undefined && nested ? null : v;
-  }
+  for (let k = 0; k < n; k++) values[k] = resolved(ctx, path, field, col, k);
   switch (type.type) {
     case 'struct': {
       for (let k = 0; k < n; k++) if (values[k] !== null && !isPlainObject(values[k])) misfit(ctx, path, rowOf(col, k), values[k], 'a plain object');
@@ -319,25 +313,31 @@ function buildColumn(ctx: Ctx, path: string, field: NestedField, target: arrow.D
       const entryData = arrow.makeData({ type: entriesType, length: keys.length, nullCount: 0, children: [keyData, valueData] });
       return arrow.makeData({ type: target as arrow.Map_, length: n, ...validity(n, (k) => values[k] === null), valueOffsets: offsets, child: entryData });
     }
-    default: {
-      const literals = new Array<Literal | null>(n);
-      for (let k = 0; k < n; k++) {
-        const v = values[k];
-        if (v === null || v === undefined) {
-          // Iceberg `write-default`: the value of a field the writer does not supply (spec §Default values).
-          literals[k] = v === undefined ? (field.writeDefault ?? null) : null;
-          continue;
-        }
-        try {
-          literals[k] = rowLiteral(type, v);
-        } catch (e) {
-          if (!(e instanceof Misfit)) throw e;
-          misfit(ctx, path, rowOf(col, k), v, `${e.message} for Iceberg ${typeName(type)}`);
-        }
+  }
+}
+
+/** A primitive column: each value checked and converted (`rowLiteral`), absent ones defaulted. */
+function primitiveColumn(ctx: Ctx, path: string, field: NestedField, type: PrimitiveType, target: arrow.DataType, col: Column): arrow.Data {
+  const n = col.values.length;
+  const literals = new Array<Literal | null>(n);
+  for (let k = 0; k < n; k++) {
+    const v = col.values[k];
+    if (v === undefined && field.writeDefault !== undefined) {
+      // Iceberg `write-default`: the value of a field the writer does not supply (spec §Default values).
+      literals[k] = field.writeDefault;
+    } else if (v === undefined || v === null) {
+      if (field.required && rowOf(col, k) >= 0) misfit(ctx, path, rowOf(col, k), v, 'a value: the field is required');
+      literals[k] = null;
+    } else {
+      try {
+        literals[k] = rowLiteral(type, v);
+      } catch (e) {
+        if (!(e instanceof Misfit)) throw e;
+        misfit(ctx, path, rowOf(col, k), v, `${e.message} for Iceberg ${typeName(type)}`);
       }
-      return dataFromLiterals(type, literals, target);
     }
   }
+  return dataFromLiterals(type, literals, target);
 }
 
 /**
@@ -379,25 +379,44 @@ function textKey(ctx: Ctx, path: string, type: PrimitiveType, key: string, row: 
 
 /** Columns of `fields` from the objects (null where the enclosing struct is null); unknown keys are refused. */
 function buildFields(ctx: Ctx, prefix: string, fields: readonly NestedField[], targets: readonly arrow.Field[], objects: readonly (WriteRow | null)[], rows: Int32Array | null): arrow.Data[] {
-  const known = new Set(fields.map((f) => f.name));
-  objects.forEach((o, k) => {
-    if (o === null) return;
-    for (const key of Object.keys(o)) {
-      if (!known.has(key)) {
+  // One pass over the rows, visiting only the keys each row has: reading every schema column
+  // of every row costs a keyed load per column even where most are absent.
+  const index = new Map(fields.map((f, i) => [f.name, i]));
+  const columns = fields.map(() => new Array<unknown>(objects.length).fill(undefined));
+  for (let k = 0; k < objects.length; k++) {
+    const o = objects[k];
+    if (o === null || o === undefined) {
+      for (const c of columns) c[k] = null;
+      continue;
+    }
+    // for…in: a plain object has no inherited enumerable keys, and it allocates no key array.
+    for (const key in o) {
+      const i = index.get(key);
+      if (i === undefined) {
         const row = rows ? rows[k]! : k;
         throw new InvalidArgumentError(`argument ${ctx.argument}: row ${row} has key '${prefix}${key}', which is not a column of table ${ctx.table}`, {
           context: { argument: ctx.argument, table: ctx.table, row, column: `${prefix}${key}` },
           help: 'evolve the schema first (updateSchema().addColumn), or drop the key',
         });
       }
+      columns[i]![k] = o[key];
     }
+  }
+  return fields.map((f, i) => {
+    const target = targets[i]!.type;
+    const values = columns[i]!;
+    // A column no row mentions (common with wide schemas) is all nulls or all its default.
+    if (!f.required && values.every((v) => v === undefined || v === null)) {
+      const filled = f.writeDefault !== undefined && values.every((v) => v === undefined) && isPrimitive(f) ? constantData(target, f.type, f.writeDefault, values.length) : undefined;
+      if (filled) return filled;
+      if (values.every((v) => v === null || f.writeDefault === undefined)) return nullData(target, values.length);
+    }
+    return buildColumn(ctx, prefix + f.name, f, target, { values, rows });
   });
-  return fields.map((f, i) =>
-    buildColumn(ctx, prefix + f.name, f, targets[i]!.type, {
-      values: objects.map((o) => (o === null ? null : o[f.name])),
-      rows,
-    }),
-  );
+}
+
+function isPrimitive(f: NestedField): f is NestedField & { type: PrimitiveType } {
+  return f.type.type !== 'struct' && f.type.type !== 'list' && f.type.type !== 'map';
 }
 
 const RowsSchema = z.array(z.custom<WriteRow>(isPlainObject));
