@@ -1,8 +1,9 @@
 /**
  * `io/`: data files. Parquet ⇄ Arrow through parquet-wasm (`parquet.ts` is the only importer of
  * parquet-wasm, and is handed bytes or an `AsyncBuffer`, never a store), Iceberg schema ⇄ Arrow
- * schema, resolution of file columns by field id, fitting user data to a table schema, row
- * selection, and column metrics for manifests.
+ * schema, resolution of file columns by field id, fitting user data to a table schema (Arrow
+ * objects of another apache-arrow copy adopted in `arrow-adopt.ts`, plain row objects converted
+ * in `rows.ts`), row selection, and column metrics for manifests.
  *
  * Guarantees:
  * - Files written here are self-describing and readable by any Parquet reader: every column,
