@@ -311,11 +311,14 @@ export class Table {
   /**
    * Appends rows (split by the partition spec) in one snapshot, after checking the table's
    * constraints (a `unique` key also against the rows already in the table).
+   * @param data an Arrow Table, RecordBatch or array of RecordBatches (of any apache-arrow 14+
+   *   copy), or an array of plain row objects converted with the table's schema (`io/rows.ts`)
+   * @throws InvalidArgumentError when `data` is none of those, or a row value does not fit (named; nothing is committed)
    * @throws SchemaMismatchError when the rows do not fit the schema (nothing is committed)
    * @throws ConstraintViolationError when rows break the table's constraints (nothing is committed)
    */
   async append(data: WriteInput, options: WriteOptions & ContractOptions = {}): Promise<Snapshot> {
-    const checked = await this.enforceContract(data, options, true);
+    const checked = await this.enforceContract(this.writeTable(data), options, true);
     return this.commit((state, commitId) =>
       prepareAppend(this.ctx, state, checked.data, {
         commitId,
@@ -351,13 +354,13 @@ export class Table {
    * Checks rows against the constraints; returns the rows to commit (all, or the good ones
    * after quarantining the bad) and summary entries recording a quarantine.
    */
-  private async enforceContract(data: WriteInput, options: ContractOptions, checkExisting: boolean): Promise<{ data: WriteInput; summary: Record<string, string> }> {
+  private async enforceContract(data: arrow.Table, options: ContractOptions, checkExisting: boolean): Promise<{ data: WriteInput; summary: Record<string, string> }> {
     const constraints = this.constraints();
     if (options.onViolation === 'quarantine' && !options.quarantine) {
       throw new InvalidArgumentError(`onViolation 'quarantine' needs a quarantine table for writes to table ${this.name}`, { context: { table: this.name } });
     }
     if (constraints.length === 0) return { data, summary: {} };
-    const rows = conformToSchema(toArrowTable(data), this.schema(), { table: this.name, vectorDimensions: this.vectorDimensions() });
+    const rows = conformToSchema(data, this.schema(), { table: this.name, vectorDimensions: this.vectorDimensions() });
     const report = await checkConstraints(rows, constraints, checkExisting ? { existingKeys: (columns, data, keyRows) => this.existingKeys(columns, data, keyRows) } : {});
     if (report.violations.length === 0) return { data: rows, summary: {} };
     if (options.onViolation !== 'quarantine' || report.commitFailed || !options.quarantine) {
@@ -371,6 +374,15 @@ export class Table {
       data: good.length > 0 ? takeRows(rows, Int32Array.from(good)) : new arrow.Table(rows.schema),
       summary: { 'floe.quarantined-rows': String(bad.length), 'floe.quarantine-table': options.quarantine.uuid() },
     };
+  }
+
+  /**
+   * A write's `data` argument as one Arrow table of Floe's apache-arrow: Arrow objects of any
+   * supported copy adopted, plain row objects converted with the current schema; checked before
+   * anything is written.
+   */
+  private writeTable(data: WriteInput): arrow.Table {
+    return toArrowTable(data, { schema: this.schema(), vectorDimensions: this.vectorDimensions(), table: this.name });
   }
 
   /** Which of these keys (canonical, `keyAt`) the current snapshot holds: a pruned scan of the key columns. */
@@ -389,11 +401,13 @@ export class Table {
    * Replaces rows: those matching `filter` (every row without one) are removed and `data` added,
    * in one snapshot.
    * The new rows are checked against the table's constraints first (`unique` among themselves only).
+   * @param data as for {@link Table.append}
+   * @throws InvalidArgumentError when `data` is not accepted input (see {@link Table.append}; nothing is committed)
    * @throws CommitConflictError when a concurrent commit touched the same files or (serializable) added matching rows
    * @throws ConstraintViolationError when rows break the table's constraints (nothing is committed)
    */
   async overwrite(data: WriteInput, options: WriteOptions & ContractOptions & { readonly filter?: Expression | string } = {}): Promise<Snapshot> {
-    const checked = await this.enforceContract(data, options, false);
+    const checked = await this.enforceContract(this.writeTable(data), options, false);
     return this.commit((state, commitId) =>
       prepareRewrite(this.ctx, state, {
         commitId,
@@ -429,13 +443,14 @@ export class Table {
    * metrics). When a concurrent commit conflicts (it rewrote those files, or may have added one
    * of the keys), the upsert is planned again on the new base, up to `commit.retry.num-retries`
    * times (default 4).
-   * @throws InvalidArgumentError for unknown key columns, null keys, or duplicate keys in `data` (named)
+   * @param data as for {@link Table.append}
+   * @throws InvalidArgumentError for `data` that is not accepted input (see {@link Table.append}), unknown key columns, null keys, or duplicate keys in `data` (named)
    * @throws SchemaMismatchError when the rows do not fit the schema (nothing is committed)
    * @throws CommitConflictError when conflicts persist after the re-plans
    * @throws ConstraintViolationError when rows break the table's constraints (nothing is committed)
    */
   async upsert(data: WriteInput, options: WriteOptions & ContractOptions & { readonly on: readonly string[] }): Promise<Snapshot> {
-    const checked = await this.enforceContract(data, options, false);
+    const checked = await this.enforceContract(this.writeTable(data), options, false);
     const replans = Number(this.state.metadata.properties['commit.retry.num-retries'] ?? 4);
     for (let attempt = 0; ; attempt++) {
       try {

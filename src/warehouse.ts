@@ -11,7 +11,7 @@ import * as arrow from 'apache-arrow';
 import { StorageCatalog, formatTableIdentifier, parseTableIdentifier } from './catalog/index.js';
 import { RestCatalog, type RestLoadedTable } from './catalog/rest/client/index.js';
 import { InvalidArgumentError, NamespaceNotFoundError, TableNotFoundError, UnsupportedError, isFloeError } from './errors.js';
-import { icebergSchemaFromArrow } from './io/index.js';
+import { adoptSchema, type ArrowSchemaLike, icebergSchemaFromArrow, isArrowSchemaLike } from './io/index.js';
 import { UNPARTITIONED_SPEC, parsePartitionSpec } from './spec/index.js';
 import { validateSchemaIds } from './spec/index.js';
 import type { NestedField, Schema } from './spec/index.js';
@@ -159,10 +159,10 @@ export class Warehouse {
 
   /**
    * Creates a table from an Arrow schema (field ids assigned, `FixedSizeList<Float32>` kept as a
-   * vector column) or an Iceberg schema (ids as given).
+   * vector column; Floe's apache-arrow or another copy of it) or an Iceberg schema (ids as given).
    * @throws NamespaceNotFoundError / TableAlreadyExistsError / InvalidArgumentError (bad name or partition spec)
    */
-  async createTable(identifier: string, schema: arrow.Schema | Schema, options: CreateTableOptions = {}): Promise<Table> {
+  async createTable(identifier: string, schema: arrow.Schema | ArrowSchemaLike | Schema, options: CreateTableOptions = {}): Promise<Table> {
     const id = parseTableIdentifier(identifier);
     const name = formatTableIdentifier(id);
     if (!(await this.catalog.namespaceExists(id.namespace))) {
@@ -171,14 +171,15 @@ export class Warehouse {
     let iceberg: Schema;
     let lastColumnId: number;
     let vectorProps: Record<string, string> = {};
-    if (schema instanceof arrow.Schema) {
-      const converted = icebergSchemaFromArrow(schema, { schemaId: 0 });
+    if (isArrowSchemaLike(schema)) {
+      const converted = icebergSchemaFromArrow(adoptSchema(schema, 'schema'), { schemaId: 0 });
       iceberg = converted.schema;
       lastColumnId = converted.lastColumnId;
       vectorProps = vectorDimensionsToProperties(converted.vectorDimensions);
     } else {
-      if (!Array.isArray(schema.fields)) throw new InvalidArgumentError('schema must be an apache-arrow Schema or an Iceberg schema with fields');
-      iceberg = { ...schema, schemaId: 0 };
+      const given = schema as Schema; // not an Arrow schema of any copy (isArrowSchemaLike)
+      if (!Array.isArray(given.fields)) throw new InvalidArgumentError('schema must be an apache-arrow Schema or an Iceberg schema with fields');
+      iceberg = { ...given, schemaId: 0 };
       validateSchemaIds(iceberg);
       lastColumnId = maxId(iceberg.fields);
     }

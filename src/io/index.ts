@@ -1,8 +1,9 @@
 /**
  * `io/`: data files. Parquet ⇄ Arrow through parquet-wasm (`parquet.ts` is the only importer of
  * parquet-wasm, and is handed bytes or an `AsyncBuffer`, never a store), Iceberg schema ⇄ Arrow
- * schema, resolution of file columns by field id, fitting user data to a table schema, row
- * selection, and column metrics for manifests.
+ * schema, resolution of file columns by field id, fitting user data to a table schema (Arrow
+ * objects of another apache-arrow copy adopted in `arrow-adopt.ts`, plain row objects converted
+ * in `rows.ts`), row selection, and column metrics for manifests.
  *
  * Guarantees:
  * - Files written here are self-describing and readable by any Parquet reader: every column,
@@ -51,6 +52,20 @@ export {
 export { fileColumnsFor, resolveBatch, resolveTable, type MappedField, type NameMapping, type ResolveOptions } from './resolve.js';
 export { decodeNameMapping, NAME_MAPPING_PROPERTY } from './name-mapping.js';
 export { conformToSchema, type ConformOptions } from './conform.js';
+export {
+  ADOPTABLE_ARROW_VERSIONS,
+  adoptRecordBatch,
+  adoptRecordBatches,
+  adoptSchema,
+  adoptTable,
+  isArrowRecordBatchLike,
+  isArrowSchemaLike,
+  isArrowTableLike,
+  type ArrowRecordBatchLike,
+  type ArrowSchemaLike,
+  type ArrowTableLike,
+} from './arrow-adopt.js';
+export { describeValue, isPlainObject, rowsOf, tableFromRows, type TableFromRowsOptions, type WriteRow } from './rows.js';
 export { decodeDictionary, filterRows, takeRows } from './take.js';
 export { computeMetrics, type ColumnMetrics, type MetricsOptions } from './metrics.js';
 export { dataFromLiterals, isValidAt, literalAt, literalFromArrowValue, literalToArrowValue } from './literals.js';

@@ -170,7 +170,7 @@ export async function prepareUpsert(ctx: TableContext, state: TableState, input:
   const schema = currentSchema(state.metadata);
   checkKeyColumns(schema, options.on, ctx.name);
   // Conform first so key values have the table's Arrow types on both sides of the match.
-  const data = conformToSchema(toArrowTable(input), schema, {
+  const data = conformToSchema(toArrowTable(input, { schema, table: ctx.name, ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}) }), schema, {
     table: ctx.name,
     ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
   });

@@ -9,7 +9,26 @@
  */
 import * as arrow from 'apache-arrow';
 import pLimit from 'p-limit';
-import { computeMetrics, conformToSchema, initParquetWasm, literalAt, takeRows, writeParquet } from '../io/index.js';
+import { InvalidArgumentError } from '../errors.js';
+import {
+  adoptRecordBatch,
+  adoptRecordBatches,
+  adoptTable,
+  type ArrowRecordBatchLike,
+  type ArrowTableLike,
+  computeMetrics,
+  conformToSchema,
+  describeValue,
+  initParquetWasm,
+  isArrowRecordBatchLike,
+  isArrowTableLike,
+  literalAt,
+  rowsOf,
+  tableFromRows,
+  takeRows,
+  writeParquet,
+  type WriteRow,
+} from '../io/index.js';
 import { type DataFile, DataFileContent } from '../spec/index.js';
 import { type PartitionSpec, partitionPath } from '../spec/index.js';
 import { encodeSchema, indexById } from '../spec/index.js';
@@ -20,8 +39,31 @@ import { newUuid } from '../util/index.js';
 import { stringifyJson } from '../util/index.js';
 import { type TableContext, newFileLocation } from './table-context.js';
 
-/** Rows as users hand them over. */
-export type WriteInput = arrow.Table | arrow.RecordBatch | readonly arrow.RecordBatch[];
+/**
+ * Rows as users hand them over: an Arrow Table or RecordBatch (made by Floe's apache-arrow or by
+ * another copy of it), an array of RecordBatches, or an array of plain row objects (converted
+ * with the table's schema, see `io/rows.ts`).
+ */
+export type WriteInput =
+  | arrow.Table
+  | arrow.RecordBatch
+  | readonly arrow.RecordBatch[]
+  | ArrowTableLike
+  | ArrowRecordBatchLike
+  | readonly ArrowRecordBatchLike[]
+  | readonly WriteRow[];
+
+/** What {@link toArrowTable} converts plain rows with, and names in messages. */
+export interface ToArrowTableOptions {
+  /** The table's current schema (plain rows are converted with it, never inferred). */
+  readonly schema: Schema;
+  /** Field id → dimension of vector columns. */
+  readonly vectorDimensions?: ReadonlyMap<number, number>;
+  /** The table's name, for messages. */
+  readonly table?: string;
+  /** The argument the input was passed as, for messages (default `data`). */
+  readonly argument?: string;
+}
 
 /** Options of {@link writeDataFiles}. */
 export interface WriteDataFilesOptions {
@@ -37,11 +79,26 @@ export interface WriteDataFilesOptions {
   readonly vectorDimensions?: ReadonlyMap<number, number>;
 }
 
-/** Turns any accepted input into one Arrow table. */
-export function toArrowTable(input: WriteInput): arrow.Table {
-  if (input instanceof arrow.Table) return input;
-  if (input instanceof arrow.RecordBatch) return new arrow.Table([input]);
-  return new arrow.Table([...input]);
+/**
+ * Turns any accepted input into one Arrow table of Floe's apache-arrow, checking its shape
+ * first: a user's `append(42)` must fail here, naming the argument, before anything is written.
+ * An empty array is zero rows (like an empty Arrow table).
+ * @throws {InvalidArgumentError} naming the argument (and the element, row and column) for
+ *   anything else, or rows that do not fit the schema
+ * @throws {UnsupportedError} for Arrow objects from a copy of apache-arrow too old to adopt
+ */
+export function toArrowTable(input: unknown, options: ToArrowTableOptions): arrow.Table {
+  const argument = options.argument ?? 'data';
+  if (isArrowTableLike(input)) return adoptTable(input, argument);
+  if (isArrowRecordBatchLike(input)) return new arrow.Table([adoptRecordBatch(input, argument)]);
+  if (Array.isArray(input)) {
+    const rowOptions = { argument, ...(options.table !== undefined ? { table: options.table } : {}), ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}) };
+    if (input.length > 0 && input.every((b) => isArrowRecordBatchLike(b))) return adoptRecordBatches(input, argument);
+    return tableFromRows(rowsOf(input, argument), options.schema, rowOptions);
+  }
+  throw new InvalidArgumentError(`argument ${argument} must be an Arrow Table or RecordBatch, an array of RecordBatches, or an array of row objects; got ${describeValue(input)}`, {
+    context: { argument },
+  });
 }
 
 function intProperty(props: Readonly<Record<string, string>>, key: string, fallback: number): number {
@@ -115,10 +172,8 @@ function dataBytes(d: arrow.Data): number {
  * @throws SchemaMismatchError when the rows do not fit the schema (nothing is written then)
  */
 export async function writeDataFiles(ctx: TableContext, input: WriteInput, options: WriteDataFilesOptions): Promise<DataFile[]> {
-  const data = conformToSchema(toArrowTable(input), options.schema, {
-    table: ctx.name,
-    ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
-  });
+  const vectorDimensions = options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {};
+  const data = conformToSchema(toArrowTable(input, { schema: options.schema, table: ctx.name, ...vectorDimensions }), options.schema, { table: ctx.name, ...vectorDimensions });
   if (data.numRows === 0) return [];
   await initParquetWasm();
   const targetBytes = intProperty(options.properties, 'write.target-file-size-bytes', 512 * 1024 * 1024);
