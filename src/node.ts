@@ -15,3 +15,5 @@ registerLocalBackend({
 
 export * from './index.js';
 export { LocalFsStore, type LocalFsStoreOptions } from './store/index.js';
+// The REST catalog server needs Node (Fastify, and the OpenAPI document read from disk).
+export { startRestCatalogServer, type RestCatalogServer, type RestCatalogServerOptions } from './catalog/rest/server/index.js';
