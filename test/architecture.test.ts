@@ -66,7 +66,7 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   expr: ['apache-arrow'],
   io: ['apache-arrow', 'parquet-wasm', 'node:module', 'node:worker_threads', 'node:os', 'node:url'],
   manifest: ['avsc', 'node:zlib', 'p-limit'],
-  commit: [],
+  commit: ['node:zlib'],
   scan: ['apache-arrow', 'p-limit'],
   transaction: ['apache-arrow', 'p-limit'],
   table: ['apache-arrow'],
