@@ -4,7 +4,10 @@
  *
  * A file is newer than another when, in this order:
  * 1. its `metadata-log` lists the other (it was built on it: spec Appendix C `metadata-log`, the
- *    previous metadata files of the table), or the other's lists it the other way round;
+ *    previous metadata files of the table), or the other's lists it the other way round. An
+ *    entry names a file by location and by that file's `last-updated-ms` (Java's
+ *    `TableMetadata.Builder` and Floe record the base's), and both must match: a name can be
+ *    reused after a writer deleted the old file;
  * 2. (two files whose names claim the same version number are siblings, two writers' attempts
  *    at that version: nothing but step 1 orders them);
  * 3. its `last-sequence-number` is higher (spec §Table Metadata Fields: the highest sequence
@@ -37,15 +40,24 @@ function candidateOf(state: TableState): Candidate {
   return {
     state,
     name,
-    previous: new Set(state.metadata.metadataLog.map((e) => baseNameOf(e.metadataFile))),
+    previous: new Set(state.metadata.metadataLog.map((e) => logKey(baseNameOf(e.metadataFile), e.timestampMs))),
     version: parseMetadataFileName(name)?.version,
   };
 }
 
+function logKey(name: string, lastUpdatedMs: number): string {
+  return `${name}@${lastUpdatedMs}`;
+}
+
+/** Whether `a`'s metadata-log lists `b`. */
+function builtOn(a: Candidate, b: Candidate): boolean {
+  return a.previous.has(logKey(b.name, b.state.metadata.lastUpdatedMs));
+}
+
 /** > 0 when `a` is newer than `b`, < 0 when older, 0 when nothing tells them apart. */
 function compareCandidates(a: Candidate, b: Candidate): number {
-  if (a.previous.has(b.name) && !b.previous.has(a.name)) return 1;
-  if (b.previous.has(a.name) && !a.previous.has(b.name)) return -1;
+  if (builtOn(a, b) && !builtOn(b, a)) return 1;
+  if (builtOn(b, a) && !builtOn(a, b)) return -1;
   if (a.version !== undefined && a.version === b.version) return 0;
   const sa = a.state.metadata.lastSequenceNumber;
   const sb = b.state.metadata.lastSequenceNumber;

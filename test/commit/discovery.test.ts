@@ -23,13 +23,13 @@ interface Version {
   readonly seq: number;
   /** `last-updated-ms`. */
   readonly ms: number;
-  /** Base names of earlier files, as their `metadata-log`. */
-  readonly log?: readonly string[];
+  /** Base names of earlier files, as their `metadata-log` (with that file's last-updated-ms unless given). */
+  readonly log?: readonly (string | readonly [name: string, ms: number])[];
   /** gzip the bytes (whatever the name says). */
   readonly gzip?: boolean;
 }
 
-function metadataOf(v: Version): TableMetadata {
+function metadataOf(v: Version, msOf: ReadonlyMap<string, number>): TableMetadata {
   return {
     formatVersion: 2,
     tableUuid: '00000000-0000-4000-8000-000000000001',
@@ -46,7 +46,11 @@ function metadataOf(v: Version): TableMetadata {
     currentSnapshotId: null,
     snapshots: [],
     snapshotLog: [],
-    metadataLog: (v.log ?? []).map((n, i) => ({ timestampMs: i, metadataFile: `s3://bucket/wh/t/metadata/${n}` })),
+    // as Java and Floe record a previous file: its location and its last-updated-ms
+    metadataLog: (v.log ?? []).map((e) => {
+      const [n, ms] = typeof e === 'string' ? [e, msOf.get(e) ?? 0] : e;
+      return { timestampMs: ms, metadataFile: `s3://bucket/wh/t/metadata/${n}` };
+    }),
     sortOrders: [{ orderId: 0, fields: [] }],
     defaultSortOrderId: 0,
     refs: {},
@@ -56,8 +60,9 @@ function metadataOf(v: Version): TableMetadata {
 /** A table root holding these metadata files (and a hint, when given). */
 async function folder(versions: readonly Version[], hint?: string): Promise<MemoryStore> {
   const store = new MemoryStore();
+  const msOf = new Map(versions.map((v) => [v.name, v.ms]));
   for (const v of versions) {
-    const json = new TextEncoder().encode(encodeTableMetadata(metadataOf(v)));
+    const json = new TextEncoder().encode(encodeTableMetadata(metadataOf(v, msOf)));
     await store.put(`metadata/${v.name}`, v.gzip ? gzipSync(json) : json, { mode: { kind: 'create' } });
   }
   // things that are not metadata files
@@ -222,6 +227,17 @@ describe('free-form names are ordered by their metadata', () => {
       { name: 'y.metadata.json', seq: 4, ms: 8000, log: ['x.metadata.json'] },
     ]);
     expect((await picked(store)).marker).toBe('y.metadata.json');
+  });
+
+  it('a metadata-log entry for a name since reused (another last-updated-ms) is not the file there now', async () => {
+    // `a` and `b` were built on a v1 (and v2) since deleted; a writer then created a new v1 on `b`
+    const gone = [['v1.metadata.json', 100], ['v2.metadata.json', 150]] as const;
+    const store = await folder([
+      { name: 'a.metadata.json', seq: 1, ms: 200, log: [gone[0]] },
+      { name: 'b.metadata.json', seq: 2, ms: 250, log: [...gone] },
+      { name: 'v1.metadata.json', seq: 3, ms: 300, log: [...gone, 'b.metadata.json'] },
+    ]);
+    expect((await picked(store)).path).toBe('metadata/v1.metadata.json');
   });
 
   it('uuid-only names (no Hadoop files beside them) are versions too', async () => {
