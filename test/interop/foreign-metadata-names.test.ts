@@ -48,6 +48,7 @@ async function ids(t: Table): Promise<number[]> {
 const NUMBERED = { 'v1.metadata.json': `00000-${UUIDS[0]}.metadata.json`, 'v2.metadata.json': `00001-${UUIDS[1]}.metadata.json`, 'v3.metadata.json': `00002-${UUIDS[2]}.metadata.json` };
 const FREE_FORM = { 'v1.metadata.json': 'created.metadata.json', 'v2.metadata.json': 'first-append.metadata.json', 'v3.metadata.json': 'second-append.metadata.json' };
 const GZIP = { 'v1.metadata.json': 'v1.gz.metadata.json', 'v2.metadata.json': 'v2.gz.metadata.json', 'v3.metadata.json': 'v3.gz.metadata.json' };
+const OLD_GZIP = { 'v1.metadata.json': 'v1.metadata.json.gz', 'v2.metadata.json': 'v2.metadata.json.gz', 'v3.metadata.json': 'v3.metadata.json.gz' };
 
 describe('a Floe commit on a table another writer named', () => {
   it.each([
@@ -55,6 +56,8 @@ describe('a Floe commit on a table another writer named', () => {
     ['free-form names, no hint', FREE_FORM, {}, 'metadata/second-append.metadata.json', 1],
     ['gzip Hadoop names, hint 3', GZIP, { gzip: true, hint: '3' }, 'metadata/v3.gz.metadata.json', 4],
     ['gzip Hadoop names, no hint', GZIP, { gzip: true }, 'metadata/v3.gz.metadata.json', 4],
+    ['Java\'s older gzip names (.metadata.json.gz), hint 3', OLD_GZIP, { gzip: true, hint: '3' }, 'metadata/v3.metadata.json.gz', 4],
+    ['Java\'s older gzip names (.metadata.json.gz), no hint', OLD_GZIP, { gzip: true }, 'metadata/v3.metadata.json.gz', 4],
   ] as const)('%s: reads the newest, commits v<N+1>, and the next load finds it', async (_label, names, options, newest, next) => {
     const { root, load } = await floeTable();
     await rename(root, names, options);
