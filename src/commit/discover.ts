@@ -60,9 +60,14 @@ async function firstExisting(store: ObjectStore, paths: readonly string[]): Prom
   return paths[found.indexOf(true)];
 }
 
-/** Hadoop version `version` under the first of Java's spellings that exists. */
+/**
+ * Hadoop version `version` under the first of Java's spellings that exists. The plain name is
+ * asked alone first: it is what Floe, Spark and Java without a codec write, so a hit costs one
+ * HEAD; the gzip spellings are asked (together) only when it is missing.
+ */
 async function findHadoopVersion(store: ObjectStore, version: number): Promise<VersionLocation | undefined> {
-  const path = await firstExisting(store, hadoopMetadataPaths(version));
+  const [plain, ...gzip] = hadoopMetadataPaths(version);
+  const path = (await exists(store, plain!)) ? plain : await firstExisting(store, gzip);
   return path === undefined ? undefined : { version, path };
 }
 

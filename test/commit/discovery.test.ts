@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { findVersion, loadTableState } from '../../src/commit/index.js';
 import { isFloeError, type FloeError } from '../../src/errors.js';
 import { encodeTableMetadata, type TableMetadata } from '../../src/spec/index.js';
-import { MemoryStore } from '../../src/store/index.js';
+import { MemoryStore, instrumented } from '../../src/store/index.js';
 
 const UUID_A = '6f1c3a52-9d1e-4c55-8a7e-0b4c2f9d7a11';
 const UUID_B = 'a0d7e0c4-2b9f-4b7e-9f0e-5d3c1e2b4a99';
@@ -140,6 +140,16 @@ describe('Hadoop names with a codec (Java HadoopTableOperations, spec Appendix F
     expect((await findVersion(store, 'v2.gz.metadata.json')).version).toBe(2);
     await expect(findVersion(store, 5)).rejects.toMatchObject({ code: 'VALIDATION', context: { candidates: `metadata/00005-${UUID_A}.metadata.json, metadata/00005-${UUID_B}.metadata.json` } });
     await expect(findVersion(store, 9)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('what discovery costs', () => {
+  it('a Floe table with its hint: one GET of the hint, one HEAD per version, three for the missing next one, no LIST', async () => {
+    const store = instrumented(await folder(chain(['v1.metadata.json', 'v2.metadata.json', 'v3.metadata.json']), '2'));
+    store.reset();
+    expect((await loadTableState(store, 'db.t')).path).toBe('metadata/v3.metadata.json');
+    // hint; v2, v3 (plain, found); v4 (plain, then both gzip spellings); the GET of v3
+    expect(store.snapshot().calls).toMatchObject({ get: 2, head: 5, list: 0 });
   });
 });
 
