@@ -75,7 +75,7 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   // zod checks the shape of what users hand over at the write boundary (rows, foreign Arrow objects).
   io: ['apache-arrow', 'parquet-wasm', 'node:module', 'node:worker_threads', 'node:os', 'node:url', 'zod'],
   manifest: ['avsc', 'node:zlib', 'p-limit'],
-  commit: [],
+  commit: ['node:zlib'],
   scan: ['apache-arrow', 'p-limit'],
   transaction: ['apache-arrow', 'p-limit'],
   table: ['apache-arrow'],

@@ -23,6 +23,7 @@ import { type Clock, sleep as sleepMs } from '../util/index.js';
 import { commitMetadataVersion, writeVersionHint } from './commit-point.js';
 import { type RetryPolicy, backoffDelayMs } from './retry-policy.js';
 import { COMMIT_ID_PROPERTY, type TableState } from './table-state.js';
+import { isFloeMetadataPath } from './version-files.js';
 
 /** What one attempt produced. */
 export interface BuiltCommit<R> {
@@ -115,6 +116,12 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
   let unknownOutcomes = 0;
   for (;;) {
     attempts += 1;
+    // A base another writer named (`00003-<uuid>.metadata.json`, a gzip spelling, a free-form
+    // name) may not be the newest file any more, and that writer's next file would not collide
+    // with `v<N+1>`: so re-discover first and build on whatever is newest now (§C2). Floe's own
+    // `v<N>` bases need no such check: a newer `v<N+1>` makes the create below fail; nor do
+    // commits through a catalog, which checks the change's requirements against its head.
+    if (!options.commitPoint && !isFloeMetadataPath(base.version, base.path)) base = await options.reload();
     const built = await options.build(base, attempts);
     const metadata: TableMetadata = {
       ...built.metadata,

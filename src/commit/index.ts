@@ -17,6 +17,8 @@
  * @module
  */
 export * from './version-files.js';
+export * from './version-hint.js';
+export * from './metadata-file.js';
 export * from './discover.js';
 export * from './table-state.js';
 export * from './commit-point.js';

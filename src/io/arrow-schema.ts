@@ -114,6 +114,8 @@ export function arrowTypeFromIceberg(t: IcebergType, vectorDim?: number, options
       const key = new arrow.Field('key', arrowTypeFromIceberg(t.key, undefined, options), false, idMetadata(t.keyId));
       const value = new arrow.Field('value', arrowTypeFromIceberg(t.value, undefined, options), !t.valueRequired, idMetadata(t.valueId));
       // arrow-js types Map_ entries as Struct<{key, value}>; the fields are built dynamically.
+      // It also renames the entries field to `entries`; the Parquet writer restores `key_value`
+      // (parquet-names.ts).
       const entries = new arrow.Field('key_value', new arrow.Struct([key, value]), false) as unknown as ConstructorParameters<typeof arrow.Map_>[0];
       return new arrow.Map_(entries, false);
     }

@@ -12,7 +12,12 @@
  *   on every node that has it: top-level columns, struct children, list elements and map
  *   keys/values (Iceberg spec §Parquet "Column IDs are required to be stored as field IDs"); on
  *   read it puts them back on the Arrow fields. The map's `key_value` group and the list's
- *   repeated group carry none, as in Java's writer.
+ *   repeated group carry none, as in Java's writer. The map group is named after the Arrow
+ *   entries field, which `parquet-names.ts` sets to `key_value`.
+ * - uuid: arrow-rs writes FixedSizeBinary(16) as FIXED_LEN_BYTE_ARRAY(16) with no logical type,
+ *   also when the field carries the `arrow.uuid` extension (this build lacks arrow-rs's canonical
+ *   extension types) and there is no writer option for it, so Floe's uuid columns lack the
+ *   spec's `UUID` annotation; readers resolve them by the Iceberg type, as for pyarrow's files.
  * - Lists are written in the 3-level form, decimals as INT32 (P ≤ 9), INT64 (P ≤ 18) or the
  *   smallest FIXED_LEN_BYTE_ARRAY, timestamps with `isAdjustedToUTC` from the Arrow time zone:
  *   exactly the spec §Parquet type table.
@@ -41,6 +46,7 @@ import * as arrow from 'apache-arrow';
 import * as wasm from 'parquet-wasm';
 import { CorruptFileError, InvalidArgumentError, isFloeError, UnsupportedError } from '../errors.js';
 import { decodeFooter, footerLength, footerOnlyFile, type Footer } from './parquet-footer.js';
+import { parquetWriteSchema } from './parquet-names.js';
 
 /** Parquet page compression codecs Floe writes. */
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'uncompressed';
@@ -220,9 +226,12 @@ export function writeParquet(table: arrow.Table, options: WriteParquetOptions = 
   // ARROW:schema is arrow-rs's own key (it writes it itself); a stale copy must not override it.
   keyValue.delete('ARROW:schema');
 
+  // Parquet's group names (maps as `key_value`): see parquet-names.ts.
+  const schema = parquetWriteSchema(table.schema);
+  const named = schema === table.schema ? table : new arrow.Table(schema, table.batches.map((b) => new arrow.RecordBatch(schema, b.data)));
   let ipc: Uint8Array;
   try {
-    ipc = arrow.tableToIPC(table, 'stream');
+    ipc = arrow.tableToIPC(named, 'stream');
   } catch (e) {
     throw new InvalidArgumentError(`cannot serialise the arrow table to IPC: ${wasmMessage(e)}`, {
       cause: e,

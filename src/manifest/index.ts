@@ -23,6 +23,7 @@
  * @module
  */
 export { inheritSequenceNumbers } from './inherit.js';
+export { manifestFileFromManifest, type InlineManifestOptions } from './inline-manifest.js';
 export { readManifest, readManifestList, writeManifest, writeManifestList, type ReadManifestOptions } from './io.js';
 export {
   decodeManifest,

@@ -24,7 +24,7 @@ import {
   manifestMightMatch,
   projectInclusive,
 } from '../expr/index.js';
-import { decodeManifest, decodeManifestList, inheritSequenceNumbers } from '../manifest/index.js';
+import { decodeManifest, decodeManifestList, inheritSequenceNumbers, manifestFileFromManifest } from '../manifest/index.js';
 import { type DataFile, DataFileContent, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
 import { partitionType } from '../spec/index.js';
 import type { PartitionSpec } from '../spec/index.js';
@@ -115,8 +115,25 @@ export function specById(metadata: TableMetadata, specId: number, table: string)
   return spec;
 }
 
-/** Reads a snapshot's manifest list. */
+/**
+ * Reads a snapshot's manifests: its manifest list, or, for a v1 snapshot that lists `manifests`
+ * inline (spec §Snapshots), each manifest, to build the entries a list would hold
+ * ({@link manifestFileFromManifest}). Those manifests are read again when planning reads their
+ * entries; v1 tables are old and small, so the second read is not worth a cache.
+ */
 export async function readSnapshotManifests(ctx: PlanContext, snapshot: Snapshot): Promise<ManifestFile[]> {
+  if (snapshot.manifestList === '' && snapshot.manifests !== undefined) {
+    const partitionTypeOf = (specId: number): StructType => {
+      const spec = specById(ctx.metadata, specId, ctx.table);
+      return partitionType(spec, schemaForSpec(ctx.metadata, spec));
+    };
+    const limit = pLimit(8);
+    return Promise.all(
+      snapshot.manifests.map((path) =>
+        limit(async () => manifestFileFromManifest(await readLocated(ctx.locator, path, ctx.table), { path, addedSnapshotId: snapshot.snapshotId, partitionTypeOf })),
+      ),
+    );
+  }
   const bytes = await readLocated(ctx.locator, snapshot.manifestList, ctx.table);
   return decodeManifestList(bytes, { path: snapshot.manifestList });
 }

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { type CommitOutcome, type TableState, loadTableState, readTableState, retryPolicyFromProperties, runCommitLoop } from '../commit/index.js';
-import { metadataFilePath } from '../commit/index.js';
+import { type CommitOutcome, type TableState, loadTableState, retryPolicyFromProperties, runCommitLoop } from '../commit/index.js';
 import { type TableMetadata, encodeTableMetadata } from '../spec/index.js';
 import { newUuid } from '../util/index.js';
 import { type TableContext, newFileLocation } from './table-context.js';
@@ -86,7 +85,7 @@ export async function commitChange<R>(ctx: TableContext, base: TableState, chang
       return { metadata, result: built.result };
     },
     reload: () => (ops ? ops.load() : loadTableState(ctx.store, ctx.name)),
-    loadVersion: (v) => readTableState(ctx.store, v, metadataFilePath(v)),
+    loadVersion: (v) => loadTableState(ctx.store, ctx.name, v),
     encode: (m) => new TextEncoder().encode(encodeTableMetadata(m)),
     ...(ops
       ? {

@@ -86,8 +86,8 @@ async function filesOf(ctx: TableContext, metadata: TableMetadata, snapshots: re
   const planCtx = { table: ctx.name, metadata, locator: ctx.locator };
   const seenManifests = new Set<string>();
   for (const s of snapshots) {
-    if (!s.manifestList) continue;
-    files.add(s.manifestList);
+    // A v1 snapshot may list its manifests inline, with no manifest list (spec §Snapshots).
+    if (s.manifestList) files.add(s.manifestList);
     for (const m of await readSnapshotManifests(planCtx, s)) {
       files.add(m.manifestPath);
       if (seenManifests.has(m.manifestPath)) continue;

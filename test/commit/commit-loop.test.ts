@@ -93,7 +93,7 @@ describe('commit loop', () => {
     expect(out.state.version).toBe(2);
     expect(out.stats).toEqual({ attempts: 1, conflicts: 0, unknownOutcomes: 0 });
     expect((await read(store, 2)).metadata.properties[COMMIT_ID_PROPERTY]).toBe('a');
-    expect(await readVersionHint(store)).toBe(2);
+    expect(await readVersionHint(store)).toEqual({ kind: 'version', version: 2 });
   });
 
   it('8 concurrent writers × 10 commits from a stale base: 80 contiguous versions, each commit exactly once', async () => {

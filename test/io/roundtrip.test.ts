@@ -1,5 +1,5 @@
 import * as arrow from 'apache-arrow';
-import { parquetMetadata } from 'hyparquet';
+import { parquetMetadata, parquetSchema, type SchemaTree } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import {
   arrowSchemaFromIceberg,
@@ -77,6 +77,18 @@ const nested: NestedField[] = [
 
 const schema: Schema = { schemaId: 3, fields: [...nested, ...allPrimitiveFields(100)], identifierFieldIds: [1] };
 
+/** The schema with the canonical `arrow.uuid` extension on every FixedSizeBinary(16) field. */
+function withUuidExtension(s: arrow.Schema): arrow.Schema {
+  return new arrow.Schema(
+    s.fields.map((f) =>
+      arrow.DataType.isFixedSizeBinary(f.type) && f.type.byteWidth === 16
+        ? new arrow.Field(f.name, f.type, f.nullable, new Map([...f.metadata, ['ARROW:extension:name', 'arrow.uuid'], ['ARROW:extension:metadata', '']]))
+        : f,
+    ),
+    s.metadata,
+  );
+}
+
 function allIds(s: Schema): number[] {
   return [...indexById(s).keys()].sort((a, b) => a - b);
 }
@@ -128,6 +140,59 @@ describe('every Iceberg type round-trips through Parquet', () => {
     expect(byName.get('tags')!.converted_type).toBe('LIST');
     expect(byName.get('attrs')!.converted_type).toBe('MAP');
     expect(byName.get('id')!.repetition_type).toBe('REQUIRED');
+  });
+
+  it('writes maps as the spec\'s 3-level MAP: `<name> (MAP) { repeated group key_value { required key; value } }`', () => {
+    // Iceberg spec §Parquet: map → "3-level map" (parquet-format LogicalTypes.md "Maps": the
+    // repeated group is named key_value), as Java writes it.
+    const tree = parquetSchema(parquetMetadata(arrayBufferOf(bytes)));
+    const shape = (t: SchemaTree): unknown => ({
+      name: t.element.name,
+      ...(t.element.repetition_type !== undefined && { rep: t.element.repetition_type }),
+      ...(t.element.converted_type !== undefined && { conv: t.element.converted_type }),
+      ...(t.element.field_id !== undefined && { id: t.element.field_id }),
+      ...(t.children.length > 0 && { children: t.children.map(shape) }),
+    });
+    const byName = (name: string): unknown => shape(tree.children.find((c) => c.element.name === name)!);
+    expect(byName('attrs')).toEqual({
+      name: 'attrs', rep: 'OPTIONAL', conv: 'MAP', id: 9,
+      children: [{ name: 'key_value', rep: 'REPEATED', children: [
+        { name: 'key', rep: 'REQUIRED', conv: 'UTF8', id: 10 },
+        { name: 'value', rep: 'OPTIONAL', id: 11 },
+      ] }],
+    });
+    expect(byName('nested_map')).toEqual({
+      name: 'nested_map', rep: 'OPTIONAL', conv: 'MAP', id: 16,
+      children: [{ name: 'key_value', rep: 'REPEATED', children: [
+        { name: 'key', rep: 'REQUIRED', id: 17 },
+        { name: 'value', rep: 'OPTIONAL', conv: 'LIST', id: 18, children: [{ name: 'list', rep: 'REPEATED', children: [{ name: 'element', rep: 'OPTIONAL', id: 19 }] }] },
+      ] }],
+    });
+  });
+
+  it('writes uuid as FIXED_LEN_BYTE_ARRAY(16) without the UUID logical type, even with arrow.uuid (a parquet-wasm 0.8.0 limit)', () => {
+    // The spec's Parquet table wants `fixed_len_byte_array[16]` + `UUID`. parquet-wasm 0.8.0's
+    // arrow-rs maps FixedSizeBinary(16) to FLBA(16) and ignores the `arrow.uuid` extension
+    // (built without arrow-rs's canonical extension types) and has no option for it. Readers
+    // resolve uuid by the Iceberg type (pyarrow writes uuid the same way: the
+    // add_columns_with_defaults fixture). When this fails, parquet-wasm writes UUID: use it.
+    const uuidOf = (ext: boolean) => {
+      const t = writeParquet(
+        new arrow.Table([
+          batchFromRows(
+            { schemaId: 0, fields: [{ id: 1, name: 'u', required: false, type: { type: 'uuid' } }] },
+            [{ u: null }],
+          ),
+        ].map((b) => (ext ? new arrow.RecordBatch(withUuidExtension(b.schema), b.data) : b))),
+      );
+      return parquetMetadata(arrayBufferOf(t)).schema[1]!;
+    };
+    for (const ext of [false, true]) {
+      const u = uuidOf(ext);
+      expect([u.type, u.type_length, u.field_id, u.logical_type, u.converted_type], `arrow.uuid: ${ext}`).toEqual(['FIXED_LEN_BYTE_ARRAY', 16, 1, undefined, undefined]);
+    }
+    const byName = new Map(parquetMetadata(arrayBufferOf(bytes)).schema.map((e) => [e.name, e]));
+    expect([byName.get('c_uuid')!.type, byName.get('c_uuid')!.type_length]).toEqual(['FIXED_LEN_BYTE_ARRAY', 16]);
   });
 
   it('arrowSchemaFromIceberg and icebergSchemaFromArrow invert each other (ids taken from the fields)', () => {

@@ -79,6 +79,8 @@ function ids(schema: unknown, prefix = '', out = new Map<string, number>()): Map
 // format/spec.md §Manifests (v2 column) and §Manifest Lists. Record names are not in the spec;
 // Java's names (`r2`, `r102`, `k117_v118`, `r508`) and field names (`added_data_files_count`)
 // are given as Avro aliases, which is how any reader holding the spec's names reads Java files.
+// SPEC_LIST_IDS pins the field *names* Floe writes as well as the ids: the spec's
+// `added_files_count` / `existing_files_count` / `deleted_files_count` for 504–506.
 
 const opt = (name: string, type: unknown) => ({ name, type: ['null', type], default: null });
 const kv = (name: string, value: string) => ({
@@ -206,9 +208,9 @@ const SPEC_LIST_IDS: Record<string, number> = {
   sequence_number: 515,
   min_sequence_number: 516,
   added_snapshot_id: 503,
-  added_data_files_count: 504,
-  existing_data_files_count: 505,
-  deleted_data_files_count: 506,
+  added_files_count: 504,
+  existing_files_count: 505,
+  deleted_files_count: 506,
   added_rows_count: 512,
   existing_rows_count: 513,
   deleted_rows_count: 514,

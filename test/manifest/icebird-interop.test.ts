@@ -104,7 +104,7 @@ describe('icebird reads Floe files', () => {
     expect(m!['manifest_path']).toBe('s3://bucket/warehouse/db/events/metadata/8f7c6cdd-f7e6-4743-857e-021adfe0b999-m0.avro');
     expect(BigInt(m!['added_snapshot_id'])).toBe(7_000_000_000_000_000_007n);
     expect(Number(m!['sequence_number'])).toBe(3);
-    expect(m!['added_data_files_count']).toBe(1);
+    expect(m!['added_files_count']).toBe(1);
     expect(m!['partitions'][0]['contains_null']).toBe(false);
   });
 });

@@ -222,6 +222,28 @@ describe('writer quirks', () => {
     expect(d.entries[0]!.dataFile).toMatchObject({ content: 2, partition: [19000], equalityIds: [1, 2], valueCounts: new Map([[1, 5]]) });
   });
 
+  it('manifest-list counts 504–506 without field ids resolve by either name: the spec\'s and Java\'s', () => {
+    const list = (names: readonly [string, string, string]) =>
+      writeContainer({
+        schema: {
+          type: 'record',
+          name: 'manifest_file',
+          fields: (
+            [['manifest_path', 'string'], ['manifest_length', 'long'], ['partition_spec_id', 'int'], ['added_snapshot_id', 'long'], ...names.map((n) => [n, 'int'])] as const
+          ).map(([name, type]) => ({ name, type })),
+        },
+        metadata: {},
+        records: [{ manifest_path: 'm.avro', manifest_length: 1n, partition_spec_id: 0, added_snapshot_id: 1n, [names[0]]: 3, [names[1]]: 4, [names[2]]: 5 }],
+      });
+    for (const names of [
+      ['added_files_count', 'existing_files_count', 'deleted_files_count'],
+      ['added_data_files_count', 'existing_data_files_count', 'deleted_data_files_count'],
+    ] as const) {
+      const [m] = decodeManifestList(list(names), { path: 'snap.avro' });
+      expect([m!.addedFilesCount, m!.existingFilesCount, m!.deletedFilesCount], names[0]).toEqual([3, 4, 5]);
+    }
+  });
+
   it('snappy blocks (Avro snappy codec: raw snappy + CRC-32) decode', () => {
     // Re-frame a null-codec file with the codec name and its block snappy-compressed as literals.
     const schema = { type: 'record', name: 'r', fields: [{ name: 'x', type: 'long' }] };

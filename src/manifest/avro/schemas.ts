@@ -5,7 +5,8 @@
  * attributes, and maps with int keys written as arrays of key/value records with
  * `logicalType: map` (spec §Avro: "Maps with non-string keys"). Readers resolve by field id,
  * so only the ids and types matter to them; the names follow Java so that name-based readers
- * see what they already read from Spark tables.
+ * see what they already read from Spark tables, except manifest-list fields 504–506, which carry
+ * the spec's names (see {@link MANIFEST_FILE_SCHEMA_V2}).
  *
  * @module
  */
@@ -78,9 +79,13 @@ export function manifestEntrySchemaV2(partitionType: StructType): Record<string,
 }
 
 /**
- * The v2 `manifest_file` schema of manifest lists (spec §Manifest Lists). Count fields carry
- * Java's names (`added_data_files_count`, …; the spec table says `added_files_count`): ids
- * 504–506 are what readers resolve. `key_metadata` (519) is written as the spec lists it.
+ * The v2 `manifest_file` schema of manifest lists (spec §Manifest Lists). Fields 504–506 carry
+ * the spec's names `added_files_count`, `existing_files_count`, `deleted_files_count`, as the
+ * Iceberg Java 1.8.1 API (test/fixtures/iceberg/java_bunnies), PyIceberg (`pyiceberg/manifest.py`)
+ * and DuckDB (duckdb-iceberg `src/core/metadata/manifest/iceberg_manifest_list.cpp`) write them;
+ * Spark and Athena tables (the other fixtures there) carry the older `added_data_files_count`
+ * etc. Readers resolve these fields by id (Floe reads both names when a writer left the ids
+ * out). `key_metadata` (519) is written as the spec lists it.
  */
 export const MANIFEST_FILE_SCHEMA_V2: Readonly<Record<string, unknown>> = {
   type: 'record',
@@ -93,9 +98,9 @@ export const MANIFEST_FILE_SCHEMA_V2: Readonly<Record<string, unknown>> = {
     { name: 'sequence_number', type: 'long', doc: 'Sequence number when the manifest was added', 'field-id': 515 },
     { name: 'min_sequence_number', type: 'long', doc: 'Lowest sequence number in the manifest', 'field-id': 516 },
     { name: 'added_snapshot_id', type: 'long', doc: 'Snapshot ID that added the manifest', 'field-id': 503 },
-    { name: 'added_data_files_count', type: 'int', doc: 'Added entry count', 'field-id': 504 },
-    { name: 'existing_data_files_count', type: 'int', doc: 'Existing entry count', 'field-id': 505 },
-    { name: 'deleted_data_files_count', type: 'int', doc: 'Deleted entry count', 'field-id': 506 },
+    { name: 'added_files_count', type: 'int', doc: 'Added entry count', 'field-id': 504 },
+    { name: 'existing_files_count', type: 'int', doc: 'Existing entry count', 'field-id': 505 },
+    { name: 'deleted_files_count', type: 'int', doc: 'Deleted entry count', 'field-id': 506 },
     { name: 'added_rows_count', type: 'long', doc: 'Added rows count', 'field-id': 512 },
     { name: 'existing_rows_count', type: 'long', doc: 'Existing rows count', 'field-id': 513 },
     { name: 'deleted_rows_count', type: 'long', doc: 'Deleted rows count', 'field-id': 514 },

@@ -126,10 +126,11 @@ export class WriterSchema {
  * Finds a field by Iceberg field id, else by name.
  * @param fields the record's fields
  * @param id the spec's field id
- * @param name the spec's field name (fallback for writers without ids)
+ * @param name the spec's field name, or the names writers have used (fallback for writers without ids)
  */
-export function fieldById(fields: readonly AvroField[], id: number, name: string): AvroField | undefined {
-  return fields.find((f) => f.id === id) ?? fields.find((f) => f.id === undefined && f.name === name);
+export function fieldById(fields: readonly AvroField[], id: number, name: string | readonly string[]): AvroField | undefined {
+  const names: readonly string[] = typeof name === 'string' ? [name] : name;
+  return fields.find((f) => f.id === id) ?? fields.find((f) => f.id === undefined && names.includes(f.name));
 }
 
 /**
