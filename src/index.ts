@@ -65,7 +65,7 @@ export type { TableMetadata } from './spec/index.js';
 export type { DataFile } from './spec/index.js';
 export type { Literal } from './spec/index.js';
 export { MAIN_BRANCH } from './spec/index.js';
-export { decodeSchema, encodeSchema, parseType, typeToString } from './spec/index.js';
+export { decodeSchema, encodeSchema, parseType, schemaFromShorthand, typeToString, type ShorthandOptions, type ShorthandSchema } from './spec/index.js';
 export { datetime } from './spec/index.js';
 export { readParquet, readParquetSchema, writeParquet } from './io/index.js';
 export {

@@ -6,17 +6,18 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import { type CommitStats, type TableState, loadTableState } from './commit/index.js';
-import { CommitConflictError, ConstraintViolationError, InvalidArgumentError, SnapshotNotFoundError } from './errors.js';
-import { type Expression, bindExpression, parseFilter } from './expr/index.js';
+import { z } from 'zod';
+import { type CommitStats, type TableState, loadTableState, retryPolicyFromProperties } from './commit/index.js';
+import { CommitConflictError, ConstraintViolationError, InvalidArgumentError, RefNotFoundError, SnapshotNotFoundError } from './errors.js';
+import { type Expression, bindExpression, toExpression } from './expr/index.js';
 import { arrowSchemaFromIceberg, conformToSchema, takeRows } from './io/index.js';
-import { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, snapshotById, toSnapshotId } from './scan/index.js';
-import type { PartitionSpec } from './spec/index.js';
+import { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, parseFileReaderOptions, snapshotById, toSnapshotId } from './scan/index.js';
+import { type PartitionSpec, parseArgument } from './spec/index.js';
 import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from './spec/index.js';
 import type { TableMetadata } from './spec/index.js';
 import type { Schema } from './spec/index.js';
 import { FileLocator } from './store/index.js';
-import { type OpenedLocation, type StoreOptions, openLocation, openLocationRoot } from './store/index.js';
+import { type OpenedLocation, type StoreOptions, checkLocation, openLocation, openLocationRoot } from './store/index.js';
 import type { ObjectStore } from './store/index.js';
 import {
   type Change,
@@ -37,6 +38,7 @@ import {
   expireChange,
   type ExpireOptions,
   type ExpireResult,
+  checkPropertyChanges,
   defaultSpec,
   metadataChange,
   PartitionSpecUpdate,
@@ -44,6 +46,11 @@ import {
   SchemaUpdate,
   prepareRewrite,
   prepareUpsert,
+  parseAppendOptions,
+  parseDeleteOptions,
+  parseExpireOptions,
+  parseOverwriteOptions,
+  parseUpsertOptions,
   vectorDimensionsFromProperties,
 } from './transaction/index.js';
 import { type Clock, systemClock } from './util/index.js';
@@ -64,6 +71,16 @@ export interface LoadTableOptions {
   /** The store to use instead of opening `uri` (keys relative to the table root), e.g. an instrumented one. */
   readonly store?: ObjectStore;
 }
+
+const LoadTableOptionsSchema = z.strictObject({
+  metadata: z.union([z.string().min(1), z.number().int().min(0)], { error: "expected a metadata file name ('v3.metadata.json') or a version number" }).optional(),
+  remap: z.record(z.string(), z.string({ error: 'expected the location files are at now' })).optional(),
+  // The S3 store checks its own settings; here only that they are an object.
+  s3: z.looseObject({}).optional(),
+  clock: z.custom<Clock>((v) => typeof (v as { nowMs?: unknown } | null)?.nowMs === 'function', 'expected a Clock (an object with nowMs())').optional(),
+  name: z.string().min(1).optional(),
+  store: z.custom<ObjectStore>((v) => typeof (v as { get?: unknown } | null)?.get === 'function' && typeof (v as { put?: unknown }).put === 'function', 'expected an ObjectStore').optional(),
+});
 
 /** Options shared by writes. */
 export interface WriteOptions {
@@ -145,8 +162,11 @@ export class Table {
    * Opens any Iceberg table by its location, without a catalog.
    * @param uri the table root: `file:///…`, a local path, `s3://bucket/prefix/table` or `memory://name/…`
    * @throws TableNotFoundError when there is no metadata there
+   * @throws InvalidArgumentError for a malformed location (empty, control characters) or option
    */
   static async load(uri: string, options: LoadTableOptions = {}): Promise<Table> {
+    checkLocation(uri, 'uri of Table.load');
+    parseArgument(LoadTableOptionsSchema, options, 'options of Table.load');
     const opened = openLocation(uri, options.s3 ? { s3: options.s3 } : {});
     return Table.open(options.store ? { uri: opened.uri, store: options.store } : opened, options);
   }
@@ -318,6 +338,7 @@ export class Table {
    * @throws ConstraintViolationError when rows break the table's constraints (nothing is committed)
    */
   async append(data: WriteInput, options: WriteOptions & ContractOptions = {}): Promise<Snapshot> {
+    parseAppendOptions(options, this.name);
     const checked = await this.enforceContract(this.writeTable(data), options, true);
     return this.commit((state, commitId) =>
       prepareAppend(this.ctx, state, checked.data, {
@@ -402,18 +423,21 @@ export class Table {
    * in one snapshot.
    * The new rows are checked against the table's constraints first (`unique` among themselves only).
    * @param data as for {@link Table.append}
-   * @throws InvalidArgumentError when `data` is not accepted input (see {@link Table.append}; nothing is committed)
+   * @throws InvalidArgumentError when `data` is not accepted input (see {@link Table.append}), or for a malformed option or filter (see {@link Table.delete}); nothing is committed
    * @throws CommitConflictError when a concurrent commit touched the same files or (serializable) added matching rows
    * @throws ConstraintViolationError when rows break the table's constraints (nothing is committed)
    */
   async overwrite(data: WriteInput, options: WriteOptions & ContractOptions & { readonly filter?: Expression | string } = {}): Promise<Snapshot> {
+    parseOverwriteOptions(options, this.name);
+    // A filter key given as undefined is a caller's mistake, not "replace every row".
+    const filter = 'filter' in options ? toExpression(options.filter, { what: `filter of overwrite on table ${this.name}` }) : undefined;
     const checked = await this.enforceContract(this.writeTable(data), options, false);
     return this.commit((state, commitId) =>
       prepareRewrite(this.ctx, state, {
         commitId,
         data: checked.data,
         vectorDimensions: this.vectorDimensions(),
-        ...(options.filter !== undefined ? { filter: this.bind(options.filter, state) } : {}),
+        ...(filter !== undefined ? { filter: this.bind(filter, state) } : {}),
         ...(options.branch ? { branch: options.branch } : {}),
         ...summaryOption(options.summary, checked.summary),
       }),
@@ -422,13 +446,21 @@ export class Table {
 
   /**
    * Deletes the rows matching `filter` (copy-on-write: only files holding such rows are rewritten).
-   * @throws InvalidArgumentError for a filter naming unknown columns
+   *
+   * The filter is a string (`"id = 1"`) or an expression: a builder's result (`eq('id', 1)`) or
+   * plain data of the same shape (`{ kind: 'literal', op: 'eq', column: 'id', value: 1 }`).
+   * Anything else — `undefined`, `{}`, a wrong `kind` or `op`, a `String` object, a tree deeper
+   * than 256 levels — is refused; to delete every row, pass `'TRUE'` or `alwaysTrue()`.
+   * @throws InvalidArgumentError for a malformed filter or option, or a filter naming unknown
+   *   columns (nothing is committed)
    */
-  delete(filter: Expression | string, options: WriteOptions = {}): Promise<Snapshot> {
+  async delete(filter: Expression | string, options: WriteOptions = {}): Promise<Snapshot> {
+    const expr = toExpression(filter, { what: `filter of delete on table ${this.name}` });
+    parseDeleteOptions(options, this.name);
     return this.commit((state, commitId) =>
       prepareRewrite(this.ctx, state, {
         commitId,
-        filter: this.bind(filter, state),
+        filter: this.bind(expr, state),
         vectorDimensions: this.vectorDimensions(),
         ...(options.branch ? { branch: options.branch } : {}),
         ...(options.summary ? { extraSummary: options.summary } : {}),
@@ -444,20 +476,21 @@ export class Table {
    * of the keys), the upsert is planned again on the new base, up to `commit.retry.num-retries`
    * times (default 4).
    * @param data as for {@link Table.append}
-   * @throws InvalidArgumentError for `data` that is not accepted input (see {@link Table.append}), unknown key columns, null keys, or duplicate keys in `data` (named)
+   * @param options `on`: the key column, or key columns (a non-empty list of distinct top-level columns)
+   * @throws InvalidArgumentError for `data` that is not accepted input (see {@link Table.append}), a malformed option, unknown key columns, null keys, or duplicate keys in `data` (named)
    * @throws SchemaMismatchError when the rows do not fit the schema (nothing is committed)
    * @throws CommitConflictError when conflicts persist after the re-plans
    * @throws ConstraintViolationError when rows break the table's constraints (nothing is committed)
    */
-  async upsert(data: WriteInput, options: WriteOptions & ContractOptions & { readonly on: readonly string[] }): Promise<Snapshot> {
+  async upsert(data: WriteInput, options: WriteOptions & ContractOptions & { readonly on: string | readonly string[] }): Promise<Snapshot> {
+    const { on } = parseUpsertOptions(options, this.name);
     const checked = await this.enforceContract(this.writeTable(data), options, false);
-    const replans = Number(this.state.metadata.properties['commit.retry.num-retries'] ?? 4);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.commit((state, commitId) =>
           prepareUpsert(this.ctx, state, checked.data, {
             commitId,
-            on: options.on,
+            on,
             vectorDimensions: this.vectorDimensions(),
             ...(options.branch ? { branch: options.branch } : {}),
             ...summaryOption(options.summary, checked.summary),
@@ -466,15 +499,20 @@ export class Table {
       } catch (e) {
         // A non-retryable conflict means the plan is stale, not that the upsert is wrong:
         // re-plan on the new base (the retryable ones were already retried by the loop).
-        if (!(e instanceof CommitConflictError) || e.retryable || !(attempt < replans)) throw e;
+        if (!(e instanceof CommitConflictError) || e.retryable || !(attempt < this.upsertReplans())) throw e;
         await this.refresh();
       }
     }
   }
 
-  private bind(filter: Expression | string, state: TableState): ReturnType<typeof bindExpression> {
-    const expr = typeof filter === 'string' ? parseFilter(filter) : filter;
-    return bindExpression(expr, currentSchema(state.metadata), { caseSensitive: true });
+  /** How often an upsert re-plans after a conflict: `commit.retry.num-retries`, default 4 (read when needed, so a malformed value fails with its name). */
+  private upsertReplans(): number {
+    const props = this.state.metadata.properties;
+    return props['commit.retry.num-retries'] === undefined ? 4 : retryPolicyFromProperties(props, this.name).numRetries;
+  }
+
+  private bind(filter: Expression, state: TableState): ReturnType<typeof bindExpression> {
+    return bindExpression(filter, currentSchema(state.metadata), { caseSensitive: true });
   }
 
   /** Starts a schema change; nothing happens until its `commit()`. */
@@ -487,8 +525,13 @@ export class Table {
     return new PartitionSpecUpdate(this);
   }
 
-  /** Sets (and with `remove`, removes) table properties. */
+  /**
+   * Sets (and with `remove`, removes) table properties.
+   * @throws InvalidArgumentError for a value that is not a string, a malformed `commit.retry.*`
+   *   value (a non-negative integer), or a key both set and removed (nothing is committed)
+   */
   async setProperties(updates: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<void> {
+    checkPropertyChanges(updates, remove, this.name);
     await this.commit(() =>
       metadataChange(() => ({
         updates: [
@@ -545,32 +588,73 @@ export class Table {
 
   /**
    * Removes a tag or branch (not `main`).
-   * @throws InvalidArgumentError for `main`
+   * @throws InvalidArgumentError for `main` or a name that is not a string
+   * @throws RefNotFoundError when the table has no such ref (nothing is committed)
    */
   async removeRef(name: string): Promise<void> {
+    if (typeof name !== 'string') throw new InvalidArgumentError(`a ref name must be a string, got ${typeof name}`, { context: { table: this.name } });
     if (name === MAIN_BRANCH) throw new InvalidArgumentError('the main branch cannot be removed');
-    await this.commit(() => metadataChange(() => ({ updates: [{ action: 'remove-snapshot-ref', refName: name }], result: undefined })));
+    await this.commit(() =>
+      metadataChange((base) => {
+        if (base.metadata.refs[name] === undefined) throw this.refNotFound(base.metadata, name);
+        return { updates: [{ action: 'remove-snapshot-ref', refName: name }], result: undefined };
+      }),
+    );
+  }
+
+  private refNotFound(metadata: TableMetadata, name: string): RefNotFoundError {
+    const refs = Object.keys(metadata.refs);
+    return new RefNotFoundError(name, { context: { table: this.name }, help: refs.length > 0 ? `the refs of table ${this.name} are ${refs.join(', ')}` : `table ${this.name} has no refs` });
   }
 
   /**
    * Makes an earlier snapshot current again on `main` (a new metadata version; history is kept).
+   * @param target a snapshot id (bigint, safe integer or decimal string) or the name of a tag
+   *   or branch, whose snapshot becomes current; a string naming both a ref and a different
+   *   snapshot is refused as ambiguous
    * @throws SnapshotNotFoundError when the snapshot does not exist
+   * @throws RefNotFoundError when a non-numeric name is not a ref of the table
+   * @throws InvalidArgumentError for anything else (nothing is committed)
    */
-  rollbackTo(snapshotId: bigint | number | string): Promise<Snapshot> {
+  rollbackTo(target: bigint | number | string): Promise<Snapshot> {
+    if (typeof target !== 'bigint' && typeof target !== 'number' && typeof target !== 'string') {
+      return Promise.reject(new InvalidArgumentError(`rollbackTo takes a snapshot id or a ref name, got ${target === null ? 'null' : typeof target}`, { context: { table: this.name } }));
+    }
     return this.commit(() =>
       metadataChange((base) => {
-        const snap = snapshotById(base.metadata, toSnapshotId(snapshotId), this.name);
+        const snap = this.rollbackTarget(base.metadata, target);
         return { updates: [{ action: 'set-snapshot-ref', refName: MAIN_BRANCH, ref: { ...base.metadata.refs[MAIN_BRANCH], snapshotId: snap.snapshotId, type: 'branch' } }], result: snap };
       }),
     );
+  }
+
+  /** The snapshot `rollbackTo(target)` makes current. */
+  private rollbackTarget(metadata: TableMetadata, target: bigint | number | string): Snapshot {
+    if (typeof target !== 'string') return snapshotById(metadata, toSnapshotId(target), this.name);
+    const ref = metadata.refs[target];
+    const isId = /^-?\d+$/.test(target.trim());
+    if (ref === undefined) {
+      if (!isId) throw this.refNotFound(metadata, target);
+      return snapshotById(metadata, toSnapshotId(target), this.name);
+    }
+    if (isId && ref.snapshotId !== BigInt(target.trim()) && metadata.snapshots.some((s) => s.snapshotId === BigInt(target.trim()))) {
+      throw new InvalidArgumentError(`rollbackTo(${JSON.stringify(target)}) on table ${this.name} is ambiguous: it names a ${ref.type} and a different snapshot`, {
+        context: { table: this.name, ref: target },
+        help: 'pass the snapshot id as a bigint, or the ref\'s snapshot id',
+      });
+    }
+    return snapshotById(metadata, ref.snapshotId, this.name);
   }
 
   /**
    * Expires old snapshots and deletes the files only they referenced (defaults from the
    * `history.expire.*` properties: older than 5 days, keeping at least the branch heads).
    * Reading an expired snapshot afterwards fails with `SnapshotNotFoundError`.
+   * @throws InvalidArgumentError for a malformed option (`olderThanMs` not a finite number,
+   *   `retainLast` not a positive integer, an unknown key); nothing is committed
    */
   async expireSnapshots(options: ExpireOptions = {}): Promise<ExpireResult> {
+    options = parseExpireOptions(options, this.name);
     const before = this.state.metadata;
     const expiredSnapshotIds = await this.commit(() => expireChange(options, this.home.clock.nowMs()));
     const deletedFiles = options.cleanFiles === false ? 0 : await deleteExpiredFiles(this.ctx, before, this.state.metadata, expiredSnapshotIds);
@@ -593,6 +677,7 @@ export class Table {
    * @throws InvalidArgumentError for an unknown schema id, unknown columns or a bad filter
    */
   fileReader(options: DataFileReaderOptions & { readonly schemaId?: number } = {}): DataFileReader {
+    options = parseFileReaderOptions(options, this.name);
     const m = this.state.metadata;
     const schema = options.schemaId === undefined ? currentSchema(m) : m.schemas.find((s) => s.schemaId === options.schemaId);
     if (!schema) {

@@ -8,14 +8,16 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
+import { z } from 'zod';
 import { StorageCatalog, formatTableIdentifier, parseTableIdentifier } from './catalog/index.js';
 import { RestCatalog, type RestLoadedTable } from './catalog/rest/client/index.js';
+import { checkRetryProperties } from './commit/index.js';
 import { InvalidArgumentError, NamespaceNotFoundError, TableNotFoundError, UnsupportedError, isFloeError } from './errors.js';
 import { adoptSchema, type ArrowSchemaLike, icebergSchemaFromArrow, isArrowSchemaLike } from './io/index.js';
-import { UNPARTITIONED_SPEC, parsePartitionSpec } from './spec/index.js';
+import { UNPARTITIONED_SPEC, parseArgument, parsePartitionSpec, schemaFromShorthand } from './spec/index.js';
 import { validateSchemaIds } from './spec/index.js';
 import type { NestedField, Schema } from './spec/index.js';
-import { type OpenedLocation, type StoreOptions, openLocation } from './store/index.js';
+import { type OpenedLocation, type StoreOptions, checkLocation, openLocation } from './store/index.js';
 import type { ObjectStore } from './store/index.js';
 import { Table } from './table.js';
 import { commitNewTable, vectorDimensionsToProperties } from './transaction/index.js';
@@ -58,6 +60,30 @@ export interface CreateTableOptions {
   readonly properties?: Readonly<Record<string, string>>;
 }
 
+const WarehouseOptionsSchema = z.strictObject({
+  // The S3 store checks its own settings; here only that they are an object.
+  s3: z.looseObject({}).optional(),
+  clock: z.custom<Clock>((v) => typeof (v as { nowMs?: unknown } | null)?.nowMs === 'function', 'expected a Clock (an object with nowMs())').optional(),
+  store: z.custom<ObjectStore>((v) => typeof (v as { get?: unknown } | null)?.get === 'function' && typeof (v as { put?: unknown }).put === 'function', 'expected an ObjectStore').optional(),
+  catalog: z
+    .strictObject({
+      token: z.string().min(1).optional(),
+      warehouse: z.string().optional(),
+      prefix: z.string().optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'expected a fetch function').optional(),
+    })
+    .optional(),
+});
+
+const CreateTableOptionsSchema = z.strictObject({
+  partitionBy: z.string({ error: "expected a partition spec such as 'day(ts), bucket(16, user_id)'" }).optional(),
+  properties: z.record(z.string(), z.string({ error: 'expected a string value' })).optional(),
+});
+
+/** The schema forms {@link Warehouse.createTable} takes. */
+export type TableSchemaInput = arrow.Schema | ArrowSchemaLike | Schema | Readonly<Record<string, string>> | string;
+
 function maxId(fields: readonly NestedField[]): number {
   let max = 0;
   const visit = (f: NestedField): void => {
@@ -71,6 +97,28 @@ function maxId(fields: readonly NestedField[]): number {
   };
   fields.forEach(visit);
   return max;
+}
+
+/** The Iceberg schema (schema id 0) of a new table, its highest field id, and the properties its vector columns need. */
+function tableSchemaOf(schema: TableSchemaInput, table: string): { iceberg: Schema; lastColumnId: number; vectorProps: Record<string, string> } {
+  if (isArrowSchemaLike(schema)) {
+    // Floe's apache-arrow or another copy of it (io/arrow-adopt.ts).
+    const converted = icebergSchemaFromArrow(adoptSchema(schema, 'schema'), { schemaId: 0 });
+    return { iceberg: converted.schema, lastColumnId: converted.lastColumnId, vectorProps: vectorDimensionsToProperties(converted.vectorDimensions) };
+  }
+  if (typeof schema === 'object' && schema !== null && Array.isArray((schema as Schema).fields)) {
+    const iceberg = { ...(schema as Schema), schemaId: 0 };
+    validateSchemaIds(iceberg);
+    return { iceberg, lastColumnId: maxId(iceberg.fields), vectorProps: {} };
+  }
+  if (typeof schema === 'string' || (typeof schema === 'object' && schema !== null && Object.getPrototypeOf(schema) === Object.prototype)) {
+    const read = schemaFromShorthand(schema as Readonly<Record<string, string>> | string, { where: `schema of table ${table}` });
+    return { iceberg: read.schema, lastColumnId: maxId(read.schema.fields), vectorProps: vectorDimensionsToProperties(read.vectorDimensions) };
+  }
+  throw new InvalidArgumentError(`the schema of table ${table} must be an apache-arrow Schema, an Iceberg schema, or a column → type object or JSON text`, {
+    context: { table },
+    help: `e.g. { user_id: 'long not null', ts: 'timestamptz', emb: 'vector(384)' }`,
+  });
 }
 
 /** A warehouse of Iceberg tables on one storage location. */
@@ -116,12 +164,15 @@ export class Warehouse {
   /**
    * Opens a warehouse: `'file:///…'` or a local path (default `./warehouse`), `'s3://bucket/prefix'`,
    * or `'memory://name'` (process-wide, shared by every open of the same name).
+   * @throws InvalidArgumentError for a malformed location (empty, control characters) or option
    */
   static async open(uri: string = DEFAULT_WAREHOUSE, options: WarehouseOptions = {}): Promise<Warehouse> {
-    if (/^https?:\/\//i.test(uri)) {
+    parseArgument(WarehouseOptionsSchema, options, 'options of Warehouse.open');
+    if (typeof uri === 'string' && /^https?:\/\//i.test(uri)) {
       const rest = await RestCatalog.connect({ uri, ...options.catalog, ...(options.s3 ? { s3: options.s3 } : {}) });
       return new Warehouse(uri, rest, options);
     }
+    checkLocation(uri, 'uri of Warehouse.open');
     const opened = openLocation(uri, options.s3 ? { s3: options.s3 } : {});
     const root = options.store ? { uri: opened.uri, store: options.store } : opened;
     return new Warehouse(root.uri, new StorageCatalog(root, options.s3 ? { s3: options.s3 } : {}), options);
@@ -159,29 +210,22 @@ export class Warehouse {
 
   /**
    * Creates a table from an Arrow schema (field ids assigned, `FixedSizeList<Float32>` kept as a
-   * vector column; Floe's apache-arrow or another copy of it) or an Iceberg schema (ids as given).
-   * @throws NamespaceNotFoundError / TableAlreadyExistsError / InvalidArgumentError (bad name or partition spec)
+   * vector column; Floe's apache-arrow or another copy of it), an Iceberg schema (ids as given), or the shorthand `floe create --schema`
+   * takes: an object of column → type, `{ user_id: 'long not null', ts: 'timestamptz', emb:
+   * 'vector(384)' }`, or its JSON text (which may also be an Iceberg schema JSON); see
+   * `schemaFromShorthand`.
+   * @throws NamespaceNotFoundError / TableAlreadyExistsError
+   * @throws InvalidArgumentError for a bad name, schema, partition spec or option (a malformed
+   *   `commit.retry.*` property value too); no table is created
    */
-  async createTable(identifier: string, schema: arrow.Schema | ArrowSchemaLike | Schema, options: CreateTableOptions = {}): Promise<Table> {
+  async createTable(identifier: string, schema: TableSchemaInput, options: CreateTableOptions = {}): Promise<Table> {
     const id = parseTableIdentifier(identifier);
     const name = formatTableIdentifier(id);
+    parseArgument(CreateTableOptionsSchema, options, `options of createTable for table ${name}`);
+    checkRetryProperties(options.properties ?? {}, name);
+    const { iceberg, lastColumnId, vectorProps } = tableSchemaOf(schema, name);
     if (!(await this.catalog.namespaceExists(id.namespace))) {
       throw new NamespaceNotFoundError(id.namespace.join('.'), { context: { table: name }, help: `create it with createNamespace('${id.namespace.join('.')}')` });
-    }
-    let iceberg: Schema;
-    let lastColumnId: number;
-    let vectorProps: Record<string, string> = {};
-    if (isArrowSchemaLike(schema)) {
-      const converted = icebergSchemaFromArrow(adoptSchema(schema, 'schema'), { schemaId: 0 });
-      iceberg = converted.schema;
-      lastColumnId = converted.lastColumnId;
-      vectorProps = vectorDimensionsToProperties(converted.vectorDimensions);
-    } else {
-      const given = schema as Schema; // not an Arrow schema of any copy (isArrowSchemaLike)
-      if (!Array.isArray(given.fields)) throw new InvalidArgumentError('schema must be an apache-arrow Schema or an Iceberg schema with fields');
-      iceberg = { ...given, schemaId: 0 };
-      validateSchemaIds(iceberg);
-      lastColumnId = maxId(iceberg.fields);
     }
     const spec = options.partitionBy?.trim()
       ? parsePartitionSpec(options.partitionBy, iceberg, { specId: 0, lastPartitionId: 999 })

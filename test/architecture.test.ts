@@ -65,25 +65,28 @@ const ALLOWED_LAYERS: Record<string, readonly string[]> = {
   node: ['*'],
 };
 
-/** Packages each layer may import. `node:*` builtins are listed explicitly. */
+/**
+ * Packages each layer may import. `node:*` builtins are listed explicitly. zod is allowed in every
+ * layer that checks a caller's arguments at the public boundary.
+ */
 const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   errors: [],
   util: ['lossless-json', 'node:crypto'],
-  store: ['@aws-sdk/client-s3', 'p-limit', 'node:fs', 'node:fs/promises', 'node:path', 'node:crypto', 'node:os', 'node:process', 'node:stream', 'node:timers/promises'],
+  store: ['@aws-sdk/client-s3', 'p-limit', 'zod', 'node:fs', 'node:fs/promises', 'node:path', 'node:crypto', 'node:os', 'node:process', 'node:stream', 'node:timers/promises'],
   spec: ['zod', 'murmurhash3js-revisited'],
-  expr: ['apache-arrow'],
+  expr: ['apache-arrow', 'zod'],
   // zod checks the shape of what users hand over at the write boundary (rows, foreign Arrow objects).
   io: ['apache-arrow', 'parquet-wasm', 'node:module', 'node:worker_threads', 'node:os', 'node:url', 'zod'],
   manifest: ['avsc', 'node:zlib', 'p-limit'],
-  commit: ['node:zlib'],
-  scan: ['apache-arrow', 'p-limit'],
-  transaction: ['apache-arrow', 'p-limit'],
-  table: ['apache-arrow'],
+  commit: ['node:zlib', 'zod'],
+  scan: ['apache-arrow', 'p-limit', 'zod'],
+  transaction: ['apache-arrow', 'p-limit', 'zod'],
+  table: ['apache-arrow', 'zod'],
   catalog: ['zod'],
   'catalog/rest/wire': ['zod'],
   'catalog/rest/client': ['zod'],
   'catalog/rest/server': ['fastify', 'openapi-backend', 'yaml', 'ajv-formats', 'zod', 'node:fs', 'node:url', 'node:crypto'],
-  warehouse: ['apache-arrow'],
+  warehouse: ['apache-arrow', 'zod'],
   ml: ['apache-arrow', 'zod'],
   cli: ['*'],
   index: [],

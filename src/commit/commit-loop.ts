@@ -69,8 +69,12 @@ export interface CommitLoopOptions<R> {
   readonly loadVersion: (version: number) => Promise<TableState>;
   /** Encodes metadata to the bytes of a metadata file. */
   readonly encode: (metadata: TableMetadata) => Uint8Array;
-  /** The retry budget. */
-  readonly policy: RetryPolicy;
+  /**
+   * The retry budget, or how to read it: read only once a retry is needed, so a malformed stored
+   * budget fails the commit that needs it (nothing committed) without blocking the commit that
+   * fixes it.
+   */
+  readonly policy: RetryPolicy | (() => RetryPolicy);
   /** Time source for the total timeout. */
   readonly clock: Clock;
   /** Uniform [0, 1) numbers for jitter. */
@@ -103,7 +107,9 @@ export interface CommitOutcome<R> {
  * @throws CommitRetriesExhaustedError when the retry budget is spent
  */
 export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<CommitOutcome<R>> {
-  const { store, table, commitId, policy, clock } = options;
+  const { store, table, commitId, clock } = options;
+  let resolvedPolicy: RetryPolicy | undefined;
+  const policy = (): RetryPolicy => (resolvedPolicy ??= typeof options.policy === 'function' ? options.policy() : options.policy);
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => sleepMs(ms));
   const startedMs = clock.nowMs();
@@ -146,7 +152,7 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
       failure = e;
     }
     const elapsedMs = clock.nowMs() - startedMs;
-    if (attempts > policy.numRetries || elapsedMs > policy.totalTimeoutMs) {
+    if (attempts > policy().numRetries || elapsedMs > policy().totalTimeoutMs) {
       throw new CommitRetriesExhaustedError(
         `commit to table ${table} gave up after ${attempts} attempts in ${elapsedMs} ms (${conflicts} conflicts, ${unknownOutcomes} unknown outcomes)`,
         {
@@ -156,7 +162,7 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
         },
       );
     }
-    await sleep(backoffDelayMs(attempts, policy, random));
+    await sleep(backoffDelayMs(attempts, policy(), random));
     const latest = await options.reload();
     if (unknownOutcomes > 0) {
       const own = options.findOwn ? await options.findOwn(base, latest, commitId) : await findOwnVersion(options, base.version + 1, latest);

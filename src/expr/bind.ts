@@ -33,6 +33,7 @@ import {
 import { distinctLiterals } from './compare.js';
 import { convertLiteral, typeName, type Converted } from './convert-literal.js';
 import type { Expression, LiteralOp, LiteralPredicate, SetPredicate, UnaryOp, UnaryPredicate } from './expression.js';
+import { validateExpression } from './validate.js';
 
 /** Options of {@link bindExpression}. */
 export interface BindOptions {
@@ -158,11 +159,15 @@ function resolve(schema: Schema, column: string, caseSensitive: boolean): BoundR
  * @param e the unbound expression (from the builders or `parseFilter`)
  * @param schema the schema whose field ids the result refers to
  * @param options case sensitivity of column names
- * @throws InvalidArgumentError (`INVALID_ARGUMENT`) for an unknown, ambiguous, nested-in-a-collection
- *   or non-primitive column, a literal that cannot be read as the column's type, or `startsWith`
- *   on a non-string column
+ * @throws InvalidArgumentError (`INVALID_ARGUMENT`) for a value that is not a valid expression
+ *   (wrong shape, or nested deeper than `MAX_EXPRESSION_DEPTH`), an unknown, ambiguous,
+ *   nested-in-a-collection or non-primitive column, a literal that cannot be read as the
+ *   column's type, or `startsWith` on a non-string column
  */
 export function bindExpression(e: Expression, schema: Schema, options: BindOptions = {}): BoundExpression {
+  // Every filter reaches the scan and write paths through here, whoever built it: checking it
+  // here means no caller can hand a malformed tree to the recursive walk below.
+  const checked = validateExpression(e, 'filter');
   const caseSensitive = options.caseSensitive ?? true;
   // `negated` carries the parity of the enclosing `not`s down to the leaves.
   const bind = (x: Expression, negated: boolean): BoundExpression => {
@@ -195,7 +200,7 @@ export function bindExpression(e: Expression, schema: Schema, options: BindOptio
       }
     }
   };
-  return bind(e, false);
+  return bind(checked, false);
 }
 
 const NEGATED_UNARY: Readonly<Record<UnaryOp, UnaryOp>> = { isNull: 'notNull', notNull: 'isNull', isNaN: 'notNaN', notNaN: 'isNaN' };

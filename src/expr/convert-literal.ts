@@ -12,7 +12,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { MICROS_PER_DAY, literalFromString, normalizeUuid, uuidFromBytes, type PrimitiveType, type Literal } from '../spec/index.js';
-import type { UserLiteral } from './expression.js';
+import type { ExactNumber, UserLiteral } from './expression.js';
 
 /** The result of converting a literal: exact, or bracketed by the nearest representable values. */
 export type Converted =
@@ -50,6 +50,7 @@ function describe(v: UserLiteral): string {
   if (v instanceof Uint8Array) return `bytes[${v.length}]`;
   if (v instanceof Date) return `Date ${v.toISOString()}`;
   if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'object') return `number ${v.text}`;
   return `${typeof v} ${String(v)}`;
 }
 
@@ -81,6 +82,7 @@ export function convertLiteral(column: string, type: PrimitiveType, v: UserLiter
 }
 
 function convert(column: string, type: PrimitiveType, v: UserLiteral): Converted {
+  if (typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) return convertExact(column, type, v);
   switch (type.type) {
     case 'boolean':
       if (typeof v === 'boolean') return exact(v);
@@ -182,14 +184,49 @@ function convert(column: string, type: PrimitiveType, v: UserLiteral): Converted
   }
 }
 
+/**
+ * A number kept as its text ({@link ExactNumber}): converted from its digits, so a decimal or a
+ * long compares with exactly what was written and an int, date, time or timestamp brackets a
+ * fraction as it would for a `number`.
+ */
+function convertExact(column: string, type: PrimitiveType, v: ExactNumber): Converted {
+  switch (type.type) {
+    case 'int':
+    case 'long':
+    case 'date':
+      return textToInteger(column, type, v.text, type.type === 'long' ? 64 : 32, v);
+    case 'time':
+    case 'timestamp':
+    case 'timestamptz':
+    case 'timestamp_ns':
+    case 'timestamptz_ns':
+      return textToInteger(column, type, v.text, 64, v);
+    case 'float':
+    case 'double':
+      // Number() of the text is the double nearest to the written value.
+      return type.type === 'float' ? toFloating(Number(v.text), true) : exact(Number(v.text));
+    case 'decimal': {
+      const c = decimalApprox(v.text, type.scale);
+      if (c === undefined) throw mismatch(column, type, v);
+      return clampDecimal(c, type.precision);
+    }
+    default:
+      throw mismatch(column, type, v, type.type === 'string' ? `quote the value: '${v.text}'` : undefined);
+  }
+}
+
 function stringToInteger(column: string, type: PrimitiveType, v: string): Converted {
-  const t = v.trim();
-  if (/^[+-]?\d+$/.test(t)) return type.type === 'int' ? toInt(BigInt(t)) : toLong(BigInt(t));
+  return textToInteger(column, type, v.trim(), type.type === 'int' ? 32 : 64, v);
+}
+
+/** Integer or decimal text as an int (32) or long (64): exact, or bracketed when it has a fraction or is out of range. */
+function textToInteger(column: string, type: PrimitiveType, t: string, bits: 32 | 64, original: UserLiteral): Converted {
+  if (/^[+-]?\d+$/.test(t)) return bits === 32 ? toInt(BigInt(t)) : toLong(BigInt(t));
   // Decimal text such as '5.5' is bracketed exactly like the number 5.5 would be.
   const c = decimalApprox(t, 0);
-  if (c === undefined) throw mismatch(column, type, v);
+  if (c === undefined) throw mismatch(column, type, original);
   const asLong = c.exact ? toLong(c.value as bigint) : clampLong(c);
-  if (type.type === 'long') return asLong;
+  if (bits === 64) return asLong;
   return asLong.exact ? toInt(asLong.value as bigint) : clampInt(asLong);
 }
 
@@ -280,6 +317,9 @@ function bigintToFloating(v: bigint, is32: boolean): Converted {
 
 // ---------------------------------------------------------------- decimals
 
+/** Beyond the largest unscaled decimal(38) (10^38) and long (2^63): any shift past it only makes the value larger. */
+const MAX_DECIMAL_SHIFT = 100;
+
 /**
  * Reads decimal text (`1.5`, `-0.25`, `1e3`, `2E-2`) as an unscaled value at `scale`: exact, or
  * bracketed by its floor and ceiling when it has more fraction digits than the scale.
@@ -295,6 +335,11 @@ function decimalApprox(text: string, scale: number): Converted | undefined {
   const exponent = m[4] === undefined ? 0 : Number(m[4]);
   const digits = BigInt(intDigits + fracDigits || '0');
   const shift = exponent - fracDigits.length + scale;
+  if (digits === 0n) return exact(0n);
+  // An exponent such as 1e999999999 must not build a billion-digit bigint: past 10^100 the value
+  // is beyond every decimal(38) and long, and below 10^-(digits + 1) it is strictly between 0 and ±1.
+  if (shift > MAX_DECIMAL_SHIFT) return exact(negative ? -(10n ** BigInt(MAX_DECIMAL_SHIFT)) : 10n ** BigInt(MAX_DECIMAL_SHIFT));
+  if (-shift > intDigits.length + fracDigits.length + 1) return negative ? between(-1n, 0n) : between(0n, 1n);
   if (shift >= 0) {
     const u = digits * 10n ** BigInt(shift);
     return exact(negative ? -u : u);

@@ -11,14 +11,41 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
+import { EXACT_NUMBER_TEXT, isValidExpression, literalProblem, markValid, validDepth, validateExpression } from './validate.js';
 
 /**
- * A literal as a user writes it. Binding converts it to the column's type: numbers and bigints
- * to int/long/float/double/decimal (and to date as days, time/timestamp as micros), strings to
- * string/uuid/date/time/timestamp/decimal, `Date` to date/timestamp, `Uint8Array` to
- * binary/fixed.
+ * A literal as a user writes it. Binding converts it to the column's type: numbers, bigints and
+ * exact numbers to int/long/float/double/decimal (and to date as days, time/timestamp as
+ * micros), strings to string/uuid/date/time/timestamp/decimal, `Date` to date/timestamp,
+ * `Uint8Array` to binary/fixed.
  */
-export type UserLiteral = number | bigint | string | boolean | Date | Uint8Array;
+export type UserLiteral = number | bigint | string | boolean | Date | Uint8Array | ExactNumber;
+
+/**
+ * A number kept as the decimal text it was written as, so that binding converts the written
+ * digits to the column's type instead of a rounded double: `parseFilter` gives one for a numeric
+ * literal that a double cannot hold exactly (`d = 12345678901234567890.1234567890` on a
+ * `decimal(38,10)` column). Build one with {@link exactNumber}.
+ */
+export interface ExactNumber {
+  /** Tells an exact number from the other literals. */
+  readonly kind: 'number';
+  /** An optional `-`, digits with an optional point, an optional exponent (`-1.25e3`). */
+  readonly text: string;
+}
+
+/**
+ * A number kept exactly as written, for literals beyond a double's precision (a 38-digit
+ * decimal, a long beyond 2^53 with a fraction or exponent).
+ * @param text decimal text: an optional `-`, digits with an optional point, an optional exponent
+ * @throws InvalidArgumentError when the text is not such a number
+ */
+export function exactNumber(text: string): ExactNumber {
+  if (typeof text !== 'string' || !EXACT_NUMBER_TEXT.test(text)) {
+    throw new InvalidArgumentError(`not a decimal number: ${JSON.stringify(text)}`, { help: "write digits with an optional point and exponent, e.g. '-12.50' or '1e-3'" });
+  }
+  return Object.freeze({ kind: 'number', text });
+}
 
 /** Predicates on a column alone. */
 export type UnaryOp = 'isNull' | 'notNull' | 'isNaN' | 'notNaN';
@@ -83,6 +110,20 @@ export type Expression = AlwaysTrue | AlwaysFalse | And | Or | Not | Predicate;
 
 const ALWAYS_TRUE: AlwaysTrue = Object.freeze({ kind: 'true' });
 const ALWAYS_FALSE: AlwaysFalse = Object.freeze({ kind: 'false' });
+markValid(ALWAYS_TRUE, 1);
+markValid(ALWAYS_FALSE, 1);
+
+/** Records a builder's result as valid when every operand is (see `validate.ts`). */
+function built<T extends Expression>(e: T, operands: readonly Expression[]): T {
+  let deepest = 0;
+  for (const o of operands) {
+    const d = validDepth(o);
+    if (d === undefined) return e;
+    if (d > deepest) deepest = d;
+  }
+  markValid(e, deepest + 1);
+  return e;
+}
 
 /** The expression that every row satisfies. */
 export function alwaysTrue(): AlwaysTrue {
@@ -110,7 +151,7 @@ export function and(...exprs: Expression[]): Expression {
   }
   if (children.length === 0) return ALWAYS_TRUE;
   if (children.length === 1) return children[0] as Expression;
-  return Object.freeze({ kind: 'and', children: Object.freeze(children) });
+  return built(Object.freeze({ kind: 'and', children: Object.freeze(children) }), children);
 }
 
 /**
@@ -129,7 +170,7 @@ export function or(...exprs: Expression[]): Expression {
   }
   if (children.length === 0) return ALWAYS_FALSE;
   if (children.length === 1) return children[0] as Expression;
-  return Object.freeze({ kind: 'or', children: Object.freeze(children) });
+  return built(Object.freeze({ kind: 'or', children: Object.freeze(children) }), children);
 }
 
 /**
@@ -142,7 +183,7 @@ export function not(e: Expression): Expression {
   if (e.kind === 'true') return ALWAYS_FALSE;
   if (e.kind === 'false') return ALWAYS_TRUE;
   if (e.kind === 'not') return e.child;
-  return Object.freeze({ kind: 'not', child: e });
+  return built(Object.freeze({ kind: 'not', child: e }), [e]);
 }
 
 /**
@@ -217,7 +258,7 @@ export function between(column: string, lo: UserLiteral, hi: UserLiteral): Expre
 }
 
 /**
- * `column LIKE 'prefix%'`: string columns only.
+ * `column STARTS WITH 'prefix'` (`LIKE 'prefix%'`): string columns only.
  * @param column column name (dotted for nested fields)
  * @param prefix the prefix
  * @throws InvalidArgumentError when the column is empty or the prefix is not a string
@@ -228,7 +269,7 @@ export function startsWith(column: string, prefix: string): LiteralPredicate {
 }
 
 /**
- * `column NOT LIKE 'prefix%'`: string columns only; null values do not match.
+ * `column NOT STARTS WITH 'prefix'` (`NOT LIKE 'prefix%'`): string columns only; null values do not match.
  * @param column column name (dotted for nested fields)
  * @param prefix the prefix
  * @throws InvalidArgumentError when the column is empty or the prefix is not a string
@@ -296,16 +337,12 @@ export function notNaN(column: string): UnaryPredicate {
 }
 
 /**
- * Whether a value is an {@link Expression} (a plain object with a known `kind`).
+ * Whether a value is a valid {@link Expression}: a builder's result, or plain data of the same
+ * shape at every level, at most `MAX_EXPRESSION_DEPTH` deep.
  * @param e anything
  */
 export function isExpression(e: unknown): e is Expression {
-  if (typeof e !== 'object' || e === null) return false;
-  const kind = (e as { kind?: unknown }).kind;
-  return (
-    kind === 'true' || kind === 'false' || kind === 'and' || kind === 'or' || kind === 'not' ||
-    kind === 'unary' || kind === 'literal' || kind === 'set'
-  );
+  return isValidExpression(e);
 }
 
 // ---------------------------------------------------------------- printing
@@ -324,9 +361,10 @@ const OP_SYMBOL: Readonly<Record<'eq' | 'notEq' | 'lt' | 'ltEq' | 'gt' | 'gtEq',
  * precedence needs it, so `parseFilter(expressionToString(e))` gives back `e` (a `Date` prints
  * as an ISO-8601 string literal and a `Uint8Array` as `X'…'` hex).
  * @param e the expression
+ * @throws InvalidArgumentError when `e` is not a valid expression
  */
 export function expressionToString(e: Expression): string {
-  return print(e, 0);
+  return print(validateExpression(e, 'filter expression'), 0);
 }
 
 // Precedence levels: 0 = or, 1 = and, 2 = not / predicate.
@@ -355,8 +393,8 @@ function print(e: Expression, context: number): string {
     }
     case 'literal': {
       const c = identifierToString(e.column);
-      if (e.op === 'startsWith') return `${c} LIKE ${likePattern(String(e.value))}`;
-      if (e.op === 'notStartsWith') return `${c} NOT LIKE ${likePattern(String(e.value))}`;
+      if (e.op === 'startsWith') return `${c} STARTS WITH ${literalToString(e.value)}`;
+      if (e.op === 'notStartsWith') return `${c} NOT STARTS WITH ${literalToString(e.value)}`;
       return `${c} ${OP_SYMBOL[e.op]} ${literalToString(e.value)}`;
     }
     case 'set': {
@@ -400,14 +438,10 @@ export function literalToString(v: UserLiteral): string {
   }
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (v instanceof Date) return `'${v.toISOString()}'`;
+  if (!(v instanceof Uint8Array)) return v.text;
   let hex = '';
   for (const b of v) hex += b.toString(16).padStart(2, '0');
   return `X'${hex}'`;
-}
-
-function likePattern(prefix: string): string {
-  const escaped = prefix.replaceAll('\\', '\\\\').replaceAll('%', '\\%').replaceAll('_', '\\_');
-  return `'${`${escaped}%`.replaceAll("'", "''")}'`;
 }
 
 // ---------------------------------------------------------------- construction helpers
@@ -420,44 +454,33 @@ function checkColumn(column: string): string {
 }
 
 function checkLiteral(column: string, v: UserLiteral): UserLiteral {
-  if (v === null || v === undefined) {
-    throw new InvalidArgumentError(`a literal compared with ${column} is ${String(v)}`, {
-      context: { column },
-      help: 'use isNull / notNull (IS NULL / IS NOT NULL) to filter on null values',
-    });
-  }
-  if (typeof v === 'number' && Number.isNaN(v)) {
-    throw new InvalidArgumentError(`a literal compared with ${column} is NaN`, {
-      context: { column },
-      help: 'use isNaN / notNaN (IS NAN / IS NOT NAN) to filter on NaN values',
-    });
-  }
-  if (v instanceof Date && Number.isNaN(v.getTime())) {
-    throw new InvalidArgumentError(`a literal compared with ${column} is an invalid Date`, { context: { column } });
-  }
-  const t = typeof v;
-  if (t !== 'number' && t !== 'bigint' && t !== 'string' && t !== 'boolean' && !(v instanceof Date) && !(v instanceof Uint8Array)) {
-    throw new InvalidArgumentError(`a literal compared with ${column} has unsupported type ${t}`, { context: { column } });
-  }
-  return v;
+  const problem = literalProblem(v);
+  if (problem !== undefined) throw new InvalidArgumentError(`${problem}, compared with ${column}`, { context: { column } });
+  // The result is frozen and known valid: keep a copy of an exact number, not the caller's object.
+  return typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array) ? exactNumber(v.text) : v;
 }
 
+// Operands are checked one level deep here; the whole tree is checked where it enters the
+// public API (`toExpression`, `bindExpression`), which bounds its depth too.
 function checkExpression(e: Expression): void {
-  if (!isExpression(e)) throw new InvalidArgumentError(`not a filter expression: ${String(e)}`);
+  const kind = typeof e === 'object' && e !== null ? (e as { kind?: unknown }).kind : undefined;
+  if (kind !== 'true' && kind !== 'false' && kind !== 'and' && kind !== 'or' && kind !== 'not' && kind !== 'unary' && kind !== 'literal' && kind !== 'set') {
+    throw new InvalidArgumentError(`not a filter expression: ${String(e)}`);
+  }
 }
 
 function literalPredicate(op: LiteralOp, column: string, value: UserLiteral): LiteralPredicate {
   checkColumn(column);
-  return Object.freeze({ kind: 'literal', op, column, value: checkLiteral(column, value) });
+  return built(Object.freeze({ kind: 'literal', op, column, value: checkLiteral(column, value) }), []);
 }
 
 function setPredicate(op: SetOp, column: string, values: Iterable<UserLiteral>): SetPredicate {
   checkColumn(column);
   const list = Array.from(values, (v) => checkLiteral(column, v));
-  return Object.freeze({ kind: 'set', op, column, values: Object.freeze(list) });
+  return built(Object.freeze({ kind: 'set', op, column, values: Object.freeze(list) }), []);
 }
 
 function unaryPredicate(op: UnaryOp, column: string): UnaryPredicate {
   checkColumn(column);
-  return Object.freeze({ kind: 'unary', op, column });
+  return built(Object.freeze({ kind: 'unary', op, column }), []);
 }

@@ -5,6 +5,9 @@
  * - the unbound AST over column names and its builders (`eq`, `lt`, `isIn` — the `in`
  *   predicate, named so because `in` is a JavaScript keyword —, `isNull`, `and`, `or`, `not`, …);
  * - the filter string syntax (`parseFilter("x > 5 AND cat IN ('a','b')")`);
+ * - the check every filter entering the public API goes through (`toExpression`: a string is
+ *   parsed, an expression — builder-made or plain data of the same shape — validated with a zod
+ *   schema, anything else refused; trees at most `MAX_EXPRESSION_DEPTH` deep);
  * - binding to a schema by field id with literal conversion (`bindExpression`);
  * - inclusive projection through partition transforms (`projectInclusive`), and strict
  *   projection (`projectStrict`: partitions where every row matches);
@@ -19,11 +22,13 @@
  * - One semantics everywhere: SQL three-valued logic (a comparison with null is unknown, and a
  *   row matches only when the filter is true), IEEE NaN (orderings and equality with NaN are
  *   false, `!=` is true; `isNaN` finds NaNs), strings ordered by UTF-8 bytes.
- * - Errors are `InvalidArgumentError` (code `INVALID_ARGUMENT`) naming the column or the
- *   position in the filter text.
+ * - Errors are `InvalidArgumentError` (code `INVALID_ARGUMENT`) naming the column, the
+ *   position in the filter text, or the path of the malformed value. A malformed filter is
+ *   never read as "every row".
  *
  * Needs from below: `spec/` (types, the Literal convention, `compareLiterals`,
- * `literalFromString`, `literalFromBytes`, transforms, `indexById`) and apache-arrow for batches.
+ * `literalFromString`, `literalFromBytes`, transforms, `indexById`, `parseArgument`), zod for
+ * the expression schema, and apache-arrow for batches.
  *
  * @module
  */
@@ -33,6 +38,7 @@ export {
   and,
   between,
   eq,
+  exactNumber,
   expressionToString,
   gt,
   gtEq,
@@ -57,6 +63,7 @@ export type {
   AlwaysFalse,
   AlwaysTrue,
   And,
+  ExactNumber,
   Expression,
   LiteralOp,
   LiteralPredicate,
@@ -70,6 +77,9 @@ export type {
   UserLiteral,
 } from './expression.js';
 export { parseFilter } from './parse.js';
+export { toExpression } from './to-expression.js';
+export type { ToExpressionOptions } from './to-expression.js';
+export { MAX_EXPRESSION_DEPTH } from './validate.js';
 export { bindExpression } from './bind.js';
 export type { BindOptions } from './bind.js';
 export { boundExpressionToString, referencedFieldIds } from './bound.js';

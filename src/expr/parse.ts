@@ -11,17 +11,22 @@
  *            | column [NOT] IN '(' literal (',' literal)* ')'
  *            | column [NOT] BETWEEN literal AND literal
  *            | column [NOT] LIKE 'pattern'
+ *            | column [NOT] STARTS WITH 'prefix'
  *            | column IS [NOT] NULL | column IS [NOT] NAN
  * cmp       := '=' | '==' | '!=' | '<>' | '<' | '<=' | '>' | '>='
  * column    := part ('.' part)*        part := identifier | "double quoted" | `back quoted`
  * literal   := ['-'] number | 'single quoted' ('' escapes ') | TRUE | FALSE | X'hex'
  * ```
  *
- * Keywords are case-insensitive; precedence is NOT > AND > OR. Integers beyond 2^53 become
- * `bigint`; numbers with a point or exponent are `number` (write a decimal literal that needs
- * more than 15 significant digits as a string: `price = '12345678901234567890.12'`). LIKE takes a
- * prefix pattern `'abc%'` (startsWith) or a pattern without wildcards (equality); `\%`, `\_`
- * and `\\` escape the wildcards. NULL is allowed only after IS.
+ * Keywords are case-insensitive; precedence is NOT > AND > OR. STARTS and WITH are keywords only
+ * after a column, so columns may still be named so. Numbers keep their exact value: a number a
+ * double holds exactly (`5`, `1.5`, `1e3`, `0.1` as the double nearest it) is a `number`, an
+ * integer beyond 2^53 a `bigint`, and any other (`12345678901234567890.1234567890`) an
+ * {@link ExactNumber} that binding converts from its digits, so a `decimal(38,10)` or `long`
+ * column compares with exactly what was written. LIKE takes a prefix pattern `'abc%'`
+ * (startsWith) or a pattern without wildcards (equality); `\%`, `\_` and `\\` escape the
+ * wildcards. NULL is allowed only after IS. NOT and parentheses nest at most
+ * {@link MAX_EXPRESSION_DEPTH} deep.
  *
  * @module
  */
@@ -31,6 +36,7 @@ import {
   alwaysTrue,
   and,
   eq,
+  exactNumber,
   gt,
   gtEq,
   isIn,
@@ -46,9 +52,11 @@ import {
   notStartsWith,
   or,
   startsWith,
+  type ExactNumber,
   type Expression,
   type UserLiteral,
 } from './expression.js';
+import { MAX_EXPRESSION_DEPTH } from './validate.js';
 
 type TokenKind = 'ident' | 'qident' | 'keyword' | 'number' | 'string' | 'hex' | 'op' | 'punct' | 'end';
 
@@ -196,6 +204,8 @@ const BUILD: Readonly<Record<CmpOp, (c: string, v: UserLiteral) => Expression>> 
 
 class Parser {
   private i = 0;
+  /** Open NOTs and parentheses around the current position. */
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -215,6 +225,12 @@ class Parser {
   private isKeyword(word: string, offset = 0): boolean {
     const t = this.peek(offset);
     return t.kind === 'keyword' && t.text === word;
+  }
+
+  /** A contextual keyword: an identifier spelled `word` in any case (STARTS, WITH). */
+  private isWord(word: string, offset: number): boolean {
+    const t = this.peek(offset);
+    return t.kind === 'ident' && t.text.toLowerCase() === word;
   }
 
   private acceptKeyword(word: string): boolean {
@@ -259,8 +275,22 @@ class Parser {
     return parts.length === 1 ? (parts[0] as Expression) : and(...parts);
   }
 
+  /** Enters one more level of NOT or parentheses, refusing to recurse past the limit. */
+  private nest<T>(at: Token, parse: () => T): T {
+    if (this.depth >= MAX_EXPRESSION_DEPTH) {
+      throw syntaxError(this.text, at.pos, `NOT and parentheses nest deeper than ${MAX_EXPRESSION_DEPTH} levels`);
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private parseUnary(): Expression {
-    if (this.acceptKeyword('not')) return not(this.parseUnary());
+    const t = this.peek();
+    if (this.acceptKeyword('not')) return this.nest(t, () => not(this.parseUnary()));
     return this.parsePrimary();
   }
 
@@ -268,9 +298,11 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'punct' && t.text === '(') {
       this.i++;
-      const e = this.parseExpression();
-      this.expectPunct(')', 'to close the group');
-      return e;
+      return this.nest(t, () => {
+        const e = this.parseExpression();
+        this.expectPunct(')', 'to close the group');
+        return e;
+      });
     }
     // TRUE / FALSE alone are constant expressions; `TRUE = flag` is a comparison.
     if (t.kind === 'keyword' && (t.text === 'true' || t.text === 'false') && this.peek(1).kind !== 'op') {
@@ -334,6 +366,12 @@ class Parser {
       throw this.error(this.peek(), `expected NULL or NAN after IS${negated ? ' NOT' : ''}`);
     }
     const negated = this.acceptKeyword('not');
+    if (this.isWord('starts', 0) && this.isWord('with', 1)) {
+      this.i += 2;
+      const p = this.next();
+      if (p.kind !== 'string') throw this.error(p, 'expected a quoted prefix after STARTS WITH');
+      return negated ? notStartsWith(column, p.text) : startsWith(column, p.text);
+    }
     if (this.acceptKeyword('in')) {
       this.expectPunct('(', 'after IN');
       const values = [this.parseLiteral('in the IN list')];
@@ -357,7 +395,7 @@ class Parser {
     }
     throw this.error(
       this.peek(),
-      negated ? 'expected IN, BETWEEN or LIKE after NOT' : `expected an operator after column ${column}`,
+      negated ? 'expected IN, BETWEEN, LIKE or STARTS WITH after NOT' : `expected an operator after column ${column}`,
     );
   }
 
@@ -396,15 +434,35 @@ function describe(t: Token): string {
   }
 }
 
-function numberValue(text: string): number | bigint {
+function numberValue(text: string): number | bigint | ExactNumber {
   if (/^[0-9]+$/.test(text)) {
     const n = Number(text);
     return Number.isSafeInteger(n) ? n : BigInt(text);
   }
-  return Number(text);
+  const n = Number(text);
+  // A double is what the text means only when the double's shortest form has the same value.
+  return sameDecimal(String(n), text) ? n : exactNumber(text);
 }
 
-function negate(v: number | bigint): number | bigint {
+/** Decimal text as (digits without leading or trailing zeros, exponent), or undefined for non-decimal text (`Infinity`). */
+function decimalParts(text: string): { digits: string; exponent: number } | undefined {
+  const m = /^-?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) return undefined;
+  const all = `${m[1] ?? ''}${m[2] ?? ''}`;
+  const lead = all.length - all.replace(/^0+/, '').length;
+  const digits = all.slice(lead).replace(/0+$/, '');
+  // The value is 0.digits × 10^exponent.
+  return { digits, exponent: digits === '' ? 0 : Number(m[3] ?? 0) + (m[1] ?? '').length - lead };
+}
+
+function sameDecimal(a: string, b: string): boolean {
+  const x = decimalParts(a);
+  const y = decimalParts(b);
+  return x !== undefined && y !== undefined && x.digits === y.digits && x.exponent === y.exponent;
+}
+
+function negate(v: number | bigint | ExactNumber): number | bigint | ExactNumber {
+  if (typeof v === 'object') return exactNumber(v.text.startsWith('-') ? v.text.slice(1) : `-${v.text}`);
   if (typeof v === 'bigint') {
     const r = -v;
     // -2^53 is still exact as a number; keep the number/bigint boundary symmetric.

@@ -12,13 +12,14 @@
 import type * as arrow from 'apache-arrow';
 import { DataFileNotFoundError, isFloeError } from '../errors.js';
 import { readLocated } from './read-located.js';
-import { type BoundExpression, type Expression, bindExpression, parseFilter, referencedFieldIds } from '../expr/index.js';
+import { type BoundExpression, type Expression, bindExpression, referencedFieldIds, toExpression } from '../expr/index.js';
 import { type AsyncBuffer, readParquetMetadataAsync } from '../io/index.js';
 import { DataFileContent } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
 import { DeleteLoader } from './deletes.js';
 import type { FileScanTask } from './plan.js';
 import { readTask } from './read-task.js';
+import { parseFileReaderOptions } from './scan-options.js';
 import { type ScanContext, pickColumn, sameColumns, selectColumns, topLevelOwner } from './scan.js';
 
 /** What a {@link DataFileReader} reads from each file. */
@@ -48,14 +49,15 @@ export class DataFileReader {
    * @param ctx the table's metadata and locator
    * @param full the schema the files are read with (columns and filter are resolved in it)
    * @param options columns and filter
-   * @throws InvalidArgumentError for unknown columns or a bad filter
+   * @throws InvalidArgumentError for a malformed or unknown option, unknown columns or a bad filter
    */
   constructor(private readonly ctx: ScanContext, full: Schema, options: DataFileReaderOptions = {}) {
+    options = parseFileReaderOptions(options, ctx.table);
     const outFields = options.columns ? options.columns.map((c) => pickColumn(full, c, true, ctx.table)) : [...full.fields];
     this.schema = { schemaId: full.schemaId, fields: outFields };
     this.names = outFields.map((f) => f.name);
     if (options.filter !== undefined) {
-      const expr = typeof options.filter === 'string' ? parseFilter(options.filter) : options.filter;
+      const expr = toExpression(options.filter, { what: `filter of fileReader on table ${ctx.table}` });
       this.filter = bindExpression(expr, full, { caseSensitive: true });
     }
     const needed = new Set(outFields.map((f) => f.id));

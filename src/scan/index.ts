@@ -6,6 +6,9 @@
  * `DataFileReader` reads planned files one at a time, down to chosen row groups, with a fixed
  * schema, columns and filter (what training readers in `ml/` shard and shuffle by).
  *
+ * Options are checked with zod (`scan-options.ts`): a misspelt, mistyped or out-of-range option is
+ * an `InvalidArgumentError` naming it, never read as a default.
+ *
  * Guarantees: pruning is inclusive (never drops a file holding a matching row); a scan of a
  * snapshot returns the same rows forever; memory is bounded by the number of files read at once.
  * Needs from below: `manifest/` (Avro decoding), `io/` (Parquet and schema resolution), `expr/`.
@@ -19,3 +22,4 @@ export * from './read-task.js';
 export * from './scan.js';
 export { readLocated } from './read-located.js';
 export { DataFileReader, type DataFileReaderOptions } from './file-reader.js';
+export { parseFileReaderOptions, parseScanOptions } from './scan-options.js';

@@ -10,7 +10,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError } from '../errors.js';
-import { type BoundExpression, type Expression, bindExpression, parseFilter, referencedFieldIds } from '../expr/index.js';
+import { type BoundExpression, type Expression, bindExpression, referencedFieldIds, toExpression } from '../expr/index.js';
 import { arrowSchemaFromIceberg } from '../io/index.js';
 import { DataFileContent } from '../spec/index.js';
 import type { Snapshot } from '../spec/index.js';
@@ -20,6 +20,7 @@ import type { FileLocator } from '../store/index.js';
 import { DeleteLoader } from './deletes.js';
 import { type FileScanTask, type ScanPlan, planFiles } from './plan.js';
 import { readTask } from './read-task.js';
+import { parseScanOptions } from './scan-options.js';
 import { type SnapshotSelector, selectSnapshot } from './select-snapshot.js';
 
 /** What a scan reads: a snapshot selector plus columns, filter and limit. */
@@ -57,25 +58,25 @@ export class Scan {
   private readonly readSchema: Schema;
   private readonly filter: BoundExpression | undefined;
   private plan: Promise<ScanPlan> | undefined;
+  private readonly options: ScanOptions;
 
   /**
    * @param ctx the table's metadata and locator
    * @param options what to read
-   * @throws InvalidArgumentError for unknown columns, a bad filter, or a bad limit
+   * @throws InvalidArgumentError for a malformed or unknown option, unknown columns, a bad
+   *   filter, or a bad limit or concurrency
    * @throws SnapshotNotFoundError / RefNotFoundError when the version does not exist
    */
-  constructor(private readonly ctx: ScanContext, private readonly options: ScanOptions = {}) {
+  constructor(private readonly ctx: ScanContext, options: ScanOptions = {}) {
+    this.options = options = parseScanOptions(options, ctx.table);
     const selected = selectSnapshot(ctx.metadata, options, ctx.table);
     this.snapshot = selected.snapshot;
     const full = selected.schema;
     const caseSensitive = options.caseSensitive ?? true;
     const outFields = options.columns ? options.columns.map((c) => pickColumn(full, c, caseSensitive, ctx.table)) : [...full.fields];
     this.schema = { schemaId: full.schemaId, fields: outFields };
-    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
-      throw new InvalidArgumentError(`limit must be a non-negative integer, got ${options.limit}`);
-    }
     if (options.filter !== undefined) {
-      const expr = typeof options.filter === 'string' ? parseFilter(options.filter) : options.filter;
+      const expr = toExpression(options.filter, { what: `filter of scan on table ${ctx.table}` });
       this.filter = bindExpression(expr, full, { caseSensitive });
     }
     // Read every output column plus whatever the filter needs; equality-delete columns are
@@ -118,7 +119,7 @@ export class Scan {
         ...(this.filter ? { filter: this.filter } : {}),
         ...(this.ctx.vectorDimensions ? { vectorDimensions: this.ctx.vectorDimensions } : {}),
       });
-    const window = Math.max(1, this.options.concurrency ?? 4);
+    const window = this.options.concurrency ?? 4;
     const inFlight: Promise<arrow.RecordBatch[]>[] = [];
     let next = 0;
     const fill = (): void => {

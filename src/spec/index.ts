@@ -17,12 +17,14 @@
  * | `types.ts`, `values.ts` | the type model; `Literal` (JS value of each type), ordering, JSON and user-text value codecs |
  * | `datetime.ts` | exact calendar arithmetic (days, micros, nanos; floor division before 1970) |
  * | `schema.ts` | schema/type wire codecs, `parseType`, lookups by id and name, `canPromote` |
+ * | `schema-shorthand.ts` | the `{"id":"long not null","emb":"vector(384)"}` shorthand of `floe create` and `createTable` |
  * | `schema-evolution.ts` | add/drop/rename/move/widen/make-optional, fresh ids (ids never reused) |
  * | `bounds.ts` | Appendix D binary single values, truncated lower/upper bounds |
  * | `transform.ts` | partition transforms, Appendix B hashing, partition values in paths |
  * | `partition.ts`, `sort-order.ts`, `snapshot.ts` | their models and wire codecs; `parsePartitionSpec` |
  * | `table-metadata.ts` | v1/v2 metadata decode (lossless), v2 encode, named cross-field validators |
  * | `manifest.ts` | manifest and manifest-list entry model (codecs live in `manifest/`) |
+ * | `zod-issues.ts` | zod failures as `ValidationError` (files) or `InvalidArgumentError` (`parseArgument`, callers' arguments) |
  *
  * @module
  */
@@ -40,3 +42,5 @@ export * from './sort-order.js';
 export * from './snapshot.js';
 export * from './table-metadata.js';
 export * from './manifest.js';
+export { parseArgument } from './zod-issues.js';
+export * from './schema-shorthand.js';

@@ -8,7 +8,7 @@
  * @module
  */
 import type { z } from 'zod';
-import { FloeError, UnsupportedError, ValidationError } from '../errors.js';
+import { FloeError, InvalidArgumentError, UnsupportedError, ValidationError } from '../errors.js';
 
 /** A zod issue path. */
 export type IssuePath = readonly PropertyKey[];
@@ -35,18 +35,22 @@ interface FlatIssue {
 
 type AnyIssue = z.core.$ZodIssue;
 
-/** Picks the most specific issue: descends into union branches, keeping the deepest path. */
-function flatten(issue: AnyIssue, prefix: PropertyKey[]): FlatIssue {
+/**
+ * Picks the most specific issue: descends into union branches, keeping the deepest path. With
+ * `keepUnionMessage`, a union whose branches all failed at the union's own position keeps the
+ * union's message (an argument schema words it as "expected a … or a …"), not its first branch's.
+ */
+function flatten(issue: AnyIssue, prefix: PropertyKey[], keepUnionMessage = false): FlatIssue {
   const here = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     let best: FlatIssue | undefined;
     for (const branch of issue.errors) {
       for (const sub of branch) {
-        const f = flatten(sub, here);
+        const f = flatten(sub, here, keepUnionMessage);
         if (best === undefined || f.path.length > best.path.length) best = f;
       }
     }
-    if (best !== undefined) return best;
+    if (best !== undefined && !(keepUnionMessage && best.path.length <= here.length)) return best;
   }
   const params = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined) : undefined;
   return typeof params?.code === 'string'
@@ -101,4 +105,26 @@ export function convertInZod<T>(ctx: z.RefinementCtx, input: unknown, fn: () => 
     }
     throw e;
   }
+}
+
+/**
+ * Checks a caller's argument against a zod schema: the parsed value, or an
+ * {@link InvalidArgumentError} naming the argument and the path of the first offending value
+ * (`invalid filter of delete on table ml.events at children[1].op: …`).
+ * @param schema the schema of the argument
+ * @param value what the caller passed
+ * @param what the argument, as the message names it (`options of scan on table ml.events`)
+ * @param help a line telling the caller what a valid value looks like
+ * @throws InvalidArgumentError when the value does not match
+ */
+export function parseArgument<T>(schema: z.ZodType<T>, value: unknown, what: string, help?: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  const flat = first === undefined ? { path: [], message: 'invalid' } : flatten(first, [], true);
+  const path = formatPath(flat.path);
+  throw new InvalidArgumentError(`invalid ${what}${path === '$' ? '' : ` at ${path}`}: ${flat.message}`, {
+    context: { argument: what, path },
+    ...(help === undefined ? {} : { help }),
+  });
 }

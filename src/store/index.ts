@@ -53,6 +53,7 @@ export { InstrumentedStore, instrumented, type IoEvent, type IoStats, type Store
 export { FaultyStore, faulty, type FaultRule } from './faulty.js';
 export { ConditionIgnoringStore, ignoringConditions } from './ignoring-conditions.js';
 export {
+  checkLocation,
   childLocation,
   memoryStoreNamed,
   openLocation,

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { z } from 'zod';
 import { InvalidArgumentError, NotImplementedError, UnsupportedError } from '../errors.js';
 import { MemoryStore } from './memory.js';
 import type { ObjectStore } from './object-store.js';
@@ -94,8 +95,57 @@ interface ParsedUri {
   readonly written: string;
 }
 
+// C0 controls and DEL: no backend stores them in a key (local paths end at NUL, S3 keys in XML
+// cannot hold most of them), so a location holding one is a caller's mistake.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+function controlCharacterProblem(text: string, where: string): string | undefined {
+  const m = CONTROL_CHARACTER.exec(text);
+  if (!m) return undefined;
+  const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  return `${where} holds the control character U+${code} at position ${m.index}`;
+}
+
+/** The percent-decoded path of a `file:` URI, or undefined when it is not one. */
+function filePath(uri: string): string | undefined {
+  const m = /^file:\/\/[^/]*(\/.*)?$/i.exec(uri);
+  return m ? decodeURIComponent(m[1] ?? '/') : undefined;
+}
+
+const LocationSchema = z.string({ error: 'expected a location string such as file:///data/wh, s3://bucket/prefix or memory://name' }).superRefine((uri, ctx) => {
+  if (uri === '') {
+    ctx.addIssue({ code: 'custom', message: 'a location must not be empty' });
+    return;
+  }
+  let problem = controlCharacterProblem(uri, 'it');
+  if (problem === undefined) {
+    let path: string | undefined;
+    try {
+      path = filePath(uri);
+    } catch {
+      problem = 'its path has a malformed %-escape';
+    }
+    if (path !== undefined) problem ??= controlCharacterProblem(path, 'its decoded path');
+  }
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * Checks a location a caller passed: a non-empty string without control characters (also once
+ * a `file:` URI's %-escapes are decoded).
+ * @param uri what the caller passed
+ * @param what the argument, for messages (`uri of Table.load`)
+ * @throws InvalidArgumentError naming the argument and the offending character
+ */
+export function checkLocation(uri: unknown, what: string): string {
+  const parsed = LocationSchema.safeParse(uri);
+  if (parsed.success) return parsed.data;
+  const shown = typeof uri === 'string' ? ` ${JSON.stringify(uri)}` : '';
+  throw new InvalidArgumentError(`invalid ${what}${shown}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { context: { argument: what } });
+}
+
 function parseUri(uri: string): ParsedUri {
-  if (uri === '') throw new InvalidArgumentError('a location must not be empty');
+  checkLocation(uri, 'location');
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/]*)(\/.*)?$/i.exec(uri);
   if (!m) {
     const abs = requireLocal(uri).resolvePath(uri);

@@ -68,7 +68,7 @@ export async function commitChange<R>(ctx: TableContext, base: TableState, chang
     table: ctx.name,
     base,
     commitId,
-    policy: retryPolicyFromProperties(base.metadata.properties),
+    policy: () => retryPolicyFromProperties(base.metadata.properties, ctx.name),
     clock: ctx.clock,
     ...(options.random ? { random: options.random } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),

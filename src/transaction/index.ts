@@ -31,3 +31,4 @@ export * from './spec-update.js';
 export * from './schema-update.js';
 export * from './expire.js';
 export * from './merge-manifests.js';
+export * from './action-options.js';

@@ -85,7 +85,7 @@ describe('floe rollback', () => {
 
   it.each([
     [['rollback', 'ml.r', '777'], 'has no snapshot 777'],
-    [['rollback', 'ml.r', 'abc'], 'not a snapshot id: "abc"'],
+    [['rollback', 'ml.r', 'abc'], 'ref not found: abc'],
     [['rollback', 'ml.nope', '1'], 'table not found: ml.nope'],
     [['rollback', 'ml.r'], "missing required argument 'snapshot-id'"],
   ])('floe %j exits 1', async (args, message) => {

@@ -4,7 +4,8 @@
  */
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, Table, Warehouse, type FloeError } from 'floe';
+import { MemoryStore, Table, Warehouse } from 'floe';
+import { failure } from '../support/failure.js';
 
 async function fresh(): Promise<{ wh: Warehouse; store: MemoryStore; t: Table }> {
   const store = new MemoryStore();
@@ -21,15 +22,6 @@ async function fresh(): Promise<{ wh: Warehouse; store: MemoryStore; t: Table }>
 async function history(wh: Warehouse): Promise<string> {
   const t = await wh.loadTable('b.t');
   return `${t.version}:${t.snapshots().map((s) => s.snapshotId).join(',')}:${(await t.scan().toArrow()).numRows}`;
-}
-
-async function failure(p: Promise<unknown> | (() => unknown)): Promise<FloeError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    return e as FloeError;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('bad input: typed errors, nothing committed changes', () => {

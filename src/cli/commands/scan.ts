@@ -72,9 +72,10 @@ export function scanCommand(): Command {
     .addHelpText(
       'after',
       `
-Filters: comparisons (=, !=, <, <=, >, >=), IN (…), NOT IN (…), IS NULL, IS NOT NULL,
-IS NAN, STARTS WITH 'x', combined with AND, OR, NOT and parentheses; strings in single quotes;
-timestamps as '2026-01-05T10:00:00Z'.
+Filters: comparisons (=, !=, <, <=, >, >=), IN (…), NOT IN (…), BETWEEN … AND …, IS [NOT] NULL,
+IS [NOT] NAN, STARTS WITH 'x' (or LIKE 'x%'), combined with AND, OR, NOT and parentheses (at most
+256 deep); strings, dates and timestamps in single quotes ('2026-01-05T10:00:00Z'), binary as
+X'0a1b'; numbers are exact (d = 12345678901234567890.1234567890 on a decimal(38,10) column).
 
 Examples:
   floe scan ml.events --filter "user_id = 42" --limit 10
