@@ -17,22 +17,9 @@ import {
   TableNotFoundError,
   Warehouse,
 } from '../../src/node.js';
-import type { CliStreams, OutStream } from '../../src/cli/context.js';
 import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
 import { runCli } from '../../src/cli/program.js';
-
-function capture(): { streams: CliStreams; out: () => string; err: () => string } {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stream = (into: string[]): OutStream => ({
-    isTTY: false,
-    write(chunk: string | Uint8Array): boolean {
-      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
-      return true;
-    },
-    once: () => undefined,
-  });
-  return { streams: { stdout: stream(chunks.out), stderr: stream(chunks.err), env: {} }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
-}
+import { capture } from './in-process.js';
 
 let warehouseCounter = 0;
 
