@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { DEFAULT_WAREHOUSE, Table, TableNotFoundError, Warehouse, isFloeError } from '../node.js';
-import { stringifyJson } from '../util/index.js';
+import { jsonText } from './json-output.js';
 import { type ProgressOptions, progressEnabled } from './progress.js';
 
 /** The options every command accepts. */
@@ -131,12 +131,13 @@ export class CliContext {
   }
 
   /**
-   * Prints a result: `value` as one JSON document with `--json`, else `text()`.
+   * Prints a result: `value` as one JSON document with `--json` (int64s as strings, see
+   * `json-output.ts`), else `text()`.
    * @param value the machine-readable result
    * @param text the people's rendering
    */
   async print(value: unknown, text: () => string): Promise<void> {
-    await this.write(this.json ? `${stringifyJson(value, 2)}\n` : text());
+    await this.write(this.json ? `${jsonText(value, 2)}\n` : text());
   }
 
   /** Options for a progress line on this run's stderr. */

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isFloeError } from '../index.js';
-import { parseJson, stringifyJson } from '../util/index.js';
+import { parseJson } from '../util/index.js';
 import { appendCommand } from './commands/append.js';
 import { namespacesCommand, tablesCommand } from './commands/catalog.js';
 import { createCommand } from './commands/create.js';
@@ -23,6 +23,7 @@ import { constraintsCommand } from './commands/constraints.js';
 import { lineageCommand } from './commands/lineage.js';
 import { type CliStreams, bindStreams, processStreams } from './context.js';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';
+import { jsonText } from './json-output.js';
 
 /** The package's version (from package.json, two folders up from both src/cli and dist/cli). */
 function packageVersion(): string {
@@ -47,6 +48,8 @@ export function buildProgram(streams: CliStreams = processStreams()): Command {
       'after',
       `
 Tables are named namespace.table (or given by location: a path or URI holding metadata/).
+--json: 64-bit integers (snapshot ids, sequence numbers, long values) are strings, so that
+JSON.parse and jq read them exactly; counts are numbers (spec/cli-json.md).
 S3: set FLOE_S3_ENDPOINT (MinIO, Ceph) and the AWS variables (AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY, AWS_REGION) or FLOE_S3_ACCESS_KEY / FLOE_S3_SECRET_KEY.
 Exit codes: 0 ok, 1 user error, 2 commit conflict (try again), 3 internal error.
@@ -92,7 +95,7 @@ function printError(e: unknown, streams: CliStreams, options: { json: boolean; v
     const error = isFloeError(e)
       ? { code: e.code, message: e.message, ...(e.help ? { help: e.help } : {}), context: e.context }
       : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
-    streams.stderr.write(`${stringifyJson({ error })}\n`);
+    streams.stderr.write(`${jsonText({ error })}\n`);
     return;
   }
   if (isFloeError(e)) {
