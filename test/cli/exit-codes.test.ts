@@ -79,7 +79,9 @@ describe('runCli exit codes', () => {
     vi.spyOn(Table.prototype, 'rollbackTo').mockRejectedValue(new CommitConflictError('the schema of ml.t changed concurrently', {}, false));
     const c = capture();
     expect(await runCli(['node', 'floe', '--warehouse', uri, '--json', 'rollback', 'ml.t', '1'], c.streams)).toBe(2);
-    expect(JSON.parse(c.err())).toEqual({ error: { code: 'COMMIT_CONFLICT', message: 'the schema of ml.t changed concurrently', context: {} } });
+    expect(JSON.parse(c.err())).toEqual({
+      error: { code: 'COMMIT_CONFLICT', message: 'the schema of ml.t changed concurrently', help: "run the command again: it starts over from the table's new state", context: {} },
+    });
   });
 
   it('3 for a bug (a non-Floe error), naming it as one; --verbose adds the stack', async () => {

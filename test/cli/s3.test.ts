@@ -52,6 +52,9 @@ describe(`floe on ${s3Label()}`, () => {
     const noBucket = await floe(['--warehouse', 's3://floe-no-such-bucket-for-cli/lake', 'tables'], { cwd: root, env });
     expect(noBucket.code).toBe(1);
     expect(noBucket.stderr).toContain('bucket floe-no-such-bucket-for-cli does not exist');
+    const noBucketJson = await floe(['--warehouse', 's3://floe-no-such-bucket-for-cli/lake', '--json', 'info', 'ml.t'], { cwd: root, env });
+    expect(noBucketJson.code).toBe(1);
+    expect(JSON.parse(noBucketJson.stderr).error).toMatchObject({ code: 'STORE_ERROR', message: expect.stringContaining('bucket floe-no-such-bucket-for-cli does not exist') });
     const badKey = await floe(['--warehouse', 's3://floe-no-such-bucket-for-cli/lake', 'tables'], { cwd: root, env: { ...env, AWS_SECRET_ACCESS_KEY: 'wrong' } });
     expect(badKey.code).toBe(1);
     expect(badKey.stderr).toContain('check the credentials');

@@ -64,7 +64,7 @@ Examples:
       } else {
         schema = await schemaOfFile(opts.like!);
       }
-      const wh = await ctx.warehouse();
+      const wh = await ctx.warehouse({ mustExist: false });
       const namespace = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : undefined;
       if (namespace !== undefined && !(await wh.namespaceExists(namespace).catch(() => true))) {
         try {
