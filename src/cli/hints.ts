@@ -33,7 +33,7 @@ type Hint = (table: string) => string;
 const HINTS: Partial<Record<FloeError['code'], Hint>> = {
   SNAPSHOT_NOT_FOUND: (t) => `list the snapshots with \`floe history ${t}\` (expired snapshots cannot be read)`,
   REF_NOT_FOUND: (t) => `list the branches and tags with \`floe branch ${t}\` and \`floe tag ${t}\``,
-  NAMESPACE_NOT_FOUND: () => 'list the namespaces with `floe namespaces` (`floe create ns.table` creates a namespace)',
+  NAMESPACE_NOT_FOUND: () => 'list the namespaces with `floe namespaces`',
   TABLE_NOT_FOUND: () => 'list the tables with `floe tables`',
   CONSTRAINT_VIOLATION: (t) => `fix the rows, or see the table's constraints with \`floe constraints ${t}\``,
   COMMIT_CONFLICT: () => "run the command again: it starts over from the table's new state",

@@ -118,6 +118,7 @@ describe('help lines name floe commands, not library calls', () => {
     ['an unknown snapshot (schema)', ['schema', 'ml.t', '--snapshot', '123'], 'list the snapshots with `floe history ml.t` (expired snapshots cannot be read)'],
     ['an unknown ref', ['scan', 'ml.t', '--ref', 'nope'], 'list the branches and tags with `floe branch ml.t` and `floe tag ml.t`'],
     ['an unknown branch', ['history', 'ml.t', '--branch', 'nope'], 'list the branches and tags with `floe branch ml.t` and `floe tag ml.t`'],
+    ['an unknown namespace', ['tables', 'nope'], 'list the namespaces with `floe namespaces`'],
     ['a constraint violation', ['append', 'ml.t', writeInput(root, 'big.csv', 'id,n\n2,9\n')], "fix the rows, or see the table's constraints with `floe constraints ml.t`"],
   ])('%s', async (_what, args, hint) => {
     const r = await runFloe(['--warehouse', wh, ...args]);
