@@ -6,9 +6,10 @@
  * @module
  */
 import { once } from 'node:events';
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DEFAULT_WAREHOUSE, Table, TableNotFoundError, Warehouse, isFloeError } from '../node.js';
-import { stringifyJson } from '../util/index.js';
+import { DEFAULT_WAREHOUSE, InvalidArgumentError, StoreError, Table, TableNotFoundError, Warehouse, isFloeError } from '../node.js';
+import { jsonText } from './json-output.js';
 import { type ProgressOptions, progressEnabled } from './progress.js';
 
 /** The options every command accepts. */
@@ -94,10 +95,20 @@ export class CliContext {
     return this.options.warehouse ?? this.env['FLOE_WAREHOUSE'] ?? DEFAULT_WAREHOUSE;
   }
 
-  /** The warehouse (opened once; S3 settings from `FLOE_S3_*` and the AWS variables). */
-  warehouse(): Promise<Warehouse> {
+  /**
+   * The warehouse (opened once; S3 settings from `FLOE_S3_*` and the AWS variables). A local
+   * warehouse folder that does not exist is a mistake (a typo in `--warehouse`, or the wrong
+   * working directory), not an empty warehouse: only commands that create tables accept one.
+   * On S3 a missing bucket fails when it is first read; a prefix is never missing (S3 has no
+   * folders), so an unused prefix is an empty warehouse.
+   * @param options `mustExist: false` for commands that may create the warehouse
+   * @throws InvalidArgumentError naming the folder when it must exist and does not
+   */
+  async warehouse(options: { readonly mustExist?: boolean } = {}): Promise<Warehouse> {
     this.warehousePromise ??= Warehouse.open(this.warehouseUri);
-    return this.warehousePromise;
+    const wh = await this.warehousePromise;
+    if (options.mustExist !== false) await requireLocalFolder(wh.uri, this.warehouseUri);
+    return wh;
   }
 
   /**
@@ -131,12 +142,13 @@ export class CliContext {
   }
 
   /**
-   * Prints a result: `value` as one JSON document with `--json`, else `text()`.
+   * Prints a result: `value` as one JSON document with `--json` (int64s as strings, see
+   * `json-output.ts`), else `text()`.
    * @param value the machine-readable result
    * @param text the people's rendering
    */
   async print(value: unknown, text: () => string): Promise<void> {
-    await this.write(this.json ? `${stringifyJson(value, 2)}\n` : text());
+    await this.write(this.json ? `${jsonText(value, 2)}\n` : text());
   }
 
   /** Options for a progress line on this run's stderr. */
@@ -151,6 +163,29 @@ export class CliContext {
   note(text: string): void {
     if (!this.json) this.stderr.write(`${text}\n`);
   }
+}
+
+/**
+ * Throws when a local warehouse's folder is missing (or is a file). Other schemes pass.
+ * @param uri the opened warehouse's URI (`file:///abs/path` for local folders)
+ * @param given the warehouse as the user gave it, for the message
+ */
+async function requireLocalFolder(uri: string, given: string): Promise<void> {
+  if (!uri.startsWith('file://')) return;
+  // Warehouse.open writes a local folder as `file://` + the absolute path, undecoded.
+  const dir = uri.slice('file://'.length);
+  const kind = await stat(dir).then(
+    (s) => (s.isDirectory() ? 'folder' : 'file'),
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return 'missing';
+      throw new StoreError('local-fs', `cannot read the warehouse folder ${dir}: ${e.message}`, { context: { warehouse: given }, cause: e });
+    },
+  );
+  if (kind === 'folder') return;
+  throw new InvalidArgumentError(kind === 'missing' ? `warehouse ${given} does not exist (no folder ${dir})` : `warehouse ${given} is a file, not a folder (${dir})`, {
+    context: { warehouse: given },
+    help: 'give the warehouse with --warehouse or FLOE_WAREHOUSE (`floe create` makes a new one)',
+  });
 }
 
 /** Whether a table argument is a location rather than a `ns.table` name. */

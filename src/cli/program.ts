@@ -1,15 +1,15 @@
 /**
  * The `floe` program: global options, the commands, and running one command line to an exit
- * code (see `exit-codes.ts`). Errors are printed once, here: the message (which names what to
- * fix), a `help:` line when there is one, and with `--verbose` (or `FLOE_DEBUG=1`) the code,
- * context, cause and stack; with `--json`, one JSON object on stderr instead.
+ * code (see `exit-codes.ts`). Errors are printed once, here (see `error-output.ts`): the
+ * message, a `help:` line naming a `floe` command when there is one, and with `--verbose` (or
+ * `FLOE_DEBUG=1`) the code, context, cause and stack; with `--json`, one JSON object on stderr
+ * instead, for command-line mistakes too.
  *
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { isFloeError } from '../index.js';
-import { parseJson, stringifyJson } from '../util/index.js';
+import { parseJson } from '../util/index.js';
 import { appendCommand } from './commands/append.js';
 import { namespacesCommand, tablesCommand } from './commands/catalog.js';
 import { createCommand } from './commands/create.js';
@@ -22,7 +22,9 @@ import { schemaCommand } from './commands/schema.js';
 import { constraintsCommand } from './commands/constraints.js';
 import { lineageCommand } from './commands/lineage.js';
 import { type CliStreams, bindStreams, processStreams } from './context.js';
+import { printError, usageError } from './error-output.js';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';
+import type { CommandLine } from './hints.js';
 
 /** The package's version (from package.json, two folders up from both src/cli and dist/cli). */
 function packageVersion(): string {
@@ -33,20 +35,44 @@ function packageVersion(): string {
   }
 }
 
-/** Builds the `floe` program with every command. */
-export function buildProgram(streams: CliStreams = processStreams()): Command {
+// The command whose parsing failed, for each of commander's errors.
+const failedCommand = new WeakMap<CommanderError, string>();
+
+/** Options of {@link buildProgram}. */
+export interface ProgramOptions {
+  /** `--json` was given: commander prints nothing on stderr (the error is printed as JSON). */
+  readonly json?: boolean;
+}
+
+/**
+ * Builds the `floe` program with every command.
+ * @param streams where it writes
+ * @param options whether errors are printed as JSON
+ */
+export function buildProgram(streams: CliStreams = processStreams(), options: ProgramOptions = {}): Command {
+  const output = {
+    writeOut: (s: string): void => void streams.stdout.write(s),
+    // With --json a command-line mistake is printed as a JSON error instead (error-output.ts).
+    writeErr: (s: string): void => {
+      if (!options.json) streams.stderr.write(s);
+    },
+  };
   const program = new Command('floe')
     .description('Apache Iceberg v2 tables on object storage: create, append, scan, time travel, evolve.')
     .option('-w, --warehouse <uri>', 'the warehouse: a folder, file:///…, s3://bucket/prefix (default: $FLOE_WAREHOUSE, else ./warehouse)')
-    .option('--json', 'machine-readable output (JSON; JSON lines for scan)')
+    .option('--json', 'machine-readable output: JSON (JSON lines for scan); errors as JSON on stderr')
     .option('--verbose', 'print error codes, context and stack traces')
     .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) })
+    .configureOutput(output)
     .addHelpText(
       'after',
       `
 Tables are named namespace.table (or given by location: a path or URI holding metadata/).
+A local warehouse folder must exist, except for create, which makes it.
+--json: 64-bit integers (snapshot ids, sequence numbers, long values) are strings, so that
+JSON.parse and jq read them exactly; counts are numbers; an error is one
+{"error": {"code", "message", "help", "context"}} object on stderr (spec/cli-json.md).
 S3: set FLOE_S3_ENDPOINT (MinIO, Ceph) and the AWS variables (AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY, AWS_REGION) or FLOE_S3_ACCESS_KEY / FLOE_S3_SECRET_KEY.
 Exit codes: 0 ok, 1 user error, 2 commit conflict (try again), 3 internal error.
@@ -74,36 +100,17 @@ Example:
     lineageCommand(),
   ];
   for (const c of commands) {
-    c.showHelpAfterError('(add --help for usage)').configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) });
+    c.showHelpAfterError('(add --help for usage)').configureOutput(output);
     program.addCommand(c);
   }
   bindStreams(program, streams);
-  program.exitOverride((e) => {
-    throw e;
-  });
-  for (const c of commands) c.exitOverride((e) => {
-    throw e;
-  });
+  for (const c of [program, ...commands]) {
+    c.exitOverride((e) => {
+      if (c !== program) failedCommand.set(e, c.name());
+      throw e;
+    });
+  }
   return program;
-}
-
-function printError(e: unknown, streams: CliStreams, options: { json: boolean; verbose: boolean }): void {
-  if (options.json) {
-    const error = isFloeError(e)
-      ? { code: e.code, message: e.message, ...(e.help ? { help: e.help } : {}), context: e.context }
-      : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
-    streams.stderr.write(`${stringifyJson({ error })}\n`);
-    return;
-  }
-  if (isFloeError(e)) {
-    streams.stderr.write(`floe: error: ${e.message}\n`);
-    if (e.help) streams.stderr.write(`  help: ${e.help}\n`);
-    if (options.verbose) streams.stderr.write(`  ${e.toString()}\n${e.stack ?? ''}\n`);
-    else if (exitCodeFor(e) === EXIT.INTERNAL && e.cause !== undefined) streams.stderr.write(`  cause: ${String(e.cause)}\n`);
-    return;
-  }
-  streams.stderr.write(`floe: internal error: ${e instanceof Error ? e.message : String(e)} (this is a bug in floe, please report it; --verbose shows the stack)\n`);
-  if (options.verbose && e instanceof Error) streams.stderr.write(`${e.stack ?? ''}\n`);
 }
 
 /**
@@ -113,10 +120,15 @@ function printError(e: unknown, streams: CliStreams, options: { json: boolean; v
  * @returns the exit code
  */
 export async function runCli(argv: readonly string[], streams: CliStreams = processStreams()): Promise<ExitCode> {
-  const program = buildProgram(streams);
   const args = argv.slice(2);
   const json = args.includes('--json');
   const verbose = args.includes('--verbose') || streams.env['FLOE_DEBUG'] === '1';
+  const program = buildProgram(streams, { json });
+  let line: CommandLine = {};
+  program.hook('preAction', (_program, action) => {
+    const takesTable = action.registeredArguments[0]?.name() === 'table';
+    line = { command: action.name(), ...(takesTable && typeof action.processedArgs[0] === 'string' ? { table: action.processedArgs[0] } : {}) };
+  });
   if (args.length === 0) {
     program.outputHelp();
     return EXIT.USER;
@@ -126,10 +138,12 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     return EXIT.OK;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Help and version are successes; every other parse error was printed by commander.
-      return e.exitCode === 0 ? EXIT.OK : EXIT.USER;
+      // Help and version are successes; without --json commander printed the mistake already.
+      if (e.exitCode === 0) return EXIT.OK;
+      if (json) printError(usageError(e, failedCommand.get(e)), streams, { json, verbose, line });
+      return EXIT.USER;
     }
-    printError(e, streams, { json, verbose });
+    printError(e, streams, { json, verbose, line });
     return exitCodeFor(e);
   }
 }

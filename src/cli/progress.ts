@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { counted } from './plural.js';
 
 /** Where progress goes: a writable with an `isTTY` flag, as `process.stderr`. */
 export interface ProgressStream {
@@ -98,7 +99,7 @@ export class Progress {
   line(): string {
     const seconds = Math.max((this.nowMs() - this.startMs) / 1000, 1e-3);
     const mb = this.bytes / (1024 * 1024);
-    return `${this.label}: ${this.rows.toLocaleString('en-US')} rows, ${mb.toFixed(1)} MB, ${(mb / seconds).toFixed(1)} MB/s, ${Math.round(this.rows / seconds).toLocaleString('en-US')} rows/s`;
+    return `${this.label}: ${counted(this.rows, 'row')}, ${mb.toFixed(1)} MB, ${(mb / seconds).toFixed(1)} MB/s, ${Math.round(this.rows / seconds).toLocaleString('en-US')} rows/s`;
   }
 
   private draw(force: boolean): void {

@@ -10,8 +10,8 @@
  */
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError, writeParquet } from '../index.js';
-import { stringifyJson } from '../util/index.js';
 import { formatTable } from './format-table.js';
+import { jsonText } from './json-output.js';
 import { type PlainValue, jsonSafe, textOf, valueAt } from './values.js';
 
 /** The output formats of `floe scan`. */
@@ -105,7 +105,7 @@ export function makeSink(format: ScanFormat, options: SinkOptions): ScanSink {
           let out = '';
           for (let r = 0; r < batch.numRows; r++) {
             const values = rowValues(batch, r, options);
-            out += `${stringifyJson(Object.fromEntries(names.map((n, c) => [n, jsonSafe(values[c]!)])))}\n`;
+            out += `${jsonText(Object.fromEntries(names.map((n, c) => [n, jsonSafe(values[c]!)])))}\n`;
           }
           return out;
         },

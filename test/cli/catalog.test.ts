@@ -1,7 +1,8 @@
 /**
- * `floe namespaces` and `floe tables`, through the real binary: empty warehouses, nested
+ * `floe namespaces` and `floe tables`, through the real binary: empty warehouse folders, nested
  * namespaces, `--json`, `FLOE_WAREHOUSE`, and an unknown namespace.
  */
+import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { floe, tempDir, warehouse } from './support.js';
 
@@ -11,6 +12,7 @@ const SCHEMA = '{"id":"long not null","name":"string"}';
 describe('floe namespaces / tables', () => {
   it('lists nothing in an empty warehouse, then namespaces and tables (nested ones included)', async () => {
     const wh = warehouse(root, 'wh1');
+    mkdirSync(wh.dir);
     const empty = await wh.run(['namespaces']);
     expect(empty.code).toBe(0);
     expect(empty.stdout).toContain('no namespaces');
@@ -56,6 +58,7 @@ describe('floe namespaces / tables', () => {
 
   it('exits 1 naming the namespace when it does not exist', async () => {
     const wh = warehouse(root, 'wh2');
+    mkdirSync(wh.dir);
     const r = await wh.run(['tables', 'nope']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('namespace not found: nope');

@@ -17,22 +17,9 @@ import {
   TableNotFoundError,
   Warehouse,
 } from '../../src/node.js';
-import type { CliStreams, OutStream } from '../../src/cli/context.js';
 import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
 import { runCli } from '../../src/cli/program.js';
-
-function capture(): { streams: CliStreams; out: () => string; err: () => string } {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stream = (into: string[]): OutStream => ({
-    isTTY: false,
-    write(chunk: string | Uint8Array): boolean {
-      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
-      return true;
-    },
-    once: () => undefined,
-  });
-  return { streams: { stdout: stream(chunks.out), stderr: stream(chunks.err), env: {} }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
-}
+import { capture } from './in-process.js';
 
 let warehouseCounter = 0;
 
@@ -92,7 +79,9 @@ describe('runCli exit codes', () => {
     vi.spyOn(Table.prototype, 'rollbackTo').mockRejectedValue(new CommitConflictError('the schema of ml.t changed concurrently', {}, false));
     const c = capture();
     expect(await runCli(['node', 'floe', '--warehouse', uri, '--json', 'rollback', 'ml.t', '1'], c.streams)).toBe(2);
-    expect(JSON.parse(c.err())).toEqual({ error: { code: 'COMMIT_CONFLICT', message: 'the schema of ml.t changed concurrently', context: {} } });
+    expect(JSON.parse(c.err())).toEqual({
+      error: { code: 'COMMIT_CONFLICT', message: 'the schema of ml.t changed concurrently', help: "run the command again: it starts over from the table's new state", context: {} },
+    });
   });
 
   it('3 for a bug (a non-Floe error), naming it as one; --verbose adds the stack', async () => {

@@ -32,7 +32,7 @@ describe('floe tag / branch', () => {
     const list = await wh.run(['tag', 'ml.r']);
     expect(list.stdout).toMatch(new RegExp(`first\\s+${ids[0]}\\n`));
     expect(list.stdout).toMatch(new RegExp(`latest\\s+${ids[2]}\\n`));
-    expect(await idsAt(['--ref', 'first'])).toEqual([1]);
+    expect(await idsAt(['--ref', 'first'])).toEqual(['1']);
     const removed = await wh.run(['tag', 'ml.r', 'latest', '--remove']);
     expect(removed.stdout).toBe('removed tag latest from ml.r\n');
     expect((await wh.run(['tag', 'ml.r', '--json'])).stdout).not.toContain('latest');
@@ -41,10 +41,10 @@ describe('floe tag / branch', () => {
   it('creates a branch that moves with appends to it, lists and removes branches', async () => {
     const b = await wh.run(['branch', 'ml.r', 'exp', '--snapshot', ids[1]!, '--json']);
     expect(b.code, b.stderr).toBe(0);
-    expect(b.stdout).toContain(`"snapshotId": ${ids[1]}`);
+    expect(b.stdout).toContain(`"snapshotId": "${ids[1]}"`);
     expect((await wh.run(['append', 'ml.r', writeInput(root, 'exp.csv', 'id\n99\n'), '--branch', 'exp'])).code).toBe(0);
-    expect(await idsAt(['--ref', 'exp'])).toEqual([1, 2, 99]);
-    expect(await idsAt([])).toEqual([1, 2, 3]);
+    expect(await idsAt(['--ref', 'exp'])).toEqual(['1', '2', '99']);
+    expect(await idsAt([])).toEqual(['1', '2', '3']);
     const list = await wh.run(['branch', 'ml.r']);
     expect(list.stdout).toMatch(/^branch\s+snapshot_id\n/);
     expect(list.stdout).toContain('exp');
@@ -74,13 +74,13 @@ describe('floe rollback', () => {
     const r = await wh.run(['rollback', 'ml.r', ids[0]!]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`ml.r: main is now at snapshot ${ids[0]} (was ${ids[2]})\n`);
-    expect(await idsAt([])).toEqual([1]);
-    expect(await idsAt(['--snapshot', ids[2]!])).toEqual([1, 2, 3]);
+    expect(await idsAt([])).toEqual(['1']);
+    expect(await idsAt(['--snapshot', ids[2]!])).toEqual(['1', '2', '3']);
     const history = await wh.run(['history', 'ml.r']);
     expect(history.stdout).toMatch(new RegExp(`${ids[2]}\\s+${ids[1]}\\s+append\\s+1\\s+3\\s+no`));
     // And forward again.
     expect((await wh.run(['rollback', 'ml.r', ids[2]!, '--json'])).code).toBe(0);
-    expect(await idsAt([])).toEqual([1, 2, 3]);
+    expect(await idsAt([])).toEqual(['1', '2', '3']);
   });
 
   it.each([

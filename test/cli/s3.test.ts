@@ -36,9 +36,9 @@ describe(`floe on ${s3Label()}`, () => {
     expect(appended.code, appended.stderr).toBe(0);
     const scanned = await run(['scan', 'ml.events', '--json', '--filter', "ts >= '2026-01-06T00:00:00Z'"]);
     expect(scanned.code, scanned.stderr).toBe(0);
-    expect(jsonLines(scanned.stdout)).toEqual([{ id: 2, ts: '2026-01-06T00:00:00Z', emb: [3, 4] }]);
+    expect(jsonLines(scanned.stdout)).toEqual([{ id: '2', ts: '2026-01-06T00:00:00Z', emb: [3, 4] }]);
     const info = JSON.parse((await run(['info', 'ml.events', '--json'])).stdout);
-    expect(info).toMatchObject({ location: `s3://${bucket.bucket}/lake/ml/events`, records: 2, dataFiles: 2 });
+    expect(info).toMatchObject({ location: `s3://${bucket.bucket}/lake/ml/events`, totalRecords: 2, dataFiles: 2 });
     expect((await run(['tables', '--json'])).stdout).toContain('ml.events');
 
     const missing = await run(['history', 'ml.nope']);
@@ -52,6 +52,9 @@ describe(`floe on ${s3Label()}`, () => {
     const noBucket = await floe(['--warehouse', 's3://floe-no-such-bucket-for-cli/lake', 'tables'], { cwd: root, env });
     expect(noBucket.code).toBe(1);
     expect(noBucket.stderr).toContain('bucket floe-no-such-bucket-for-cli does not exist');
+    const noBucketJson = await floe(['--warehouse', 's3://floe-no-such-bucket-for-cli/lake', '--json', 'info', 'ml.t'], { cwd: root, env });
+    expect(noBucketJson.code).toBe(1);
+    expect(JSON.parse(noBucketJson.stderr).error).toMatchObject({ code: 'STORE_ERROR', message: expect.stringContaining('bucket floe-no-such-bucket-for-cli does not exist') });
     const badKey = await floe(['--warehouse', 's3://floe-no-such-bucket-for-cli/lake', 'tables'], { cwd: root, env: { ...env, AWS_SECRET_ACCESS_KEY: 'wrong' } });
     expect(badKey.code).toBe(1);
     expect(badKey.stderr).toContain('check the credentials');

@@ -55,7 +55,7 @@ describe('floe scan: formats', () => {
   it('writes JSON lines (also with --json), timestamps with every digit, vectors as arrays', async () => {
     const r = await wh.run(['scan', 'ml.s', '--json', '--filter', 'id = 1']);
     expect(r.code).toBe(0);
-    expect(jsonLines(r.stdout)).toEqual([{ id: 1, cat: 'a', score: 0.5, ts: '2026-01-05T10:00:00.000001Z', u: '6ba7b810-9dad-11d1-80b4-00c04fd430c8', emb: [1, 2] }]);
+    expect(jsonLines(r.stdout)).toEqual([{ id: '1', cat: 'a', score: 0.5, ts: '2026-01-05T10:00:00.000001Z', u: '6ba7b810-9dad-11d1-80b4-00c04fd430c8', emb: [1, 2] }]);
   });
 
   it('writes Parquet and Arrow IPC files with --out (format from the extension or --format)', async () => {
@@ -100,8 +100,8 @@ describe('floe scan: selection and time travel', () => {
     const r = await wh.run(['scan', 'ml.s', '--json', '--columns', 'score,id', '--filter', "cat = 'a'"]);
     expect(r.code, r.stderr).toBe(0);
     expect(jsonLines(r.stdout).sort((a, b) => Number(a['id']) - Number(b['id']))).toEqual([
-      { score: 0.5, id: 1 },
-      { score: 9.75, id: 4 },
+      { score: 0.5, id: '1' },
+      { score: 9.75, id: '4' },
     ]);
   });
 
@@ -113,7 +113,7 @@ describe('floe scan: selection and time travel', () => {
       ['score', 'id'],
       ['score', 'id'],
     ]);
-    expect(projected.map((r) => r['id']).sort()).toEqual([1, 4]);
+    expect(projected.map((r) => r['id']).sort()).toEqual(['1', '4']);
   });
 
   it('reads an old snapshot by id, by time and by tag', async () => {
@@ -124,15 +124,15 @@ describe('floe scan: selection and time travel', () => {
           .map((x) => x['id'])
           .sort();
       });
-    expect(await ids([])).toEqual([1, 2, 3, 4, 5]);
-    expect(await ids(['--snapshot', v1])).toEqual([1, 2, 3]);
-    expect(await ids(['--snapshot', v2])).toEqual([1, 2, 3, 4, 5]);
-    const history = JSON.parse((await wh.run(['history', 'ml.s', '--json'])).stdout.replace(/"snapshotId":\s*(\d+)/g, '"snapshotId":"$1"').replace(/"parentSnapshotId":\s*(\d+)/g, '"parentSnapshotId":"$1"'));
+    expect(await ids([])).toEqual(['1', '2', '3', '4', '5']);
+    expect(await ids(['--snapshot', v1])).toEqual(['1', '2', '3']);
+    expect(await ids(['--snapshot', v2])).toEqual(['1', '2', '3', '4', '5']);
+    const history = JSON.parse((await wh.run(['history', 'ml.s', '--json'])).stdout);
     const t1 = history[0].timestampMs as number;
-    expect(await ids(['--as-of', new Date(t1).toISOString()])).toEqual([1, 2, 3]);
-    expect(await ids(['--as-of', String(t1)])).toEqual([1, 2, 3]);
+    expect(await ids(['--as-of', new Date(t1).toISOString()])).toEqual(['1', '2', '3']);
+    expect(await ids(['--as-of', String(t1)])).toEqual(['1', '2', '3']);
     expect((await wh.run(['tag', 'ml.s', 'first', '--snapshot', v1])).code).toBe(0);
-    expect(await ids(['--ref', 'first'])).toEqual([1, 2, 3]);
+    expect(await ids(['--ref', 'first'])).toEqual(['1', '2', '3']);
   });
 
   it('reads a table by its location, without the catalog', async () => {

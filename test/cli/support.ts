@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import { parseJson } from '../../src/util/index.js';
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, '../..');
@@ -108,17 +107,18 @@ export function writeInput(dir: string, name: string, content: string | Uint8Arr
 }
 
 /**
- * Parses JSON-lines output losslessly (integers beyond 2^53 become bigints).
+ * Parses JSON-lines output with plain `JSON.parse`, as a script would: floe writes 64-bit
+ * integers as strings, so nothing is rounded.
  * @param text stdout
  */
 export function jsonLines(text: string): Record<string, unknown>[] {
   return text
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => parseJson(l) as Record<string, unknown>);
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** Extracts the snapshot ids from `floe --json history` output, as decimal strings (ids exceed 2^53). */
+/** The snapshot ids of `floe --json history` output, as the decimal strings it prints (ids exceed 2^53). */
 export function snapshotIds(historyJson: string): string[] {
-  return [...historyJson.matchAll(/"snapshotId":\s*(\d+)/g)].map((m) => m[1]!);
+  return (JSON.parse(historyJson) as { snapshotId: string }[]).map((h) => h.snapshotId);
 }

@@ -4,21 +4,8 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { Warehouse, lineageSummary } from 'floe';
-import type { CliStreams, OutStream } from '../../src/cli/context.js';
 import { runCli } from '../../src/cli/program.js';
-
-function capture(): { streams: CliStreams; out: () => string; err: () => string } {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stream = (into: string[]): OutStream => ({
-    isTTY: false,
-    write(chunk: string | Uint8Array): boolean {
-      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
-      return true;
-    },
-    once: () => undefined,
-  });
-  return { streams: { stdout: stream(chunks.out), stderr: stream(chunks.err), env: {} }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
-}
+import { capture } from '../cli/in-process.js';
 
 async function run(uri: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
   const c = capture();

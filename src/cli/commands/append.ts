@@ -13,6 +13,7 @@ import { readInputFile } from '../input-files.js';
 import { INVALID_TEXT_MODES, invalidTextMode } from '../text-decode.js';
 import { Progress, formatBytes } from '../progress.js';
 import { contextOf } from '../context.js';
+import { counted } from '../plural.js';
 
 interface AppendOptions {
   readonly branch?: string;
@@ -57,7 +58,7 @@ Example:
       const onInvalidText = invalidTextMode(opts.onInvalidText);
       const table = await ctx.table(name);
       const target = table.arrowSchema();
-      const progress = new Progress(`reading ${files.length} file${files.length === 1 ? '' : 's'}`, ctx.progressOptions());
+      const progress = new Progress(`reading ${counted(files.length, 'file')}`, ctx.progressOptions());
       const inputs: arrow.Table[] = [];
       let bytes = 0;
       for (const file of files) {
@@ -84,7 +85,7 @@ Example:
           snapshots: snapshots.map((s) => ({ snapshotId: s.snapshotId, sequenceNumber: s.sequenceNumber, timestampMs: s.timestampMs })),
         },
         () =>
-          `appended ${rows.toLocaleString('en-US')} rows from ${files.length} file${files.length === 1 ? '' : 's'} (${formatBytes(bytes)}) to ${table.name}` +
+          `appended ${counted(rows, 'row')} from ${counted(files.length, 'file')} (${formatBytes(bytes)}) to ${table.name}` +
           (last ? `: snapshot ${last.snapshotId} (sequence ${last.sequenceNumber})` : '') +
           (snapshots.length > 1 ? ` in ${snapshots.length} snapshots (the files' column types differ)` : '') +
           '\n',

@@ -101,6 +101,23 @@ export function schemaAt(table: Table, snapshotId: string | undefined): Schema {
   return table.metadata().schemas.find((s) => s.schemaId === id) ?? table.schema();
 }
 
+const SUMMARY_COUNT = z
+  .string()
+  .regex(/^\d+$/)
+  .transform(Number)
+  .pipe(z.number().int().max(Number.MAX_SAFE_INTEGER));
+
+/**
+ * A count from a snapshot summary (spec §Snapshot Summary: `added-records`, `total-data-files`,
+ * …), which holds counts as decimal strings. Absent, or not a count a JSON number holds exactly
+ * (another writer's malformed summary): null, never a wrong number.
+ * @param summary the snapshot's summary
+ * @param key the summary key
+ */
+export function summaryCount(summary: Readonly<Record<string, string | undefined>>, key: string): number | null {
+  return SUMMARY_COUNT.safeParse(summary[key]).data ?? null;
+}
+
 /**
  * Parses a non-negative integer option.
  * @param value the text

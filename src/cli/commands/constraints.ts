@@ -9,6 +9,7 @@ import { type Constraint, InvalidArgumentError } from '../../index.js';
 import { parseJson } from '../../util/index.js';
 import { contextOf } from '../context.js';
 import { formatTable } from '../format-table.js';
+import { counted } from '../plural.js';
 
 function constraintText(c: Constraint): { constraint: string; column: string; value: string } {
   switch (c.kind) {
@@ -50,7 +51,7 @@ export function constraintsCommand(): Command {
           if (!Array.isArray(constraints)) throw new InvalidArgumentError('--set takes a JSON array of constraints');
         }
         await table.setConstraints(constraints as Constraint[]);
-        ctx.note(`table ${table.name}: ${(constraints as unknown[]).length} constraint(s) set`);
+        ctx.note(`table ${table.name}: ${counted((constraints as unknown[]).length, 'constraint')} set`);
       }
       const list = table.constraints();
       await ctx.print(list, () =>

@@ -104,7 +104,7 @@ Examples:
       const parsed = opts.schema !== undefined ? schemaFromArg(opts.schema) : await likeSchema(ctx, opts.like!, opts);
       const schema: Schema | arrow.Schema = parsed.schema;
       Object.assign(props, { ...parsed.properties, ...props });
-      const wh = await ctx.warehouse();
+      const wh = await ctx.warehouse({ mustExist: false });
       const namespace = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : undefined;
       if (namespace !== undefined && !(await wh.namespaceExists(namespace).catch(() => true))) {
         try {

@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { InvalidArgumentError, encodeSchema, type SchemaUpdate } from '../../index.js';
 import { formatTable } from '../format-table.js';
 import { contextOf } from '../context.js';
+import { counted } from '../plural.js';
 import { schemaRows } from './common.js';
 
 /** The operations, their arguments, and how each applies to a schema update. */
@@ -51,7 +52,7 @@ Examples:
       const op = OPERATIONS[operation];
       if (!op) throw new InvalidArgumentError(`unknown schema operation ${JSON.stringify(operation)}`, { help: `use one of: ${USAGE}` });
       if (args.length !== op.args.length) {
-        throw new InvalidArgumentError(`${operation} takes ${op.args.length} argument${op.args.length === 1 ? '' : 's'} (${op.args.join(' ')}), got ${args.length}`, {
+        throw new InvalidArgumentError(`${operation} takes ${counted(op.args.length, 'argument')} (${op.args.join(' ')}), got ${args.length}`, {
           help: `floe evolve ${name} ${operation} ${op.args.join(' ')}`,
         });
       }

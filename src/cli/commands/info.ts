@@ -9,7 +9,12 @@ import { Command } from 'commander';
 import { formatPairs } from '../format-table.js';
 import { formatBytes } from '../progress.js';
 import { contextOf } from '../context.js';
-import { isoTime, partitionSpecText } from './common.js';
+import { isoTime, partitionSpecText, summaryCount } from './common.js';
+
+/** A summary count for people: `unknown` when the summary does not record it. */
+function countText(n: number | null): string {
+  return n === null ? 'unknown' : n.toLocaleString('en-US');
+}
 
 /** `floe info`. */
 export function infoCommand(): Command {
@@ -22,7 +27,8 @@ export function infoCommand(): Command {
       const m = table.metadata();
       const current = table.currentSnapshot();
       const summary: Readonly<Record<string, string | undefined>> = current?.summary ?? {};
-      const num = (key: string): number => Number(summary[key] ?? 0);
+      // No current snapshot: an empty table, zero of everything.
+      const num = (key: string): number | null => (current ? summaryCount(summary, key) : 0);
       const spec = partitionSpecText(table.spec(), [table.schema(), ...[...m.schemas].reverse()]);
       const info = {
         table: table.name,
@@ -33,11 +39,11 @@ export function infoCommand(): Command {
         metadataVersion: table.version,
         lastUpdated: isoTime(m.lastUpdatedMs),
         currentSnapshotId: current?.snapshotId ?? null,
-        snapshots: table.snapshots().length,
+        snapshotCount: table.snapshots().length,
         refs: Object.keys(table.refs()).sort(),
         dataFiles: num('total-data-files'),
         deleteFiles: num('total-delete-files'),
-        records: num('total-records'),
+        totalRecords: num('total-records'),
         sizeBytes: num('total-files-size'),
         partitionSpec: spec,
         schemaId: m.currentSchemaId,
@@ -52,12 +58,12 @@ export function infoCommand(): Command {
           ['metadata', `${info.metadataFile} (version ${info.metadataVersion})`],
           ['last updated', info.lastUpdated],
           ['current snapshot', info.currentSnapshotId === null ? '(none)' : String(info.currentSnapshotId)],
-          ['snapshots', String(info.snapshots)],
+          ['snapshots', String(info.snapshotCount)],
           ['refs', info.refs.join(', ') || '(none)'],
-          ['data files', info.dataFiles.toLocaleString('en-US')],
-          ['delete files', info.deleteFiles.toLocaleString('en-US')],
-          ['rows', info.records.toLocaleString('en-US')],
-          ['size', `${formatBytes(info.sizeBytes)} (${info.sizeBytes.toLocaleString('en-US')} bytes)`],
+          ['data files', countText(info.dataFiles)],
+          ['delete files', countText(info.deleteFiles)],
+          ['rows', countText(info.totalRecords)],
+          ['size', info.sizeBytes === null ? 'unknown' : `${formatBytes(info.sizeBytes)} (${info.sizeBytes.toLocaleString('en-US')} bytes)`],
           ['partition spec', spec],
           ['schema id', String(info.schemaId)],
         ];

@@ -17,7 +17,7 @@ export function lineageCommand(): Command {
     .action(async (name: string, opts: { snapshot?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
       const table = await ctx.table(name);
-      const graph = await table.lineage(opts.snapshot, { warehouse: await ctx.warehouse() });
+      const graph = await table.lineage(opts.snapshot, { warehouse: await ctx.warehouse({ mustExist: false }) });
       const byId = new Map(graph.nodes.map((n) => [n.id, n]));
       const lines: string[] = [];
       const visit = (id: string, depth: number, seen: ReadonlySet<string>): void => {

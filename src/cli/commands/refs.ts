@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { InvalidArgumentError, MAIN_BRANCH, type SnapshotRef, type Table } from '../../index.js';
 import { formatTable } from '../format-table.js';
 import { type CliContext, contextOf } from '../context.js';
+import { pluralOf } from '../plural.js';
 
 type RefType = SnapshotRef['type'];
 
@@ -23,14 +24,14 @@ async function listRefs(ctx: CliContext, table: Table, type: RefType): Promise<v
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, r]) => ({ name, type: r.type, snapshotId: r.snapshotId }));
   await ctx.print(refs, () =>
-    refs.length === 0 ? `table ${table.name} has no ${type}s\n` : formatTable([type, 'snapshot_id'], refs.map((r) => [r.name, String(r.snapshotId)])),
+    refs.length === 0 ? `table ${table.name} has no ${pluralOf(type)}\n` : formatTable([type, 'snapshot_id'], refs.map((r) => [r.name, String(r.snapshotId)])),
   );
 }
 
 function refCommand(type: RefType): Command {
   const verb = type === 'tag' ? 'tag a snapshot (a tag never moves)' : 'create a branch at a snapshot (append to it with --branch)';
   return new Command(type)
-    .description(`${verb}; without NAME, list the ${type}s`)
+    .description(`${verb}; without NAME, list the ${pluralOf(type)}`)
     .argument('<table>', 'the table')
     .argument('[name]', `the ${type}'s name`)
     .option('--snapshot <id>', 'the snapshot (default: the current one)')

@@ -12,6 +12,7 @@ import { InvalidArgumentError, type ScanOptions } from '../../index.js';
 import { Progress } from '../progress.js';
 import { DEFAULT_MAX_ROWS, type ScanFormat, SCAN_FORMATS, formatOfFile, makeSink, rowCountFromPlan, scanFormat } from '../scan-output.js';
 import { contextOf } from '../context.js';
+import { counted } from '../plural.js';
 import { nonNegativeInt, positiveInt } from './common.js';
 
 interface ScanCliOptions {
@@ -120,7 +121,7 @@ Examples:
       progress.done();
       if (opts.out !== undefined) {
         await writeFile(opts.out, chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
-        ctx.note(`wrote ${rows.toLocaleString('en-US')} rows to ${opts.out} (${format})`);
+        ctx.note(`wrote ${counted(rows, 'row')} to ${opts.out} (${format})`);
       }
     });
 }
