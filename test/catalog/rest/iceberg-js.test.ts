@@ -3,52 +3,21 @@
  * client) drives Floe's REST catalog server on memory, a local folder and the real S3 server.
  * Every response it receives passes through the harness's `fetch`, which validates it against
  * rest-catalog-open-api.yaml independently of the server; each test ends with
- * `expectConforming`.
+ * `expectConforming`. Here: config and prefix, namespaces (paging, parents, properties), tables
+ * (create, page, load with snapshots=all|refs and ETags, exists, rename, register, drop with and
+ * without purge); commits are in iceberg-js-commits.test.ts.
  *
  * iceberg-js parses bodies with `JSON.parse` and types ids as `number`, so the snapshot ids Floe
  * writes (63 random bits, like Java's) arrive rounded above 2^53: exact id checks here go
  * through Floe's library or the harness's lossless `call`, never through iceberg-js results.
  */
-import * as arrow from 'apache-arrow';
-import { IcebergError, IcebergRestCatalog, type TableIdentifier, type TableSchema } from 'iceberg-js';
+import { IcebergRestCatalog, type TableIdentifier } from 'iceberg-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupBackends, featureBackends } from '../../features/backends.js';
-import { type Served, serve } from './harness.js';
+import { serve } from './harness.js';
+import { SCHEMA, clientOf, failure, idsOf, rows } from './iceberg-js-client.js';
 
 afterAll(cleanupBackends);
-
-const SCHEMA: TableSchema = {
-  type: 'struct',
-  'schema-id': 0,
-  fields: [
-    { id: 1, name: 'id', type: 'long', required: true },
-    { id: 2, name: 's', type: 'string', required: false },
-  ],
-};
-
-/** An iceberg-js client of the served warehouse, every response validated by the harness. */
-function clientOf(s: Served, warehouse: string = s.server.prefix): IcebergRestCatalog {
-  return new IcebergRestCatalog({ baseUrl: s.server.url, warehouse, fetch: s.fetch });
-}
-
-/** The IcebergError a promise rejects with. */
-async function failure(p: Promise<unknown>): Promise<IcebergError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(IcebergError);
-  return e as IcebergError;
-}
-
-function rows(ids: bigint[]): arrow.Table {
-  return arrow.tableFromArrays({ id: BigInt64Array.from(ids), s: ids.map((i) => `r${i}`) });
-}
-
-async function idsOf(s: Served, name: string): Promise<bigint[]> {
-  const t = await (await s.wh.loadTable(name)).scan().toArrow();
-  return [...(t.getChild('id')!.toArray() as BigInt64Array)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
 
 describe.each(featureBackends)('iceberg-js against the REST catalog server: $label', (backend) => {
   it('resolves the prefix through /v1/config by prefix or by warehouse URI', async () => {
@@ -76,6 +45,9 @@ describe.each(featureBackends)('iceberg-js against the REST catalog server: $lab
         expect(await c.createNamespace({ namespace: [ns] }, { properties: { owner: ns } })).toEqual({ namespace: [ns], properties: { owner: ns } });
       }
       await c.createNamespace({ namespace: ['a', 'inner'] });
+      await c.createNamespace({ namespace: ['a', 'inner', 'deep'] });
+      // Names that are not safe folder names are refused (spec/catalog.md §K1).
+      for (const bad of [['a b'], ['..'], ['a/b']]) expect([bad, (await failure(c.createNamespace({ namespace: bad }))).status]).toEqual([bad, 400]);
       const dup = await failure(c.createNamespace({ namespace: ['a'] }));
       expect([dup.status, dup.icebergType]).toEqual([409, 'AlreadyExistsException']);
       expect(await c.createNamespaceIfNotExists({ namespace: ['a'] })).toBeUndefined();
@@ -98,6 +70,8 @@ describe.each(featureBackends)('iceberg-js against the REST catalog server: $lab
       }
       expect(seen).toEqual([['a'], ['b'], ['c'], ['d'], ['e']]);
       expect((await c.listNamespaces({ parent: { namespace: ['a'] } })).namespaces).toEqual([{ namespace: ['a', 'inner'] }]);
+      // A nested parent travels as its parts joined by the unit separator.
+      expect((await c.listNamespaces({ parent: { namespace: ['a', 'inner'] } })).namespaces).toEqual([{ namespace: ['a', 'inner', 'deep'] }]);
 
       expect(await c.loadNamespaceMetadata({ namespace: ['b'] })).toEqual({ properties: { owner: 'b' } });
       expect(await c.loadNamespaceMetadata({ namespace: ['a', 'inner'] })).toEqual({ properties: {} });
@@ -115,11 +89,12 @@ describe.each(featureBackends)('iceberg-js against the REST catalog server: $lab
       const notEmpty = await failure(c.dropNamespace({ namespace: ['a'] }));
       expect([notEmpty.status, notEmpty.icebergType]).toEqual([409, 'NamespaceNotEmptyException']);
       expect(await c.namespaceExists({ namespace: ['a'] })).toBe(true);
+      await c.dropNamespace({ namespace: ['a', 'inner', 'deep'] });
       await c.dropNamespace({ namespace: ['a', 'inner'] });
       await c.dropNamespace({ namespace: ['a'] });
       expect((await failure(c.dropNamespace({ namespace: ['a'] }))).status).toBe(404);
       expect(await s.wh.listNamespaces()).toEqual(['b', 'c', 'd', 'e']);
-      s.expectConforming(20);
+      s.expectConforming(29);
     } finally {
       await s.close();
     }
@@ -152,6 +127,8 @@ describe.each(featureBackends)('iceberg-js against the REST catalog server: $lab
       expect(m.properties['owner']).toBe('ml');
       expect(created['metadata-location']).toMatch(/\/ml\/events\/metadata\/v1\.metadata\.json$/);
       expect(created.etag).toMatch(/^".+"$/);
+      // The tag a create answers with is the one a load of that version answers with.
+      expect(await c.loadTable(events, { ifNoneMatch: created.etag! })).toBeNull();
       // The table config a client gets: storage settings, never secrets.
       for (const key of Object.keys(created.config ?? {})) expect(['s3.endpoint', 'client.region', 's3.path-style-access']).toContain(key);
       const again = await failure(c.createTable({ namespace: ['ml'] }, { name: 'events', schema: SCHEMA }));
@@ -194,10 +171,15 @@ describe.each(featureBackends)('iceberg-js against the REST catalog server: $lab
       expect(page2).toEqual({ identifiers: [{ namespace: ['ml'], name: 't3' }], nextPageToken: undefined });
       expect(await c.tableExists({ namespace: ['ml'], name: 't1' })).toBe(true);
       expect(await c.tableExists({ namespace: ['ml'], name: 't9' })).toBe(false);
+      // A client asking for delegated access (`X-Iceberg-Access-Delegation`) is served; the
+      // spec lets a server supply "any or none of the requested mechanisms".
+      const delegating = new IcebergRestCatalog({ baseUrl: s.server.url, warehouse: 'floe', fetch: s.fetch, accessDelegation: ['vended-credentials', 'remote-signing'] });
+      expect((await delegating.loadTableResult(events))!['metadata-location']).toBe(`${table.uri}/${table.metadataFile}`);
+      expect(await delegating.tableExists(events)).toBe(true);
       const missing = await failure(c.loadTable({ namespace: ['ml'], name: 't9' }));
       expect([missing.status, missing.icebergType]).toEqual([404, 'NoSuchTableException']);
       expect(await s.wh.listTables('ml')).toEqual(['ml.events', 'ml.t1', 'ml.t2', 'ml.t3']);
-      s.expectConforming(15);
+      s.expectConforming(21);
     } finally {
       await s.close();
     }
@@ -262,7 +244,7 @@ describe.each(featureBackends)('iceberg-js against the REST catalog server: $lab
       const gone = await failure(c.dropTable({ namespace: ['ml'], name: 'b' }));
       expect([gone.status, gone.icebergType]).toEqual([404, 'NoSuchTableException']);
       expect(await s.wh.listTables('ml')).toEqual([]);
-      s.expectConforming(12);
+      s.expectConforming(18);
     } finally {
       await s.close();
     }
