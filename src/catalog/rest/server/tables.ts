@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from 'zod';
-import { loadTableState } from '../../../commit/index.js';
+import { findLatestVersion, loadTableState } from '../../../commit/index.js';
 import { InvalidArgumentError, NamespaceNotFoundError, TableAlreadyExistsError, TableNotFoundError } from '../../../errors.js';
 import { tableMetadataToJson } from '../../../spec/index.js';
 import { commitFirstVersion } from '../../../transaction/index.js';
@@ -114,6 +114,15 @@ export const registerTable: RestHandler = async (service, request) => {
   if (!match) throw new InvalidArgumentError(`metadata-location must be a table's metadata/<name>.metadata.json file, not ${JSON.stringify(file.slice(0, 200))}`);
   const location = service.openClientLocation(match[1]!);
   const state = await loadTableState(location.store, formatTableIdentifier(id), `metadata/${match[2]!}`);
+  // A table is served at the newest metadata version at its location (spec/catalog.md §K3), so
+  // registering an older file would answer with a state that no later load or commit sees.
+  const newest = await findLatestVersion(location.store, formatTableIdentifier(id));
+  if (newest.path !== state.path) {
+    const root = match[1]!.slice(0, 200);
+    throw new InvalidArgumentError(`metadata-location ${JSON.stringify(file.slice(0, 200))} is not the newest metadata of the table at ${root}, which is ${newest.path}: this server serves a table at its newest version`, {
+      help: `register ${root}/${newest.path}, then roll back with set-snapshot-ref to serve an older snapshot`,
+    });
+  }
   await service.catalog.registerTable(id, location, { metadataFile: match[2]!, ...(r.data.overwrite ? { overwrite: true } : {}) });
   const metadataLocation = metadataLocationOf(location, state);
   return ok(loadTableResult(metadataLocation, state.metadata, 'all', service.tableConfig), { etag: etagOf(metadataLocation, 'all') });
