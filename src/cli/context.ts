@@ -105,10 +105,18 @@ export class CliContext {
    * @throws InvalidArgumentError naming the folder when it must exist and does not
    */
   async warehouse(options: { readonly mustExist?: boolean } = {}): Promise<Warehouse> {
-    this.warehousePromise ??= Warehouse.open(this.warehouseUri);
+    this.warehousePromise ??= Warehouse.open(this.warehouseUri, this.catalogOptions());
     const wh = await this.warehousePromise;
     if (options.mustExist !== false) await requireLocalFolder(wh.uri, this.warehouseUri);
     return wh;
+  }
+
+  /** For a REST catalog warehouse: its token and warehouse name from this run's environment. */
+  private catalogOptions(): { catalog?: { token?: string; warehouse?: string } } {
+    if (!/^https?:\/\//i.test(this.warehouseUri)) return {};
+    const token = this.env['FLOE_CATALOG_TOKEN'];
+    const warehouse = this.env['FLOE_CATALOG_WAREHOUSE'];
+    return { catalog: { ...(token ? { token } : {}), ...(warehouse ? { warehouse } : {}) } };
   }
 
   /**

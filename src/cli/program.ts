@@ -21,6 +21,7 @@ import { scanCommand } from './commands/scan.js';
 import { schemaCommand } from './commands/schema.js';
 import { constraintsCommand } from './commands/constraints.js';
 import { lineageCommand } from './commands/lineage.js';
+import { serveCommand } from './commands/serve.js';
 import { type CliStreams, bindStreams, processStreams } from './context.js';
 import { printError, usageError } from './error-output.js';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';
@@ -59,7 +60,7 @@ export function buildProgram(streams: CliStreams = processStreams(), options: Pr
   };
   const program = new Command('floe')
     .description('Apache Iceberg v2 tables on object storage: create, append, scan, time travel, evolve.')
-    .option('-w, --warehouse <uri>', 'the warehouse: a folder, file:///…, s3://bucket/prefix (default: $FLOE_WAREHOUSE, else ./warehouse)')
+    .option('-w, --warehouse <uri>', 'the warehouse: a folder, file:///…, s3://bucket/prefix, or an Iceberg REST catalog http(s)://… (default: $FLOE_WAREHOUSE, else ./warehouse)')
     .option('--json', 'machine-readable output: JSON (JSON lines for scan); errors as JSON on stderr')
     .option('--verbose', 'print error codes, context and stack traces')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -75,6 +76,8 @@ JSON.parse and jq read them exactly; counts are numbers; an error is one
 {"error": {"code", "message", "help", "context"}} object on stderr (spec/cli-json.md).
 S3: set FLOE_S3_ENDPOINT (MinIO, Ceph) and the AWS variables (AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY, AWS_REGION) or FLOE_S3_ACCESS_KEY / FLOE_S3_SECRET_KEY.
+REST catalog (--warehouse http(s)://…): FLOE_CATALOG_TOKEN (bearer token) and
+FLOE_CATALOG_WAREHOUSE (the warehouse to ask the catalog for).
 Exit codes: 0 ok, 1 user error, 2 commit conflict (try again), 3 internal error.
 
 Example:
@@ -98,6 +101,7 @@ Example:
     infoCommand(),
     constraintsCommand(),
     lineageCommand(),
+    serveCommand(),
   ];
   for (const c of commands) {
     c.showHelpAfterError('(add --help for usage)').configureOutput(output);

@@ -1,0 +1,95 @@
+/**
+ * `floe serve` as a user runs it: the demo warehouse served as an Iceberg REST catalog by the
+ * real binary (a child process), read and written through it by the CLI (`--warehouse
+ * http://…`) and by iceberg-js, then stopped with SIGTERM (exit 0). No timing: the test waits
+ * for the line that names the URL.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { IcebergRestCatalog } from 'iceberg-js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Warehouse } from 'floe';
+import { runDemo } from '../../src/cli/demo.js';
+import { runFloe } from './in-process.js';
+import { BIN, requireBuild, tempDir } from './support.js';
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+/** Starts `floe serve` and resolves with its URL once it prints it. */
+function serve(warehouse: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string; stdout: () => string; stderr: () => string }> {
+  requireBuild();
+  const child = spawn(process.execPath, [BIN, '--warehouse', warehouse, 'serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve({ child, url: m[1]!, stdout: () => out, stderr: () => err });
+    });
+    child.on('exit', (code) => reject(new Error(`floe serve exited ${code} before serving: ${err}`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+}
+
+describe('floe serve', () => {
+  it('serves the demo warehouse to the CLI and to iceberg-js, and stops on SIGTERM', async () => {
+    const dir = tempDir();
+    const warehouse = path.join(dir, 'warehouse');
+    await runDemo({ warehouse, write: () => undefined, sizes: { users: 20, items: 30, eventsPerDay: 40, dim: 4 } });
+    const { child, url, stdout, stderr } = await serve(warehouse);
+    expect(stdout()).toMatch(/serving file:\/\/.*warehouse as an Iceberg REST catalog at http:\/\/127\.0\.0\.1:\d+ \(prefix floe\)/);
+
+    const tables = await runFloe(['--warehouse', url, 'tables', '--json']);
+    expect(tables.code, tables.stderr).toBe(0);
+    expect(JSON.parse(tables.stdout)).toEqual(['floe_demo.events', 'floe_demo.item_embeddings', 'floe_demo.user_features']);
+
+    const csv = path.join(dir, 'rows.csv');
+    writeFileSync(csv, 'id,name\n1,a\n2,b\n');
+    const created = await runFloe(['--warehouse', url, 'create', 'served.t', '--schema', '{"id":"long not null","name":"string"}']);
+    expect(created.code, created.stderr).toBe(0);
+    const appended = await runFloe(['--warehouse', url, 'append', 'served.t', csv]);
+    expect(appended.code, appended.stderr).toBe(0);
+    const scanned = await runFloe(['--warehouse', url, 'scan', 'served.t', '--format', 'csv']);
+    expect(scanned.stdout.trim().split('\n').sort()).toEqual(['1,a', '2,b', 'id,name']);
+
+    const catalog = new IcebergRestCatalog({ baseUrl: url, warehouse: 'floe' });
+    expect((await catalog.listTables({ namespace: ['served'] })).identifiers).toEqual([{ namespace: ['served'], name: 't' }]);
+    const loaded = await catalog.loadTable({ namespace: ['served'], name: 't' });
+    expect(loaded.snapshots).toHaveLength(1);
+
+    // What went through the server is in the folder, for a direct reader too.
+    const direct = await Warehouse.open(warehouse);
+    expect((await (await direct.loadTable('served.t')).scan().toArrow()).numRows).toBe(2);
+
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    expect(stderr()).toMatch(/stopped \(SIGTERM\)/);
+  });
+
+  it('prints one JSON object with --json', async () => {
+    const dir = tempDir();
+    await Warehouse.open(dir);
+    const { child, url, stdout } = await serve(dir, ['--json']);
+    expect(JSON.parse(stdout())).toEqual({ warehouse: expect.stringMatching(/^file:\/\//), url, prefix: 'floe' });
+    child.kill('SIGINT');
+    expect(await exited(child)).toBe(0);
+  });
+
+  it('refuses a port that is not one (exit 1)', async () => {
+    const bad = await runFloe(['--warehouse', tempDir(), 'serve', '--port', 'http']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--port/);
+    const tooBig = await runFloe(['--warehouse', tempDir(), 'serve', '--port', '70000']);
+    expect(tooBig.code).toBe(1);
+  });
+});
