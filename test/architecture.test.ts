@@ -71,7 +71,7 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   util: ['lossless-json', 'node:crypto'],
   store: ['@aws-sdk/client-s3', 'p-limit', 'node:fs', 'node:fs/promises', 'node:path', 'node:crypto', 'node:os', 'node:process', 'node:stream', 'node:timers/promises'],
   spec: ['zod', 'murmurhash3js-revisited'],
-  expr: ['apache-arrow'],
+  expr: ['apache-arrow', 'zod'],
   // zod checks the shape of what users hand over at the write boundary (rows, foreign Arrow objects).
   io: ['apache-arrow', 'parquet-wasm', 'node:module', 'node:worker_threads', 'node:os', 'node:url', 'zod'],
   manifest: ['avsc', 'node:zlib', 'p-limit'],

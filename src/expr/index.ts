@@ -70,6 +70,7 @@ export type {
   UserLiteral,
 } from './expression.js';
 export { parseFilter } from './parse.js';
+export { boundExpressionToJson, expressionFromJson, expressionToJson, literalToRestJson } from './json.js';
 export { bindExpression } from './bind.js';
 export type { BindOptions } from './bind.js';
 export { boundExpressionToString, referencedFieldIds } from './bound.js';
