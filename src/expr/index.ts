@@ -80,6 +80,7 @@ export { parseFilter } from './parse.js';
 export { toExpression } from './to-expression.js';
 export type { ToExpressionOptions } from './to-expression.js';
 export { MAX_EXPRESSION_DEPTH } from './validate.js';
+export { boundExpressionToJson, expressionFromJson, expressionToJson, literalToRestJson } from './json.js';
 export { bindExpression } from './bind.js';
 export type { BindOptions } from './bind.js';
 export { boundExpressionToString, referencedFieldIds } from './bound.js';

@@ -175,6 +175,52 @@ export interface PlanOptions {
   readonly filter?: BoundExpression;
   /** Manifests read at once. */
   readonly concurrency?: number;
+  /**
+   * The snapshot's manifests to plan, already read from its manifest list (a subset of it, for a
+   * unit of planning work such as a REST plan task); default: the whole list.
+   */
+  readonly manifests?: readonly ManifestFile[];
+  /**
+   * Keeps only the data files this returns true for, given the file and its position among the
+   * live data entries of its manifest (before pruning; an incremental scan keeps the files
+   * added by some snapshots, a plan task a range of a manifest's entries).
+   */
+  readonly dataFileFilter?: (live: LiveFile, ordinal: number) => boolean;
+}
+
+/** The filter projected onto each partition spec (by spec id), computed once per spec; none without a filter. */
+function inclusiveProjections(ctx: PlanContext, filter: BoundExpression | undefined): (specId: number) => BoundExpression | undefined {
+  const projections = new Map<number, BoundExpression>();
+  return (specId) => {
+    if (!filter) return undefined;
+    let p = projections.get(specId);
+    if (!p) {
+      const spec = specById(ctx.metadata, specId, ctx.table);
+      p = projectInclusive(filter, spec, schemaForSpec(ctx.metadata, spec));
+      projections.set(specId, p);
+    }
+    return p;
+  };
+}
+
+/**
+ * The manifests that may hold a file with a matching row: data manifests whose partition
+ * summaries admit the filter's projection, and every delete manifest.
+ * @param ctx the table
+ * @param manifests the manifests (of one snapshot's list)
+ * @param filter the bound filter, if any (none keeps every manifest)
+ */
+export function pruneManifests(ctx: PlanContext, manifests: readonly ManifestFile[], filter: BoundExpression | undefined): ManifestFile[] {
+  return keepManifests(ctx, manifests, inclusiveProjections(ctx, filter));
+}
+
+function keepManifests(ctx: PlanContext, manifests: readonly ManifestFile[], projectionFor: (specId: number) => BoundExpression | undefined): ManifestFile[] {
+  return manifests.filter((m) => {
+    const projected = projectionFor(m.partitionSpecId);
+    if (!projected || m.content !== ManifestContent.DATA || !m.partitions) return true;
+    const spec = specById(ctx.metadata, m.partitionSpecId, ctx.table);
+    return manifestMightMatch(projected, m.partitions, partitionType(spec, schemaForSpec(ctx.metadata, spec)));
+  });
 }
 
 function partitionKey(specId: number, partition: readonly unknown[]): string {
@@ -189,28 +235,12 @@ function partitionKey(specId: number, partition: readonly unknown[]): string {
 export async function planFiles(ctx: PlanContext, options: PlanOptions): Promise<ScanPlan> {
   const stats: PlanStats = { manifestsTotal: 0, manifestsPruned: 0, dataFilesScanned: 0, dataFilesPruned: 0, deleteFilesMatched: 0 };
   if (!options.snapshot) return { tasks: [], stats };
-  const manifests = await readSnapshotManifests(ctx, options.snapshot);
+  const manifests = options.manifests ?? (await readSnapshotManifests(ctx, options.snapshot));
   stats.manifestsTotal = manifests.length;
   const filter = options.filter;
-  const projections = new Map<number, ReturnType<typeof projectInclusive>>();
-  const projectionFor = (specId: number): ReturnType<typeof projectInclusive> | undefined => {
-    if (!filter) return undefined;
-    let p = projections.get(specId);
-    if (!p) {
-      const spec = specById(ctx.metadata, specId, ctx.table);
-      p = projectInclusive(filter, spec, schemaForSpec(ctx.metadata, spec));
-      projections.set(specId, p);
-    }
-    return p;
-  };
-  const kept = manifests.filter((m) => {
-    const projected = projectionFor(m.partitionSpecId);
-    if (!projected || m.content !== ManifestContent.DATA || !m.partitions) return true;
-    const spec = specById(ctx.metadata, m.partitionSpecId, ctx.table);
-    const ok = manifestMightMatch(projected, m.partitions, partitionType(spec, schemaForSpec(ctx.metadata, spec)));
-    if (!ok) stats.manifestsPruned += 1;
-    return ok;
-  });
+  const projectionFor = inclusiveProjections(ctx, filter);
+  const kept = keepManifests(ctx, manifests, projectionFor);
+  stats.manifestsPruned = manifests.length - kept.length;
   const limit = pLimit(options.concurrency ?? 8);
   const perManifest = await Promise.all(kept.map((m) => limit(() => readLiveFiles(ctx, m))));
   const data: LiveFile[] = [];
@@ -218,9 +248,11 @@ export async function planFiles(ctx: PlanContext, options: PlanOptions): Promise
   const equalityDeletes: LiveFile[] = [];
   perManifest.forEach((files, i) => {
     const manifest = kept[i]!;
+    let ordinal = 0;
     for (const live of files) {
       if (live.file.content === DataFileContent.DATA) {
         if (manifest.content !== ManifestContent.DATA) continue;
+        if (options.dataFileFilter && !options.dataFileFilter(live, ordinal++)) continue;
         stats.dataFilesScanned += 1;
         const projected = projectionFor(live.specId);
         if (filter && projected && (!evaluatePartition(projected, live.file.partition) || !fileMightMatch(filter, live.file, options.schema))) {

@@ -6,7 +6,9 @@
  */
 import type { OpenAPIBackend } from 'openapi-backend';
 import { expect } from 'vitest';
-import type { Warehouse } from 'floe';
+import { Warehouse } from 'floe';
+import { StorageCatalog } from '../../../src/catalog/index.js';
+import { type InstrumentedStore, instrumented } from '../../../src/store/index.js';
 import { parseJson, stringifyJson } from '../../../src/util/index.js';
 import { type RestCatalogServer, checkResponse, createOpenApiBackend, startRestCatalogServer } from '../../../src/catalog/rest/server/index.js';
 import type { FeatureBackend } from '../../features/backends.js';
@@ -34,6 +36,8 @@ export interface Served {
   readonly fetch: typeof fetch;
   /** Calls the server: method, path (after the base URL), JSON body. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  /** The warehouse store's request log, when served with `instrument`. */
+  readonly io?: InstrumentedStore;
   /** Every violation seen so far (by this harness or reported by the server). */
   readonly violations: Violation[];
   /** Asserts no response violated the document, and that at least `min` were checked. */
@@ -42,13 +46,23 @@ export interface Served {
 }
 
 /** Starts a server over a fresh warehouse of `backend`. */
-export async function serve(backend: FeatureBackend, options: { readonly prefix?: string } = {}): Promise<Served> {
-  const wh = await backend.open();
+export async function serve(
+  backend: FeatureBackend,
+  options: { readonly prefix?: string; readonly planFilesPerTask?: number; readonly instrument?: boolean } = {},
+): Promise<Served> {
+  let wh = await backend.open();
+  let io: InstrumentedStore | undefined;
+  if (options.instrument && wh.catalog instanceof StorageCatalog) {
+    io = instrumented(wh.catalog.root.store);
+    const s3 = wh.s3Options;
+    wh = await Warehouse.open(wh.uri, { store: io, ...(s3 ? { s3 } : {}) });
+  }
   const violations: Violation[] = [];
   let checked = 0;
   const server = await startRestCatalogServer({
     warehouse: wh,
     ...(options.prefix ? { prefix: options.prefix } : {}),
+    ...(options.planFilesPerTask ? { planFilesPerTask: options.planFilesPerTask } : {}),
     onInvalidResponse: (op, status, issues) => violations.push({ request: `server:${op}`, status, issues: JSON.stringify(issues) }),
   });
   const api = await responseValidator();
@@ -70,6 +84,7 @@ export async function serve(backend: FeatureBackend, options: { readonly prefix?
   return {
     wh,
     server,
+    ...(io ? { io } : {}),
     fetch: validatingFetch,
     violations,
     async call(method, path, body, headers = {}) {

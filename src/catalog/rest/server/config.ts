@@ -27,6 +27,10 @@ export const SERVED_ENDPOINTS: readonly string[] = [
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
   'POST /v1/{prefix}/tables/rename',
   'POST /v1/{prefix}/transactions/commit',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/plan',
+  'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}/plan/{plan-id}',
+  'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}/plan/{plan-id}',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/tasks',
 ];
 
 /** `GET /v1/config` */

@@ -37,6 +37,8 @@ export interface RestService {
   readonly warehouseNames: readonly string[];
   /** Where the server's own records (idempotency keys, metrics) live in the warehouse. */
   readonly systemPrefix: string;
+  /** Files a scan planning response lists at most; larger plans are handed out as plan tasks of this many files (spec/catalog.md §K6). */
+  readonly planFilesPerTask: number;
   /** Table-level config sent with every loaded table (storage endpoint, region; never secrets). */
   readonly tableConfig: Readonly<Record<string, string>>;
   /**

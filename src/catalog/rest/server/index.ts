@@ -1,6 +1,7 @@
 /**
- * Floe's Iceberg REST catalog server (rest-catalog-open-api.yaml): namespaces, tables, commits
- * and transactions over a Floe warehouse, its state in the warehouse itself (spec/catalog.md).
+ * Floe's Iceberg REST catalog server (rest-catalog-open-api.yaml): namespaces, tables, commits,
+ * transactions and scan planning over a Floe warehouse, its state in the warehouse itself
+ * (spec/catalog.md; planning keeps none, §K6).
  * One file per resource; `server.ts` wires Fastify, the OpenAPI router/validator and the
  * handlers.
  *

@@ -8,6 +8,14 @@
  * document check knows 3.0 only, so the document is loaded in `quick` mode (no self-check) and
  * ajv runs with `strict: false`, which is how it reads those keywords.
  *
+ * Three places of the document cannot be satisfied as JSON Schema reads them, so the copy the
+ * validator gets is adjusted there (see `adjustDocument`): the expression and planning schemas
+ * narrow a `$ref` with a sibling `const`/`enum`, which dereferencing drops (so `"completed"`
+ * would also match the `submitted`/`cancelled` result, and `oneOf` fail); `PrimitiveTypeValue`
+ * is a `oneOf` of overlapping types (an integer is both an `IntegerTypeValue` and a
+ * `LongTypeValue`), so no value could match exactly one; and a content file's `partition` holds
+ * JSON `null` for a null partition value, as Java's `ContentFileParser` writes it.
+ *
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -43,14 +51,44 @@ export interface ResponseCheck {
   readonly issues: readonly SchemaIssue[];
 }
 
+/** A `$ref` narrowed by a sibling assertion becomes `allOf: [$ref]` beside it, which survives dereferencing. */
+function keepRefSiblings(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(keepRefSiblings);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const o = node as Record<string, unknown>;
+  if (typeof o['$ref'] === 'string' && ('const' in o || 'enum' in o)) {
+    o['allOf'] = [{ $ref: o['$ref'] }];
+    delete o['$ref'];
+  }
+  Object.values(o).forEach(keepRefSiblings);
+}
+
+/** The validator's copy of the document, adjusted where it cannot be satisfied as written (module doc). */
+function adjustDocument(document: Document): Document {
+  const doc = structuredClone(document);
+  keepRefSiblings(doc);
+  const schemas = (doc.components?.schemas ?? {}) as Record<string, Record<string, unknown>>;
+  const primitive = schemas['PrimitiveTypeValue'];
+  if (primitive?.['oneOf']) {
+    primitive['anyOf'] = primitive['oneOf'];
+    delete primitive['oneOf'];
+  }
+  const partition = (schemas['ContentFile']?.['properties'] as Record<string, Record<string, unknown>> | undefined)?.['partition'];
+  if (partition) partition['items'] = { anyOf: [partition['items'], { type: 'null' }] };
+  return doc;
+}
+
 /**
  * Builds the router/validator over the document with the given handlers (keyed by
  * `operationId`, plus openapi-backend's `notFound`, `notImplemented`, `validationFail`).
  */
 export async function createOpenApiBackend(handlers: HandlerMap): Promise<OpenAPIBackend> {
   const api = new OpenAPIBackend({
-    // A fresh copy: openapi-backend dereferences the document in place.
-    definition: structuredClone(restCatalogDocument()),
+    // A fresh copy (openapi-backend dereferences the document in place), adjusted (module doc).
+    definition: adjustDocument(restCatalogDocument()),
     apiRoot: '/',
     quick: true,
     strict: false,

@@ -15,6 +15,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Context, OpenAPIBackend, Operation } from 'openapi-backend';
+import { z } from 'zod';
 import { InvalidArgumentError, UnsupportedError } from '../../../errors.js';
 import { type OpenedLocation, childLocation, openLocation } from '../../../store/index.js';
 import { type JsonValue, parseJson, stringifyJson } from '../../../util/index.js';
@@ -25,6 +26,7 @@ import { commitTransaction, updateTable } from './commits.js';
 import { getConfig } from './config.js';
 import type { RestHandler, RestRequest, RestResponse, RestService } from './context.js';
 import { requestFingerprint, runIdempotent } from './idempotency.js';
+import { cancelPlanning, DEFAULT_PLAN_FILES_PER_TASK, fetchPlanningResult, fetchScanTasks, planTableScan } from './planning.js';
 import { createNamespace, dropNamespace, listNamespaces, loadNamespaceMetadata, namespaceExists, updateProperties } from './namespaces.js';
 import { type SchemaIssue, checkResponse, createOpenApiBackend, declaredStatuses } from './openapi.js';
 import { createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists, unregisterTable } from './tables.js';
@@ -49,6 +51,10 @@ const HANDLERS: Readonly<Record<string, RestHandler>> = {
   reportMetrics,
   updateTable,
   commitTransaction,
+  planTableScan,
+  fetchPlanningResult,
+  cancelPlanning,
+  fetchScanTasks,
 };
 
 /** Options of {@link startRestCatalogServer}. */
@@ -74,6 +80,11 @@ export interface RestCatalogServerOptions {
   readonly onInvalidResponse?: (operationId: string, status: number, issues: readonly SchemaIssue[]) => void;
   /** Table config sent with every loaded table, on top of what the warehouse's S3 settings give. */
   readonly tableConfig?: Readonly<Record<string, string>>;
+  /**
+   * Files a scan planning response lists at most (default 1000): a larger plan is answered with
+   * plan tasks of at most this many files each, which clients fetch one by one.
+   */
+  readonly planFilesPerTask?: number;
 }
 
 /** A running server. */
@@ -242,10 +253,13 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
   if (!(catalog instanceof StorageCatalog)) {
     throw new InvalidArgumentError(`a REST catalog server serves a storage warehouse (a folder, s3:// or memory://), not another REST catalog (${warehouse.uri})`);
   }
+  const perTask = z.number().int().min(1).optional().safeParse(options.planFilesPerTask);
+  if (!perTask.success) throw new InvalidArgumentError(`planFilesPerTask must be a positive integer, not ${String(options.planFilesPerTask)}`);
   const service: RestService = {
     warehouse,
     catalog,
     prefix,
+    planFilesPerTask: perTask.data ?? DEFAULT_PLAN_FILES_PER_TASK,
     warehouseNames: [prefix, warehouse.uri],
     systemPrefix: '_floe',
     tableConfig: { ...storageConfigOf(warehouse, catalog), ...options.tableConfig },
@@ -283,7 +297,7 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
 
 /**
  * Starts a REST catalog server over a warehouse.
- * @throws InvalidArgumentError for a bad prefix; errors of `listen` (port in use)
+ * @throws InvalidArgumentError for a bad prefix or planFilesPerTask; errors of `listen` (port in use)
  */
 export async function startRestCatalogServer(options: RestCatalogServerOptions): Promise<RestCatalogServer> {
   const { app, service } = await buildRestCatalogApp(options);
