@@ -255,7 +255,13 @@ export class Warehouse {
   async loadTable(identifier: string): Promise<Table> {
     const id = parseTableIdentifier(identifier);
     const name = formatTableIdentifier(id);
-    if (this.catalog instanceof RestCatalog) return this.restTable(await this.catalog.loadTable(id));
+    if (this.catalog instanceof RestCatalog) {
+      // As for a storage catalog: a table in a namespace that does not exist is not found.
+      const loaded = await this.catalog.loadTable(id).catch((e: unknown) => {
+        throw isFloeError(e, 'NAMESPACE_NOT_FOUND') ? new TableNotFoundError(name, { cause: e, help: `list tables with listTables('${id.namespace.join('.')}')` }) : e;
+      });
+      return this.restTable(loaded);
+    }
     const notFound = (cause?: unknown): TableNotFoundError =>
       new TableNotFoundError(name, { ...(cause ? { cause } : {}), help: `list tables with listTables('${id.namespace.join('.')}')` });
     const resolved = await this.catalog.resolveTable(id).catch((e: unknown) => {

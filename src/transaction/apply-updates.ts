@@ -189,7 +189,14 @@ function applyOne(m: TableMetadata, base: TableMetadata, u: TableUpdate, ctx: Ap
       const refs = { ...m.refs, [u.refName]: u.ref };
       if (u.refName !== MAIN_BRANCH) return { ...m, refs };
       // Spec §Table Metadata: current-snapshot-id and the snapshot log follow the main branch.
-      return { ...m, refs, currentSnapshotId: u.ref.snapshotId, snapshotLog: [...m.snapshotLog, { timestampMs: ctx.timestampMs, snapshotId: u.ref.snapshotId }] };
+      // A snapshot this commit adds becomes current at its own timestamp (Java's
+      // `TableMetadata.Builder` takes `lastUpdatedMillis` from an added snapshot), so that a
+      // time-travel read at a snapshot's time finds it even when a catalog applied the commit a
+      // little later; the log never goes backwards.
+      const added = base.snapshots.some((s) => s.snapshotId === u.ref.snapshotId) ? undefined : m.snapshots.find((s) => s.snapshotId === u.ref.snapshotId);
+      const lastLogged = m.snapshotLog.at(-1)?.timestampMs ?? 0;
+      const timestampMs = added ? Math.max(added.timestampMs, lastLogged) : ctx.timestampMs;
+      return { ...m, refs, currentSnapshotId: u.ref.snapshotId, snapshotLog: [...m.snapshotLog, { timestampMs, snapshotId: u.ref.snapshotId }] };
     }
     case 'remove-snapshot-ref': {
       const { [u.refName]: _removed, ...refs } = m.refs;

@@ -13,7 +13,7 @@
  * @module
  */
 import type { TableState } from '../commit/index.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, isFloeError } from '../errors.js';
 import { readLiveFiles, readSnapshotManifests } from '../scan/index.js';
 import type { Snapshot, TableMetadata } from '../spec/index.js';
 import type { TableContext } from './table-context.js';
@@ -81,18 +81,32 @@ export function expireChange(options: ExpireOptions, nowMs: number): Change<bigi
   });
 }
 
-async function filesOf(ctx: TableContext, metadata: TableMetadata, snapshots: readonly Snapshot[]): Promise<Set<string>> {
+/**
+ * Every file the snapshots reach. With `skipMissing`, a manifest list or manifest already
+ * deleted is skipped (another writer expired the same snapshots and cleaned up first, e.g. when a
+ * catalog re-applied this expiry on a newer head); without it, a missing one fails, since the
+ * retained set must be complete before anything is deleted.
+ */
+async function filesOf(ctx: TableContext, metadata: TableMetadata, snapshots: readonly Snapshot[], skipMissing = false): Promise<Set<string>> {
   const files = new Set<string>();
   const planCtx = { table: ctx.name, metadata, locator: ctx.locator };
   const seenManifests = new Set<string>();
+  const tolerant = async <T>(read: () => Promise<T[]>): Promise<T[]> => {
+    try {
+      return await read();
+    } catch (e) {
+      if (skipMissing && (isFloeError(e, 'NOT_FOUND') || isFloeError(e, 'DATA_FILE_NOT_FOUND'))) return [];
+      throw e;
+    }
+  };
   for (const s of snapshots) {
     // A v1 snapshot may list its manifests inline, with no manifest list (spec §Snapshots).
     if (s.manifestList) files.add(s.manifestList);
-    for (const m of await readSnapshotManifests(planCtx, s)) {
+    for (const m of await tolerant(() => readSnapshotManifests(planCtx, s))) {
       files.add(m.manifestPath);
       if (seenManifests.has(m.manifestPath)) continue;
       seenManifests.add(m.manifestPath);
-      for (const live of await readLiveFiles(planCtx, m)) files.add(live.file.filePath);
+      for (const live of await tolerant(() => readLiveFiles(planCtx, m))) files.add(live.file.filePath);
     }
   }
   return files;
@@ -106,7 +120,7 @@ export async function deleteExpiredFiles(ctx: TableContext, before: TableMetadat
   if (expired.length === 0) return 0;
   const gone = new Set(expired);
   const expiredSnaps = before.snapshots.filter((s) => gone.has(s.snapshotId));
-  const candidates = await filesOf(ctx, before, expiredSnaps);
+  const candidates = await filesOf(ctx, before, expiredSnaps, true);
   const retained = await filesOf(ctx, after, after.snapshots);
   let deleted = 0;
   for (const f of candidates) {

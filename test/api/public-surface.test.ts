@@ -1,6 +1,7 @@
 /**
  * The public surface of ARCHITECTURE.md, as written there, through the package's own exports
- * only (`import … from 'floe'`), on a memory, a local-folder and an S3 warehouse.
+ * only (`import … from 'floe'`), on a memory, a local-folder and an S3 warehouse, each also
+ * through Floe's REST catalog server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Table, Warehouse, eq, gt, isFloeError, type Snapshot } from 'floe';
+import { Table, Warehouse, eq, gt, isFloeError, startRestCatalogServer, type Snapshot } from 'floe';
 import { createTestBucket, requireS3Endpoint, s3Label } from '../support/s3-endpoint.js';
 
 const DAY_US = 86_400_000_000n;
@@ -87,7 +88,19 @@ const backends: Backend[] = [
   },
 ];
 
-describe.each(backends)('public surface on $label', (backend) => {
+// The same, with every table operation committed through Floe's REST catalog server over that
+// storage (the table's files stay where they are: `Table.load` of its folder still works).
+const restBackends: Backend[] = backends.map((base) => ({
+  label: `rest over ${base.label}`,
+  open: async () => {
+    const served = await base.open();
+    const server = await startRestCatalogServer({ warehouse: served.wh });
+    cleanups.push(() => server.close());
+    return { wh: await Warehouse.open(server.url, served.s3 ?? {}), uri: served.uri, ...(served.s3 ? { s3: served.s3 } : {}) };
+  },
+}));
+
+describe.each([...backends, ...restBackends])('public surface on $label', (backend) => {
   it('creates, appends, scans, time-travels, evolves and reopens a table as ARCHITECTURE.md says', async () => {
     const { wh, uri, s3 } = await backend.open();
     await wh.createNamespace('ml');

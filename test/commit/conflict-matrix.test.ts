@@ -1,10 +1,11 @@
 /**
  * Every cell of the conflict matrix of spec/commit-protocol.md §C7: writer A works from a stale
  * base while writer B commits first; A's commit either re-applies on top of B (both effects are
- * then visible) or fails with a non-retryable CommitConflictError (and B's effect is intact).
+ * then visible) or fails with a non-retryable CommitConflictError (and B's effect is intact) —
+ * the same whether the table is committed to directly or through Floe's REST catalog.
  */
-import { describe, expect, it } from 'vitest';
-import { type Table, Warehouse, isFloeError } from 'floe';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type RestCatalogServer, type Table, Warehouse, isFloeError, startRestCatalogServer } from 'floe';
 import { TABLE_SCHEMA, rows } from '../conformance/commit.suite.js';
 
 type OpName = 'append' | 'overwrite' | 'delete' | 'schema' | 'spec' | 'ref' | 'props' | 'expire';
@@ -35,8 +36,23 @@ function expected(a: OpName, b: OpName): 'commutes' | 'fails' {
   return 'commutes';
 }
 
-async function setup(): Promise<{ wh: Warehouse; name: string }> {
-  const wh = await Warehouse.open(`memory://matrix-${Math.random().toString(36).slice(2)}`);
+const servers: RestCatalogServer[] = [];
+afterAll(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+/**
+ * A fresh table; `rest`: the same warehouse served by Floe's REST catalog server and every
+ * handle opened through it, so commits go through the catalog as requirements + updates.
+ */
+async function setup(through: 'direct' | 'rest' = 'direct'): Promise<{ wh: Warehouse; name: string }> {
+  const direct = await Warehouse.open(`memory://matrix-${Math.random().toString(36).slice(2)}`);
+  let wh = direct;
+  if (through === 'rest') {
+    const server = await startRestCatalogServer({ warehouse: direct });
+    servers.push(server);
+    wh = await Warehouse.open(server.url);
+  }
   await wh.createNamespace('m');
   const t = await wh.createTable('m.t', TABLE_SCHEMA, { partitionBy: 'cat' });
   await t.append(rows(0, 0, 4, 'a'));
@@ -47,9 +63,9 @@ async function setup(): Promise<{ wh: Warehouse; name: string }> {
 const names = Object.keys(OPS) as OpName[];
 const cells = names.flatMap((a) => names.map((b) => [a, b, expected(a, b)] as const));
 
-describe('conflict matrix (spec/commit-protocol.md §C7), serializable', () => {
+describe.each(['direct', 'rest'] as const)('conflict matrix (spec/commit-protocol.md §C7), serializable, %s', (through) => {
   it.each(cells)('A=%s after concurrent B=%s: %s', async (a, b, outcome) => {
-    const { wh, name } = await setup();
+    const { wh, name } = await setup(through);
     const handleA = await wh.loadTable(name);
     const handleB = await wh.loadTable(name);
     await OPS[b](handleB, 'B');

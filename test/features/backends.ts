@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Warehouse } from 'floe';
+import { Warehouse, startRestCatalogServer } from 'floe';
 import { createTestBucket, requireS3Endpoint, s3Label } from '../support/s3-endpoint.js';
 
 /** One backend: a label and a way to open a fresh warehouse on it. */
@@ -45,5 +45,20 @@ export const featureBackends: FeatureBackend[] = [
     },
   },
 ];
+
+/**
+ * The same three warehouses served by Floe's REST catalog server (in this process) and opened
+ * through it with Floe's REST client: every table operation then commits through the catalog.
+ */
+export const restBackends: FeatureBackend[] = featureBackends.map((base) => ({
+  label: `rest over ${base.label}`,
+  open: async () => {
+    const served = await base.open();
+    const server = await startRestCatalogServer({ warehouse: served });
+    cleanups.push(() => server.close());
+    const s3 = served.s3Options;
+    return Warehouse.open(server.url, s3 ? { s3 } : {});
+  },
+}));
 
 export { prng } from '../support/prng.js';

@@ -1,15 +1,16 @@
 /**
- * `examples/features.ts` runs end to end on memory, local-fs and S3 and shows what it claims:
+ * `examples/features.ts` runs end to end on memory, local-fs and S3, directly and through Floe's
+ * REST catalog server, and shows what it claims:
  * upserted features, a contract that stops a bad batch, a point-in-time training set with no
  * look-ahead, and a registered model whose lineage leads back to the raw events.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../examples/features.js';
-import { cleanupBackends, featureBackends } from './backends.js';
+import { cleanupBackends, featureBackends, restBackends } from './backends.js';
 
 afterAll(cleanupBackends);
 
-describe.each(featureBackends)('examples/features.ts on $label', (backend) => {
+describe.each([...featureBackends, ...restBackends])('examples/features.ts on $label', (backend) => {
   it('raw events → features by upsert → labels → point-in-time training set → dataset → model artifact with lineage', async () => {
     const lines: string[] = [];
     const result = await main(await backend.open(), (l) => lines.push(l));

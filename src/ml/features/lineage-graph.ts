@@ -66,8 +66,10 @@ async function findTable(input: LineageInput, known: Map<string, Table>, options
   const wh = options.warehouse;
   if (wh && input.name !== undefined) attempts.push(() => wh.loadTable(input.name!));
   // An input recorded by location only (a DatasetSpec) inside the warehouse: its name is its path.
-  if (wh && input.name === undefined && input.location?.startsWith(`${wh.uri}/`)) {
-    const name = input.location.slice(wh.uri.length + 1).split('/').join('.');
+  // (Through a REST catalog, the warehouse's storage location is the one its config names.)
+  const whRoot = wh?.catalog.root?.uri;
+  if (wh && whRoot && input.name === undefined && input.location?.startsWith(`${whRoot}/`)) {
+    const name = input.location.slice(whRoot.length + 1).split('/').join('.');
     attempts.push(() => wh.loadTable(name));
   }
   // By location, with the starting table's connection settings (S3 endpoint, credentials):
