@@ -54,12 +54,12 @@ describe('dates and timestamps of early and late years', () => {
   it('print as ISO-8601 with four-digit years (and a sign beyond 9999)', async () => {
     const printed = await rows('t.src');
     expect(printed.slice(0, 4)).toEqual([
-      { id: 0, day: '0001-01-01', ts: '0001-01-01T23:59:59.999999', tstz: '0001-01-01T01:02:03.000001Z' },
-      { id: 1, day: '0001-12-31', ts: '0001-12-31T23:59:59.999999', tstz: '0001-12-31T01:02:03.000001Z' },
-      { id: 2, day: '0099-01-01', ts: '0099-01-01T23:59:59.999999', tstz: '0099-01-01T01:02:03.000001Z' },
-      { id: 3, day: '0099-12-31', ts: '0099-12-31T23:59:59.999999', tstz: '0099-12-31T01:02:03.000001Z' },
+      { id: '0', day: '0001-01-01', ts: '0001-01-01T23:59:59.999999', tstz: '0001-01-01T01:02:03.000001Z' },
+      { id: '1', day: '0001-12-31', ts: '0001-12-31T23:59:59.999999', tstz: '0001-12-31T01:02:03.000001Z' },
+      { id: '2', day: '0099-01-01', ts: '0099-01-01T23:59:59.999999', tstz: '0099-01-01T01:02:03.000001Z' },
+      { id: '3', day: '0099-12-31', ts: '0099-12-31T23:59:59.999999', tstz: '0099-12-31T01:02:03.000001Z' },
     ]);
-    expect(printed.at(-1)).toEqual({ id: 11, day: '+10000-12-31', ts: '+10000-12-31T23:59:59.999999', tstz: '+10000-12-31T01:02:03.000001Z' });
+    expect(printed.at(-1)).toEqual({ id: '11', day: '+10000-12-31', ts: '+10000-12-31T23:59:59.999999', tstz: '+10000-12-31T01:02:03.000001Z' });
   });
 
   it.each([['csv'], ['jsonl']])('scan to %s, then append that file: the same values come back', async (format) => {
