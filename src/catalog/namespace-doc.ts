@@ -17,15 +17,14 @@
  * @module
  */
 import { z } from 'zod';
-import { CommitRetriesExhaustedError, CorruptFileError, NamespaceNotFoundError, isFloeError } from '../errors.js';
+import { updateCasDocument } from '../commit/index.js';
+import { CorruptFileError, NamespaceNotFoundError, isFloeError } from '../errors.js';
 import type { ObjectStore, ObjectVersion } from '../store/index.js';
-import { newUuid, parseJson, stringifyJson } from '../util/index.js';
+import { parseJson, stringifyJson } from '../util/index.js';
 
 /** The document's name inside its namespace folder. */
 export const NAMESPACE_MARKER = 'namespace.floe.json';
 
-/** How many times a CAS on one namespace document is retried when another writer moved it. */
-const CAS_ATTEMPTS = 64;
 
 const TableBindingSchema = z.union([
   z.object({
@@ -65,8 +64,7 @@ export interface NamespaceDoc {
   readonly writes: readonly string[];
 }
 
-/** How many write ids a document remembers. */
-const WRITES_KEPT = 32;
+
 
 /** A document with the version it was read at. */
 export interface VersionedNamespaceDoc {
@@ -128,9 +126,9 @@ export async function readNamespaceDoc(store: ObjectStore, parts: readonly strin
 }
 
 /**
- * Changes a namespace's document by compare-and-swap: reads it, lets `change` compute the next
- * document (or throw to abort), and writes it only if nobody changed it meanwhile; otherwise
- * reads again and re-runs `change`. Returns what `change` returned with the written document.
+ * Changes a namespace's document by compare-and-swap (commit/cas-document.ts): reads it, lets
+ * `change` compute the next document (or throw to abort), and writes it only if nobody changed
+ * it meanwhile; otherwise reads again and re-runs `change`. Returns what `change` returned.
  * @throws NamespaceNotFoundError when the namespace does not exist (or is being dropped)
  */
 export async function updateNamespaceDoc<R>(
@@ -138,28 +136,14 @@ export async function updateNamespaceDoc<R>(
   parts: readonly string[],
   change: (doc: NamespaceDoc) => { readonly doc: NamespaceDoc; readonly result: R } | Promise<{ readonly doc: NamespaceDoc; readonly result: R }>,
 ): Promise<R> {
-  const path = namespaceDocPath(parts);
-  for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-    const current = await readNamespaceDoc(store, parts);
-    if (!current) throw new NamespaceNotFoundError(parts.join('.'));
-    const next = await change(current.doc);
-    const writeId = newUuid();
-    const doc: NamespaceDoc = { ...next.doc, writes: [...next.doc.writes, writeId].slice(-WRITES_KEPT) };
-    try {
-      await store.put(path, encodeNamespaceDoc(doc), { mode: { kind: 'update', expected: current.version }, contentType: 'application/json' });
-      return next.result;
-    } catch (e) {
-      // Another writer changed the document (or dropped the namespace) since we read it.
-      if (isFloeError(e, 'PRECONDITION_FAILED') || isFloeError(e, 'NOT_FOUND')) continue;
-      if (!isFloeError(e, 'OUTCOME_UNKNOWN')) throw e;
-      // The put may or may not have landed (S3 servers answer 5xx under contention): ours if
-      // the document remembers our write id, else nothing happened and the change is re-run.
-      const after = await readNamespaceDoc(store, parts);
-      if (after?.doc.writes.includes(writeId)) return next.result;
-    }
-  }
-  throw new CommitRetriesExhaustedError(`namespace document ${path} kept changing during ${CAS_ATTEMPTS} compare-and-swap attempts`, {
-    context: { file: path },
-    help: 'too many concurrent changes to one namespace; retry',
+  const { result } = await updateCasDocument(store, namespaceDocPath(parts), {
+    codec: { decode: decodeNamespaceDoc, encode: encodeNamespaceDoc },
+    // A document being dropped counts as absent: a change to it fails like one to no namespace.
+    read: () => readNamespaceDoc(store, parts),
+    absent: () => {
+      throw new NamespaceNotFoundError(parts.join('.'));
+    },
+    change,
   });
+  return result;
 }

@@ -25,3 +25,4 @@ export * from './commit-point.js';
 export * from './retry-policy.js';
 export * from './commit-loop.js';
 export * from './load.js';
+export * from './cas-document.js';
