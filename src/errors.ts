@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'REF_NOT_FOUND',
   'DATA_FILE_NOT_FOUND',
   'CONSTRAINT_VIOLATION',
+  'NOT_AUTHENTICATED',
+  'NOT_AUTHORIZED',
   'INTERNAL',
 ] as const;
 
@@ -348,6 +350,25 @@ export class ConstraintViolationError extends FloeError {
       `data violates ${violations.length} constraint(s) of table ${table}, nothing committed: ${violations.map((v) => `${v.constraint}: ${v.detail ?? `${v.count} row(s)`}`).join('; ')}`,
       { help: "fix the data, or write with onViolation: 'quarantine' to commit the good rows", ...options, context: { table, violated: violations.length, ...options.context } },
     );
+  }
+}
+
+/**
+ * A request carried no credentials, or ones that do not hold: no token, a malformed, expired,
+ * tampered or revoked one, or a wrong client secret (HTTP 401).
+ */
+export class NotAuthenticatedError extends FloeError {
+  /** @param message what was wrong (never the credential itself) */
+  constructor(message: string, options: FloeErrorOptions = {}) {
+    super('NOT_AUTHENTICATED', message, options);
+  }
+}
+
+/** The principal is known but lacks the privilege the request needs (HTTP 403). */
+export class NotAuthorizedError extends FloeError {
+  /** @param message who may not do what on which object */
+  constructor(message: string, options: FloeErrorOptions = {}) {
+    super('NOT_AUTHORIZED', message, options);
   }
 }
 

@@ -39,12 +39,14 @@ export interface WarehouseOptions {
   readonly store?: ObjectStore;
   /**
    * How to reach an Iceberg REST catalog, when `uri` is one (`http://…`, `https://…`): a bearer
-   * token (default `FLOE_CATALOG_TOKEN`), the warehouse to ask for (default
+   * token (default `FLOE_CATALOG_TOKEN`) or client credentials `id:secret` exchanged for tokens
+   * (default `FLOE_CATALOG_CREDENTIAL`), the warehouse to ask for (default
    * `FLOE_CATALOG_WAREHOUSE`), a prefix for servers whose config names none, extra headers, and a
    * `fetch` to use.
    */
   readonly catalog?: {
     readonly token?: string;
+    readonly credential?: string;
     readonly warehouse?: string;
     readonly prefix?: string;
     readonly headers?: Readonly<Record<string, string>>;
@@ -68,6 +70,7 @@ const WarehouseOptionsSchema = z.strictObject({
   catalog: z
     .strictObject({
       token: z.string().min(1).optional(),
+      credential: z.string().regex(/^[^:]+:.+$/, 'expected client-id:client-secret').optional(),
       warehouse: z.string().optional(),
       prefix: z.string().optional(),
       headers: z.record(z.string(), z.string()).optional(),

@@ -58,7 +58,9 @@ const ALLOWED_LAYERS: Record<string, readonly string[]> = {
   'catalog/rest/wire': ['errors', 'util', 'spec', 'transaction'],
   'catalog/rest/client': ['errors', 'util', 'spec', 'store', 'commit', 'transaction', 'catalog', 'catalog/rest/wire'],
   warehouse: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'commit', 'transaction', 'catalog', 'catalog/rest/client', 'table'],
-  'catalog/rest/server': ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest', 'commit', 'scan', 'transaction', 'catalog', 'catalog/rest/wire', 'table', 'warehouse'],
+  // Governance decides who may do what; it knows names and objects, not the table API.
+  governance: ['errors', 'util', 'store', 'commit'],
+  'catalog/rest/server': ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest', 'commit', 'scan', 'transaction', 'catalog', 'catalog/rest/wire', 'governance', 'table', 'warehouse'],
   ml: ['errors', 'util', 'spec', 'expr', 'index', 'table', 'warehouse', 'scan', 'io'],
   cli: ['errors', 'util', 'index', 'node'],
   index: ['*'],
@@ -85,6 +87,7 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   catalog: ['zod'],
   'catalog/rest/wire': ['zod'],
   'catalog/rest/client': ['zod'],
+  governance: ['jose', 'zod', 'node:crypto'],
   'catalog/rest/server': ['fastify', 'openapi-backend', 'yaml', 'ajv-formats', 'zod', 'node:fs', 'node:url', 'node:crypto'],
   warehouse: ['apache-arrow', 'zod'],
   ml: ['apache-arrow', 'zod'],

@@ -44,6 +44,7 @@ describe('package', () => {
       'csv-parse',
       'fast-json-stable-stringify',
       'fastify',
+      'jose',
       'lossless-json',
       'murmurhash3js-revisited',
       'openapi-backend',

@@ -112,11 +112,12 @@ export class CliContext {
   }
 
   /** For a REST catalog warehouse: its token and warehouse name from this run's environment. */
-  private catalogOptions(): { catalog?: { token?: string; warehouse?: string } } {
+  private catalogOptions(): { catalog?: { token?: string; credential?: string; warehouse?: string } } {
     if (!/^https?:\/\//i.test(this.warehouseUri)) return {};
     const token = this.env['FLOE_CATALOG_TOKEN'];
+    const credential = this.env['FLOE_CATALOG_CREDENTIAL'];
     const warehouse = this.env['FLOE_CATALOG_WAREHOUSE'];
-    return { catalog: { ...(token ? { token } : {}), ...(warehouse ? { warehouse } : {}) } };
+    return { catalog: { ...(token ? { token } : {}), ...(credential ? { credential } : {}), ...(warehouse ? { warehouse } : {}) } };
   }
 
   /**

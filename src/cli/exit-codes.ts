@@ -20,6 +20,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 const USER_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'INVALID_ARGUMENT',
+  'NOT_AUTHENTICATED',
+  'NOT_AUTHORIZED',
   'VALIDATION',
   'SCHEMA_MISMATCH',
   'UNSUPPORTED',

@@ -89,14 +89,15 @@ const backends: Backend[] = [
 ];
 
 // The same, with every table operation committed through Floe's REST catalog server over that
-// storage (the table's files stay where they are: `Table.load` of its folder still works).
+// storage (the table's files stay where they are: `Table.load` of its folder still works), as
+// its admin principal (client credentials exchanged for tokens).
 const restBackends: Backend[] = backends.map((base) => ({
   label: `rest over ${base.label}`,
   open: async () => {
     const served = await base.open();
-    const server = await startRestCatalogServer({ warehouse: served.wh });
+    const server = await startRestCatalogServer({ warehouse: served.wh, admin: { clientId: 'floe-test-admin', clientSecret: 'test-admin-secret-not-for-production' } });
     cleanups.push(() => server.close());
-    return { wh: await Warehouse.open(server.url, served.s3 ?? {}), uri: served.uri, ...(served.s3 ? { s3: served.s3 } : {}) };
+    return { wh: await Warehouse.open(server.url, { ...served.s3, catalog: { credential: 'floe-test-admin:test-admin-secret-not-for-production' } }), uri: served.uri, ...(served.s3 ? { s3: served.s3 } : {}) };
   },
 }));
 

@@ -48,21 +48,30 @@ describe('floe serve', () => {
     await runDemo({ warehouse, write: () => undefined, sizes: { users: 20, items: 30, eventsPerDay: 40, dim: 4 } });
     const { child, url, stdout, stderr } = await serve(warehouse);
     expect(stdout()).toMatch(/serving file:\/\/.*warehouse as an Iceberg REST catalog at http:\/\/127\.0\.0\.1:\d+ \(prefix floe\)/);
+    // The first start creates the admin principal and shows its secret once.
+    const m = /created the admin principal: client id (\S+), secret (\S+) \(shown once/.exec(stdout());
+    expect(m).not.toBeNull();
+    const env = { FLOE_CATALOG_CREDENTIAL: `${m![1]}:${m![2]}` };
+    const refused = await runFloe(['--warehouse', url, 'tables']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/bearer token|credentials/);
 
-    const tables = await runFloe(['--warehouse', url, 'tables', '--json']);
+    const tables = await runFloe(['--warehouse', url, 'tables', '--json'], env);
     expect(tables.code, tables.stderr).toBe(0);
     expect(JSON.parse(tables.stdout)).toEqual(['floe_demo.events', 'floe_demo.item_embeddings', 'floe_demo.user_features']);
 
     const csv = path.join(dir, 'rows.csv');
     writeFileSync(csv, 'id,name\n1,a\n2,b\n');
-    const created = await runFloe(['--warehouse', url, 'create', 'served.t', '--schema', '{"id":"long not null","name":"string"}']);
+    const created = await runFloe(['--warehouse', url, 'create', 'served.t', '--schema', '{"id":"long not null","name":"string"}'], env);
     expect(created.code, created.stderr).toBe(0);
-    const appended = await runFloe(['--warehouse', url, 'append', 'served.t', csv]);
+    const appended = await runFloe(['--warehouse', url, 'append', 'served.t', csv], env);
     expect(appended.code, appended.stderr).toBe(0);
-    const scanned = await runFloe(['--warehouse', url, 'scan', 'served.t', '--format', 'csv']);
+    const scanned = await runFloe(['--warehouse', url, 'scan', 'served.t', '--format', 'csv'], env);
     expect(scanned.stdout.trim().split('\n').sort()).toEqual(['1,a', '2,b', 'id,name']);
 
-    const catalog = new IcebergRestCatalog({ baseUrl: url, warehouse: 'floe' });
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: m![1]!, client_secret: m![2]! });
+    const token = ((await (await fetch(`${url}/v1/oauth/tokens`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).json()) as { access_token: string }).access_token;
+    const catalog = new IcebergRestCatalog({ baseUrl: url, warehouse: 'floe', auth: { type: 'bearer', token } });
     expect((await catalog.listTables({ namespace: ['served'] })).identifiers).toEqual([{ namespace: ['served'], name: 't' }]);
     const loaded = await catalog.loadTable({ namespace: ['served'], name: 't' });
     expect(loaded.snapshots).toHaveLength(1);
@@ -80,7 +89,7 @@ describe('floe serve', () => {
     const dir = tempDir();
     await Warehouse.open(dir);
     const { child, url, stdout } = await serve(dir, ['--json']);
-    expect(JSON.parse(stdout())).toEqual({ warehouse: expect.stringMatching(/^file:\/\//), url, prefix: 'floe' });
+    expect(JSON.parse(stdout())).toEqual({ warehouse: expect.stringMatching(/^file:\/\//), url, prefix: 'floe', auth: true, admin: { name: 'admin', clientId: expect.stringMatching(/^floe-/), clientSecret: expect.any(String) } });
     child.kill('SIGINT');
     expect(await exited(child)).toBe(0);
   });

@@ -49,9 +49,9 @@ async function setup(through: 'direct' | 'rest' = 'direct'): Promise<{ wh: Wareh
   const direct = await Warehouse.open(`memory://matrix-${Math.random().toString(36).slice(2)}`);
   let wh = direct;
   if (through === 'rest') {
-    const server = await startRestCatalogServer({ warehouse: direct });
+    const server = await startRestCatalogServer({ warehouse: direct, admin: { clientId: 'floe-test-admin', clientSecret: 'test-admin-secret-not-for-production' } });
     servers.push(server);
-    wh = await Warehouse.open(server.url);
+    wh = await Warehouse.open(server.url, { catalog: { credential: 'floe-test-admin:test-admin-secret-not-for-production' } });
   }
   await wh.createNamespace('m');
   const t = await wh.createTable('m.t', TABLE_SCHEMA, { partitionBy: 'cat' });

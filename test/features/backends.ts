@@ -48,16 +48,17 @@ export const featureBackends: FeatureBackend[] = [
 
 /**
  * The same three warehouses served by Floe's REST catalog server (in this process) and opened
- * through it with Floe's REST client: every table operation then commits through the catalog.
+ * through it with Floe's REST client as the server's admin: every table operation then commits
+ * through the catalog.
  */
 export const restBackends: FeatureBackend[] = featureBackends.map((base) => ({
   label: `rest over ${base.label}`,
   open: async () => {
     const served = await base.open();
-    const server = await startRestCatalogServer({ warehouse: served });
+    const server = await startRestCatalogServer({ warehouse: served, admin: { clientId: 'floe-test-admin', clientSecret: 'test-admin-secret-not-for-production' } });
     cleanups.push(() => server.close());
     const s3 = served.s3Options;
-    return Warehouse.open(server.url, s3 ? { s3 } : {});
+    return Warehouse.open(server.url, { ...(s3 ? { s3 } : {}), catalog: { credential: 'floe-test-admin:test-admin-secret-not-for-production' } });
   },
 }));
 

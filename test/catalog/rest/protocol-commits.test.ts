@@ -278,7 +278,7 @@ describe('REST catalog server, hostile requests', () => {
     try {
       const wh = await Warehouse.open(pathToFileURL(root).href);
       await wh.createNamespace('ml');
-      const server = await startRestCatalogServer({ warehouse: wh, bodyLimitBytes: 64 * 1024 });
+      const server = await startRestCatalogServer({ warehouse: wh, governance: 'none', bodyLimitBytes: 64 * 1024 });
       try {
         const send = async (method: string, p: string, body?: string) => {
           const r = await fetch(server.url + p, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body } : {}) });
@@ -326,7 +326,7 @@ describe('REST catalog server, hostile requests', () => {
     await wh.createNamespace('ml');
     const reported: string[] = [];
     // A config value that is not a string breaks LoadTableResult's `config` schema.
-    const server = await startRestCatalogServer({ warehouse: wh, tableConfig: { broken: 5 as unknown as string }, onInvalidResponse: (op, status) => reported.push(`${op} ${status}`) });
+    const server = await startRestCatalogServer({ warehouse: wh, governance: 'none', tableConfig: { broken: 5 as unknown as string }, onInvalidResponse: (op, status) => reported.push(`${op} ${status}`) });
     try {
       const r = await fetch(`${server.url}/v1/floe/namespaces/ml/tables`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 't', schema: SCHEMA }) });
       const body = (await r.json()) as { error: { message: string } };

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { OutcomeUnknownError, StoreError } from '../../../errors.js';
+import { NotAuthenticatedError, OutcomeUnknownError, StoreError } from '../../../errors.js';
 import { type JsonValue, newUuid, parseJson, sleep, stringifyJson } from '../../../util/index.js';
 import { type RequestSubject, floeErrorFromResponse } from '../wire/index.js';
 
@@ -17,6 +17,12 @@ export interface RestHttpOptions {
   readonly baseUrl: string;
   /** A bearer token sent as `Authorization: Bearer …`. */
   readonly token?: string;
+  /**
+   * Client credentials: exchanged for a token at the catalog's OAuth2 endpoint
+   * (`POST /v1/oauth/tokens`, client-credentials grant), renewed before it expires and once when
+   * the catalog answers 401.
+   */
+  readonly credential?: { readonly clientId: string; readonly clientSecret: string; readonly scope?: string };
   /** Extra headers on every request. */
   readonly headers?: Readonly<Record<string, string>>;
   /** `fetch` to use (default the global one). */
@@ -73,6 +79,8 @@ export function segment(text: string): string {
 /** An HTTP client for one REST catalog. */
 export class RestHttp {
   private readonly fetchFn: typeof fetch;
+  private token: { value: string; expiresAtMs: number } | undefined;
+  private tokenRequest: Promise<string> | undefined;
   /** Learnt from `GET /v1/config`. */
   readonly settings: RestHttpSettings = { idempotent: false };
 
@@ -84,6 +92,35 @@ export class RestHttp {
   /** The base URL. */
   get baseUrl(): string {
     return this.options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** The bearer token to send: the given one, or one got with the client credentials. */
+  private async bearer(renew = false): Promise<string | undefined> {
+    if (this.options.token) return this.options.token;
+    const credential = this.options.credential;
+    if (!credential) return undefined;
+    // Renew a minute before expiry; one request at a time asks for it.
+    if (!renew && this.token && this.token.expiresAtMs - 60_000 > Date.now()) return this.token.value;
+    this.tokenRequest ??= this.fetchToken(credential).finally(() => (this.tokenRequest = undefined));
+    return this.tokenRequest;
+  }
+
+  private async fetchToken(credential: NonNullable<RestHttpOptions['credential']>): Promise<string> {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: credential.clientId, client_secret: credential.clientSecret, ...(credential.scope ? { scope: credential.scope } : {}) });
+    let response: Response;
+    try {
+      response = await this.fetchFn(`${this.baseUrl}/v1/oauth/tokens`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString() });
+    } catch (e) {
+      throw new StoreError('rest-catalog', `cannot reach the catalog at ${this.baseUrl} for a token`, { cause: e }, true);
+    }
+    const body = parseJson((await response.text()) || '{}') as { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown };
+    if (!response.ok || typeof body.access_token !== 'string') {
+      // The client secret is never part of the message.
+      throw new NotAuthenticatedError(`the catalog at ${this.baseUrl} refused client ${credential.clientId}: ${String(body.error ?? response.status)}${body.error_description ? ` (${String(body.error_description)})` : ''}`);
+    }
+    const ttl = typeof body.expires_in === 'number' ? body.expires_in : 3600;
+    this.token = { value: body.access_token, expiresAtMs: Date.now() + ttl * 1000 };
+    return body.access_token;
   }
 
   /**
@@ -98,7 +135,7 @@ export class RestHttp {
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+
       ...(mutation ? { 'idempotency-key': newUuid() } : {}),
       ...this.options.headers,
       ...call.headers,
@@ -106,9 +143,12 @@ export class RestHttp {
     const body = call.body === undefined ? undefined : stringifyJson(call.body);
     const attempts = this.options.attempts ?? 4;
     let lastFailure: unknown;
+    let renewed = false;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       let response: Response;
       try {
+        const bearer = await this.bearer();
+        if (bearer) headers['authorization'] = `Bearer ${bearer}`;
         response = await this.fetchFn(url, { method: call.method, headers, ...(body !== undefined ? { body } : {}) });
       } catch (e) {
         // Nothing came back: the request may or may not have been applied. The same
@@ -131,6 +171,14 @@ export class RestHttp {
         }
       }
       if (response.ok || call.accept?.includes(response.status)) return { status: response.status, body: parsed, headers: response.headers };
+      if (response.status === 401 && this.options.credential && !renewed) {
+        // The token expired or was revoked: get a new one once, then try again.
+        renewed = true;
+        this.token = undefined;
+        await this.bearer(true);
+        attempt -= 1;
+        continue;
+      }
       if (TRANSIENT.has(response.status) && attempt < attempts && (!mutation || this.settings.idempotent || response.status === 503)) {
         // A 502/504 on a mutation means its outcome is unknown: retried only with a key the
         // server honours; a 503 was refused before it ran.

@@ -23,6 +23,11 @@ export interface RestCatalogOptions {
   readonly uri: string;
   /** A bearer token (default `FLOE_CATALOG_TOKEN`). */
   readonly token?: string;
+  /**
+   * Client credentials `client-id:client-secret` (default `FLOE_CATALOG_CREDENTIAL`), exchanged
+   * for tokens at the catalog's OAuth2 endpoint, as Iceberg clients' `credential` property.
+   */
+  readonly credential?: string;
   /** The warehouse to ask `GET /v1/config` for (`?warehouse=`; default `FLOE_CATALOG_WAREHOUSE`). */
   readonly warehouse?: string;
   /** A path prefix to use when the server's config names none. */
@@ -87,10 +92,15 @@ export class RestCatalog {
   static async connect(options: RestCatalogOptions): Promise<RestCatalog> {
     if (!/^https?:\/\/[^/]+/.test(options.uri)) throw new InvalidArgumentError(`a REST catalog URI must be http:// or https://, not ${JSON.stringify(options.uri.slice(0, 200))}`);
     const token = options.token ?? process.env['FLOE_CATALOG_TOKEN'];
+    const credentialText = options.credential ?? process.env['FLOE_CATALOG_CREDENTIAL'];
+    const colon = credentialText?.indexOf(':') ?? -1;
+    if (credentialText !== undefined && colon <= 0) throw new InvalidArgumentError('a catalog credential is client-id:client-secret');
+    const credential = credentialText !== undefined ? { clientId: credentialText.slice(0, colon), clientSecret: credentialText.slice(colon + 1) } : undefined;
     const warehouse = options.warehouse ?? process.env['FLOE_CATALOG_WAREHOUSE'];
     const httpOptions: RestHttpOptions = {
       baseUrl: options.uri,
       ...(token ? { token } : {}),
+      ...(credential && !token ? { credential } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     };

@@ -8,6 +8,8 @@
  */
 import { InvalidArgumentError } from '../../../errors.js';
 import type { OpenedLocation } from '../../../store/index.js';
+import type { Governance } from '../../../governance/index.js';
+import type { RequestAuth } from './authz.js';
 import type { JsonValue } from '../../../util/index.js';
 import type { Warehouse } from '../../../warehouse.js';
 import { type StorageCatalog, type TableIdentifier, parseNamespace, parseTableIdentifier } from '../../index.js';
@@ -31,6 +33,8 @@ export interface RestService {
   readonly warehouse: Warehouse;
   /** Its storage catalog (a server serves a storage warehouse, never another REST catalog). */
   readonly catalog: StorageCatalog;
+  /** Who may do what (absent: a server explicitly started without authentication). */
+  readonly governance?: Governance;
   /** The path prefix clients get from `GET /v1/config` (`overrides.prefix`). */
   readonly prefix: string;
   /** The warehouse name clients may ask `GET /v1/config?warehouse=` for (the prefix, or the warehouse URI). */
@@ -60,6 +64,8 @@ export interface RestRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** The body parsed losslessly (int64 as bigint), or undefined. */
   readonly body: JsonValue | undefined;
+  /** What governance decided (absent on a server without governance). */
+  readonly auth?: RequestAuth;
 }
 
 /** A handler of one operation. */

@@ -34,9 +34,9 @@ const RecordSchema = z.object({
   headers: z.record(z.string(), z.string()).optional(),
 });
 
-/** The request a key belongs to: a key reused for another request is refused. */
-export function requestFingerprint(operationId: string, path: string): string {
-  return `${operationId} ${path}`;
+/** The request a key belongs to (and its caller): a key reused for another request is refused. */
+export function requestFingerprint(operationId: string, path: string, caller = ''): string {
+  return `${operationId} ${path} ${caller}`.trimEnd();
 }
 
 async function readRecord(store: ObjectStore, path: string): Promise<z.infer<typeof RecordSchema> | undefined> {

@@ -21,12 +21,15 @@ import { type OpenedLocation, childLocation, openLocation } from '../../../store
 import { type JsonValue, parseJson, stringifyJson } from '../../../util/index.js';
 import type { Warehouse } from '../../../warehouse.js';
 import { StorageCatalog } from '../../index.js';
+import { type Credential, Governance } from '../../../governance/index.js';
 import { errorResponseBody, httpFailureOf, messageOf } from '../wire/index.js';
 import { commitTransaction, updateTable } from './commits.js';
 import { getConfig } from './config.js';
 import type { RestHandler, RestRequest, RestResponse, RestService } from './context.js';
 import { requestFingerprint, runIdempotent } from './idempotency.js';
 import { cancelPlanning, DEFAULT_PLAN_FILES_PER_TASK, fetchPlanningResult, fetchScanTasks, planTableScan } from './planning.js';
+import { authorizeRequest } from './authz.js';
+import { getToken } from './oauth.js';
 import { createNamespace, dropNamespace, listNamespaces, loadNamespaceMetadata, namespaceExists, updateProperties } from './namespaces.js';
 import { type SchemaIssue, checkResponse, createOpenApiBackend, declaredStatuses } from './openapi.js';
 import { createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists, unregisterTable } from './tables.js';
@@ -85,6 +88,16 @@ export interface RestCatalogServerOptions {
    * plan tasks of at most this many files each, which clients fetch one by one.
    */
   readonly planFilesPerTask?: number;
+  /**
+   * Authentication and authorization (spec/governance.md): by default the warehouse's own
+   * governance, whose first principal (an admin) is created on first start with `admin` as its
+   * credential (or a new one, returned once in `RestCatalogServer.admin`). `'none'`: every request
+   * may do everything — only for a server nobody else can reach (tests, a laptop); it must be
+   * asked for explicitly.
+   */
+  readonly governance?: Governance | 'none';
+  /** The first admin's credential, when the warehouse has no principal yet (default: a new one). */
+  readonly admin?: Partial<Credential>;
 }
 
 /** A running server. */
@@ -95,6 +108,8 @@ export interface RestCatalogServer {
   readonly port: number;
   /** The path prefix of its routes. */
   readonly prefix: string;
+  /** The admin principal created on this start (its credential, to be shown once), if one was. */
+  readonly admin?: { readonly name: string; readonly credential: Credential };
   /** Stops accepting requests and closes connections. */
   close(): Promise<void>;
 }
@@ -187,7 +202,12 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
   try {
     let forValidation: unknown;
     let lossless: JsonValue | undefined;
-    if (text !== undefined && text.length > 0) {
+    const formBody = (headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+    if (text !== undefined && text.length > 0 && formBody) {
+      // The OAuth2 token endpoint takes a form (RFC 6749 §4.4.2).
+      forValidation = Object.fromEntries(new URLSearchParams(text));
+      lossless = forValidation as JsonValue;
+    } else if (text !== undefined && text.length > 0) {
       try {
         forValidation = JSON.parse(text);
         lossless = parseJson(text);
@@ -205,21 +225,31 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
         operation = c.operation;
         const operationId = c.operation.operationId ?? '';
         const handler = HANDLERS[operationId];
-        if (!handler) throw new UnsupportedError(`${req.method} ${c.operation.path} (${operationId}) is not supported by this server`, { help: 'GET /v1/config lists the endpoints it serves' });
+        if (!handler && operationId !== 'getToken') throw new UnsupportedError(`${req.method} ${c.operation.path} (${operationId}) is not supported by this server`, { help: 'GET /v1/config lists the endpoints it serves' });
         if (c.request.params['prefix'] !== undefined && c.request.params['prefix'] !== service.prefix) {
           return { status: 404, body: errorResponseBody(404, 'NoSuchWarehouseException', `no catalog at prefix ${JSON.stringify(c.request.params['prefix'])}; GET /v1/config gives the prefix`) };
         }
         const request: RestRequest = { operationId, params: decodeParams(c.request.params as Record<string, string>), query: flatQuery(req.query), headers, body: lossless };
+        const governance = service.governance;
+        if (operationId === 'getToken') {
+          if (!governance) throw new UnsupportedError('this server runs without authentication: it issues no tokens');
+          return getToken(governance, request, (lossless ?? {}) as Record<string, string>);
+        }
+        // Governance first: who is asking and may they (401/403/404 before any handler runs).
+        const auth = governance ? await authorizeRequest(governance, request) : undefined;
+        const authorized: RestRequest = auth ? { ...request, auth } : request;
         const run = async (): Promise<RestResponse> => {
           try {
-            return await handler(service, request);
+            return await handler!(service, authorized);
           } catch (e) {
             return errorResponse(e, c.operation);
           }
         };
         const key = headers['idempotency-key'];
         if (key === undefined || req.method === 'GET' || req.method === 'HEAD') return run();
-        return runIdempotent(service.catalog.root.store, `${service.systemPrefix}/idempotency/${key.toLowerCase()}.json`, requestFingerprint(operationId, path), run);
+        // A key belongs to its caller: another principal's retry with it cannot replay the answer.
+        const caller = auth && 'principal' in auth.subject ? auth.subject.principal.id : 'anonymous';
+        return runIdempotent(service.catalog.root.store, `${service.systemPrefix}/idempotency/${key.toLowerCase()}.json`, requestFingerprint(operationId, path, caller), run);
       },
     )) as RestResponse;
   } catch (e) {
@@ -245,7 +275,7 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
 }
 
 /** Builds the Fastify app (not listening), for embedding or for tests with `inject`. */
-export async function buildRestCatalogApp(options: RestCatalogServerOptions): Promise<{ app: FastifyInstance; service: RestService }> {
+export async function buildRestCatalogApp(options: RestCatalogServerOptions): Promise<{ app: FastifyInstance; service: RestService; admin?: { name: string; credential: Credential } }> {
   const prefix = options.prefix ?? 'floe';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(prefix)) throw new InvalidArgumentError(`prefix must be 1-64 letters, digits, _ or -, not ${JSON.stringify(prefix)}`);
   const warehouse = options.warehouse;
@@ -255,9 +285,12 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
   }
   const perTask = z.number().int().min(1).optional().safeParse(options.planFilesPerTask);
   if (!perTask.success) throw new InvalidArgumentError(`planFilesPerTask must be a positive integer, not ${String(options.planFilesPerTask)}`);
+  const governance = options.governance === 'none' ? undefined : (options.governance ?? new Governance(catalog.root.store, { audience: warehouse.uri, clock: warehouse.clock }));
+  const admin = governance ? await governance.bootstrap(options.admin) : undefined;
   const service: RestService = {
     warehouse,
     catalog,
+    ...(governance ? { governance } : {}),
     prefix,
     planFilesPerTask: perTask.data ?? DEFAULT_PLAN_FILES_PER_TASK,
     warehouseNames: [prefix, warehouse.uri],
@@ -292,7 +325,7 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
     await reply.code(400).type('application/json').send(badRequest(message));
   });
   app.all('/*', (req, reply) => dispatch(api, service, options, req, reply));
-  return { app, service };
+  return { app, service, ...(admin ? { admin } : {}) };
 }
 
 /**
@@ -300,11 +333,11 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
  * @throws InvalidArgumentError for a bad prefix or planFilesPerTask; errors of `listen` (port in use)
  */
 export async function startRestCatalogServer(options: RestCatalogServerOptions): Promise<RestCatalogServer> {
-  const { app, service } = await buildRestCatalogApp(options);
+  const { app, service, admin } = await buildRestCatalogApp(options);
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, port, prefix: service.prefix, close: () => app.close() };
+  return { url: `http://${shownHost}:${port}`, port, prefix: service.prefix, ...(admin ? { admin } : {}), close: () => app.close() };
 }

@@ -16,6 +16,8 @@ import {
   NamespaceAlreadyExistsError,
   NamespaceNotEmptyError,
   NamespaceNotFoundError,
+  NotAuthenticatedError,
+  NotAuthorizedError,
   OutcomeUnknownError,
   StoreError,
   TableAlreadyExistsError,
@@ -51,6 +53,8 @@ const BY_CODE: Partial<Record<ErrorCode, HttpFailure>> = {
   COMMIT_RETRIES_EXHAUSTED: { status: 409, type: 'CommitFailedException' },
   OUTCOME_UNKNOWN: { status: 500, type: 'CommitStateUnknownException' },
   STORE_ERROR: { status: 503, type: 'ServiceUnavailableException' },
+  NOT_AUTHENTICATED: { status: 401, type: 'NotAuthorizedException' },
+  NOT_AUTHORIZED: { status: 403, type: 'ForbiddenException' },
 };
 
 /** How a Floe error (or anything thrown) is answered over HTTP. */
@@ -112,6 +116,8 @@ export function floeErrorFromResponse(status: number, body: unknown, subject: Re
     case 'AlreadyExistsException':
       return subject.table !== undefined ? new TableAlreadyExistsError(table, options) : new NamespaceAlreadyExistsError(namespace, options);
   }
+  if (status === 401 || status === 419) return new NotAuthenticatedError(`the catalog did not accept the credentials for ${subject.what}: ${message}`, options);
+  if (status === 403) return new NotAuthorizedError(`the catalog refused ${subject.what}: ${message}`, options);
   if (status === 400 || status === 422) return new InvalidArgumentError(`the catalog refused ${subject.what}: ${message}`, options);
   if (status === 404) return subject.table !== undefined ? new TableNotFoundError(table, options) : new NamespaceNotFoundError(namespace, options);
   if (status === 409) return new CommitConflictError(`the catalog refused ${subject.what}: ${message}`, options, true);

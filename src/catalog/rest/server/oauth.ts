@@ -1,0 +1,54 @@
+/**
+ * `POST /v1/oauth/tokens` (rest-catalog-open-api.yaml `getToken`): the OAuth2 client-credentials
+ * grant (client id and secret, in the form body or an HTTP Basic header, RFC 6749 §2.3.1) and the
+ * token-exchange grant a client uses to refresh its token (RFC 8693). Failures are the spec's
+ * `OAuthError` (`invalid_client` 401, `invalid_request`/`unsupported_grant_type` 400) and never
+ * say which part of a credential was wrong. The spec marks this endpoint deprecated in favour of
+ * an external identity provider; it is what Iceberg's clients (Java, PyIceberg, Spark) use today.
+ *
+ * @module
+ */
+import { isFloeError } from '../../../errors.js';
+import type { Governance } from '../../../governance/index.js';
+import type { RestRequest, RestResponse } from './context.js';
+
+function oauthError(status: 400 | 401, error: string, description: string): RestResponse {
+  return { status, body: { error, error_description: description } };
+}
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const m = header ? /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim()) : null;
+  if (!m) return undefined;
+  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const at = text.indexOf(':');
+  if (at < 0) return undefined;
+  // RFC 6749 §2.3.1: both parts are form-urlencoded inside the Basic header.
+  return { id: decodeURIComponent(text.slice(0, at).replace(/\+/g, ' ')), secret: decodeURIComponent(text.slice(at + 1).replace(/\+/g, ' ')) };
+}
+
+const TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** Answers a token request. */
+export async function getToken(governance: Governance, request: RestRequest, form: Readonly<Record<string, string>>): Promise<RestResponse> {
+  const grant = form['grant_type'];
+  try {
+    if (grant === 'client_credentials') {
+      const basic = basicCredentials(request.headers['authorization']);
+      const id = basic?.id ?? form['client_id'];
+      const secret = basic?.secret ?? form['client_secret'];
+      if (!id || !secret) return oauthError(400, 'invalid_request', 'client_id and client_secret are required');
+      const t = await governance.tokenForClient(id, secret);
+      return { status: 200, body: { access_token: t.token, token_type: 'bearer', expires_in: t.expiresInSeconds, issued_token_type: TOKEN_TYPE }, headers: { 'cache-control': 'no-store' } };
+    }
+    if (grant === 'urn:ietf:params:oauth:grant-type:token-exchange') {
+      const subject = form['subject_token'];
+      if (!subject) return oauthError(400, 'invalid_request', 'subject_token is required');
+      const t = await governance.refresh(subject);
+      return { status: 200, body: { access_token: t.token, token_type: 'bearer', expires_in: t.expiresInSeconds, issued_token_type: TOKEN_TYPE }, headers: { 'cache-control': 'no-store' } };
+    }
+    return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials or urn:ietf:params:oauth:grant-type:token-exchange');
+  } catch (e) {
+    if (isFloeError(e, 'NOT_AUTHENTICATED')) return oauthError(401, grant === 'client_credentials' ? 'invalid_client' : 'invalid_grant', e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What each REST operation requires (spec/governance.md §G4), in one table, as Polaris's
+ * `PolarisAuthorizableOperation` lists the privileges of every operation: "what does endpoint X
+ * need" is one lookup here, and the server asks it for every request before the handler runs.
+ *
+ * @module
+ */
+import type { Privilege, Securable } from './model.js';
+
+/** What a request names, as far as authorization cares. */
+export interface OperationTarget {
+  /** The namespace in the path (or the `parent` of a listing). */
+  readonly namespace?: readonly string[];
+  /** The table in the path. */
+  readonly table?: string;
+  /** For a rename: the destination's namespace and name. */
+  readonly destination?: { readonly namespace: readonly string[]; readonly table: string };
+  /** For a commit: the kinds of its updates (`add-snapshot`, `set-properties`, …). */
+  readonly updateActions?: readonly string[];
+  /** For remote signing: whether the signed request writes. */
+  readonly writes?: boolean;
+}
+
+/** One privilege needed on one object. */
+export interface Requirement {
+  /** The privilege. */
+  readonly privilege: Privilege;
+  /** On what. */
+  readonly on: Securable;
+}
+
+// Updates that change data (what `WRITE` covers); every other update evolves the table (`EVOLVE`).
+const DATA_UPDATES = new Set(['add-snapshot', 'set-snapshot-ref', 'remove-snapshots', 'remove-snapshot-ref', 'set-statistics', 'remove-statistics', 'set-partition-statistics', 'remove-partition-statistics']);
+
+const CATALOG: Securable = { kind: 'catalog' };
+
+function ns(t: OperationTarget): Securable {
+  return t.namespace && t.namespace.length > 0 ? { kind: 'namespace', namespace: t.namespace } : CATALOG;
+}
+
+function parentOf(t: OperationTarget): Securable {
+  const n = t.namespace ?? [];
+  return n.length > 1 ? { kind: 'namespace', namespace: n.slice(0, -1) } : CATALOG;
+}
+
+function table(t: OperationTarget): Securable {
+  return { kind: 'table', namespace: t.namespace ?? [], table: t.table ?? '' };
+}
+
+/** What a commit's updates need: `WRITE` for data changes, `EVOLVE` for the rest, both if mixed. */
+export function commitPrivileges(updateActions: readonly string[]): Privilege[] {
+  const data = updateActions.some((a) => DATA_UPDATES.has(a));
+  const evolve = updateActions.some((a) => !DATA_UPDATES.has(a));
+  const out: Privilege[] = [];
+  if (data) out.push('WRITE');
+  // A commit with no update changes nothing, but still needs a right to commit at all.
+  if (evolve || !data) out.push('EVOLVE');
+  return out;
+}
+
+/**
+ * The privileges an operation needs, or undefined for operations any authenticated caller may
+ * use (`getConfig`).
+ */
+export function requirementsOf(operationId: string, t: OperationTarget): readonly Requirement[] | undefined {
+  switch (operationId) {
+    case 'getConfig':
+      return undefined;
+    case 'listNamespaces':
+      return [{ privilege: 'LIST', on: ns(t) }];
+    case 'createNamespace':
+      return [{ privilege: 'CREATE', on: parentOf(t) }];
+    case 'loadNamespaceMetadata':
+    case 'namespaceExists':
+      return [{ privilege: 'LIST', on: ns(t) }];
+    case 'dropNamespace':
+      return [{ privilege: 'DROP', on: ns(t) }];
+    case 'updateProperties':
+      return [{ privilege: 'EVOLVE', on: ns(t) }];
+    case 'listTables':
+      return [{ privilege: 'LIST', on: ns(t) }];
+    case 'createTable':
+    case 'registerTable':
+      return [{ privilege: 'CREATE', on: ns(t) }];
+    case 'loadTable':
+    case 'loadCredentials':
+    case 'planTableScan':
+    case 'fetchPlanningResult':
+    case 'cancelPlanning':
+    case 'fetchScanTasks':
+    case 'reportMetrics':
+      return [{ privilege: 'READ', on: table(t) }];
+    case 'tableExists':
+      return [{ privilege: 'LIST', on: table(t) }];
+    case 'dropTable':
+    case 'unregisterTable':
+      return [{ privilege: 'DROP', on: table(t) }];
+    case 'renameTable': {
+      const dest = t.destination;
+      return [
+        { privilege: 'DROP', on: table(t) },
+        { privilege: 'CREATE', on: dest ? ns({ namespace: dest.namespace }) : CATALOG },
+      ];
+    }
+    case 'updateTable':
+    case 'commitTransaction':
+      return commitPrivileges(t.updateActions ?? []).map((privilege) => ({ privilege, on: table(t) }));
+    case 'signRequest':
+      return [{ privilege: t.writes ? 'WRITE' : 'READ', on: table(t) }];
+    default:
+      // An operation nobody listed here is refused to everyone but the catalog's managers.
+      return [{ privilege: 'MANAGE_GRANTS', on: CATALOG }];
+  }
+}
