@@ -21,7 +21,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, ROOT_DIR, attempt, printRows, runChild } from './lib/harness.js';
 
-const WORKLOADS = ['append', 'scan', 'time-travel', 'commit', 'planning', 'memory', 'training', 'upsert'];
+const WORKLOADS = ['append', 'scan', 'time-travel', 'commit', 'rest', 'planning', 'memory', 'training', 'upsert'];
 
 function parseArgs(argv) {
   const opts = { quick: false, only: WORKLOADS, keep: false, peers: true };
@@ -162,7 +162,7 @@ async function main() {
         continue;
       }
       const seconds = (Date.now() - t0) / 1000;
-      printRows(`${mod.title} (${seconds.toFixed(1)} s)`, rows);
+      printRows(`${mod.title} (${seconds.toFixed(1)} s)`, rows, console.log, mod.peers, mod.floeLabel);
       results.push({ workload: name, title: mod.title, seconds, rows });
     }
   } finally {

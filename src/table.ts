@@ -313,9 +313,13 @@ export class Table {
     if (moved) this.ctx = Table.contextFor(this.home, state.metadata);
   }
 
-  /** @internal commits a change and moves this object to the result */
-  async commit<R>(prepare: (state: TableState, commitId: string) => Promise<Change<R>> | Change<R>): Promise<R> {
-    const commitId = newUuid();
+  /**
+   * @internal commits a change and moves this object to the result; `commitId` is the change's
+   * id when another party chose it (the REST server commits with its client's, so that the client
+   * can find its commit after an unknown outcome)
+   */
+  async commit<R>(prepare: (state: TableState, commitId: string) => Promise<Change<R>> | Change<R>, options: { readonly commitId?: string } = {}): Promise<R> {
+    const commitId = options.commitId ?? newUuid();
     const change = await prepare(this.state, commitId);
     const outcome = await commitChange(this.ctx, this.state, change, { commitId });
     this.setState(outcome.state);

@@ -33,6 +33,7 @@ const EXEC = join(BENCH_DIR, 'lib', 'exec.js');
  * @property {Cell} floe
  * @property {Cell} [duckdb]
  * @property {Cell} [lancedb]
+ * @property {Cell} [direct]     Floe itself used another way (rest.bench.js: a folder opened directly)
  */
 
 /** A failed child measurement. */
@@ -154,26 +155,25 @@ function pad(s, n, right = false) {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
+/** The peers a workload compares Floe with, by row key and printed name (the default: DuckDB and LanceDB). */
+export const DEFAULT_PEERS = [
+  { key: 'duckdb', label: 'DuckDB' },
+  { key: 'lancedb', label: 'LanceDB' },
+];
+
 /**
  * Prints one workload's rows as a table, then the notes (skips, errors, n/a reasons).
  * @param {string} title
  * @param {Row[]} rows
  * @param {(line: string) => void} [out]
+ * @param {{ key: string, label: string }[]} [peers] the peer columns (a workload may compare Floe with another way of using Floe)
+ * @param {string} [floeLabel] the heading of Floe's column
  */
-export function printRows(title, rows, out = console.log) {
-  const header = ['case', 'metric', 'Floe', 'DuckDB', 'LanceDB', 'vs DuckDB', 'vs LanceDB'];
+export function printRows(title, rows, out = console.log, peers = DEFAULT_PEERS, floeLabel = 'Floe') {
+  const header = ['case', 'metric', floeLabel, ...peers.map((p) => p.label), ...peers.map((p) => `vs ${p.label}`)];
   const lines = rows.map((r) => {
-    const rd = ratio(r, r.duckdb);
-    const rl = ratio(r, r.lancedb);
-    return [
-      r.case,
-      r.metric,
-      formatCell(r.floe, r.unit),
-      formatCell(r.duckdb, r.unit),
-      formatCell(r.lancedb, r.unit),
-      rd === undefined ? '' : `${rd.toFixed(2)}×`,
-      rl === undefined ? '' : `${rl.toFixed(2)}×`,
-    ];
+    const ratios = peers.map((p) => ratio(r, r[p.key]));
+    return [r.case, r.metric, formatCell(r.floe, r.unit), ...peers.map((p) => formatCell(r[p.key], r.unit)), ...ratios.map((x) => (x === undefined ? '' : `${x.toFixed(2)}×`))];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   out('');
@@ -183,7 +183,7 @@ export function printRows(title, rows, out = console.log) {
   for (const l of lines) out(l.map((c, i) => pad(c, widths[i], i >= 2)).join('  '));
   const notes = new Set();
   for (const r of rows) {
-    for (const [engine, cell] of [['Floe', r.floe], ['DuckDB', r.duckdb], ['LanceDB', r.lancedb]]) {
+    for (const [engine, cell] of [[floeLabel, r.floe], ...peers.map((p) => [p.label, r[p.key]])]) {
       if (!cell || 'value' in cell) {
         if (cell && 'detail' in cell && cell.detail) notes.add(`${engine}, ${r.case} ${r.metric}: ${cell.detail}`);
         continue;

@@ -55,11 +55,16 @@ export async function floeCreateShared(args) {
   return { uri: table.uri };
 }
 
-/** Floe child: one writer; loads the table, waits at the start line, appends `commits` times. */
+/**
+ * Floe child: one writer; loads the table (`uri`, or `name` in `warehouse`, which may be a REST
+ * catalog's URL: rest.bench.js), waits at the start line, appends `commits` times.
+ */
 export async function floeWriter(args) {
   const { floe, makeTable, s3Options } = await import('../lib/floe.js');
   const opts = s3Options(args.s3);
-  const table = await floe.Table.load(args.uri, opts ? { s3: opts } : {});
+  const table = args.warehouse
+    ? await (await floe.Warehouse.open(args.warehouse, opts ? { s3: opts } : {})).loadTable(args.name)
+    : await floe.Table.load(args.uri, opts ? { s3: opts } : {});
   const data = [];
   for (let i = 0; i < args.commits; i++) data.push(makeTable('events', args.rows, (args.index * 1000 + i) * args.rows));
   await startLine(args.ready, args.go);
@@ -89,11 +94,13 @@ export async function floeCountSnapshots(args) {
 }
 
 /**
- * Starts `n` writer processes, releases them together, and returns the commit rate.
+ * Starts `n` writer processes, releases them together, and returns the commit rate (also used
+ * by rest.bench.js).
  * @param {number} n
+ * @param {number} commitsEach
  * @param {(args: {index: number, ready: string, go: string}) => Promise<any>} spawnWriter
  */
-async function race(n, commitsEach, spawnWriter) {
+export async function race(n, commitsEach, spawnWriter) {
   const lineDir = mkdtempSync(join(process.env.TMPDIR ?? '/tmp', 'floe-bench-line-'));
   const go = join(lineDir, 'go');
   try {

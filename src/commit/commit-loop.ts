@@ -120,6 +120,7 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
   let attempts = 0;
   let conflicts = 0;
   let unknownOutcomes = 0;
+  let failedReads = 0;
   for (;;) {
     attempts += 1;
     // A base another writer named (`00003-<uuid>.metadata.json`, a gzip spelling, a free-form
@@ -151,21 +152,38 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
       else throw e;
       failure = e;
     }
-    const elapsedMs = clock.nowMs() - startedMs;
-    if (attempts > policy().numRetries || elapsedMs > policy().totalTimeoutMs) {
-      throw new CommitRetriesExhaustedError(
-        `commit to table ${table} gave up after ${attempts} attempts in ${elapsedMs} ms (${conflicts} conflicts, ${unknownOutcomes} unknown outcomes)`,
-        {
-          context: { table, attempts, conflicts, elapsedMs },
-          cause: failure,
-          help: 'raise commit.retry.num-retries / commit.retry.total-timeout-ms, or reduce the number of concurrent writers',
-        },
-      );
+    // Reload (and, after an unknown outcome, look for this commit) before building again. A
+    // retryable failure to read — a REST catalog restarting, a store's 503 — is waited out within
+    // the same budget: thrown, it would leave the caller with a plain error for a commit that may
+    // have landed (spec/commit-protocol.md §C5).
+    let latest: TableState | undefined;
+    let own: TableState | undefined;
+    while (latest === undefined) {
+      const elapsedMs = clock.nowMs() - startedMs;
+      if (attempts + failedReads > policy().numRetries || elapsedMs > policy().totalTimeoutMs) {
+        throw new CommitRetriesExhaustedError(
+          `commit to table ${table} gave up after ${attempts} attempts in ${elapsedMs} ms (${conflicts} conflicts, ${unknownOutcomes} unknown outcomes, ${failedReads} failed reloads)`,
+          {
+            context: { table, attempts, conflicts, elapsedMs },
+            cause: failure,
+            help: 'raise commit.retry.num-retries / commit.retry.total-timeout-ms, or reduce the number of concurrent writers',
+          },
+        );
+      }
+      await sleep(backoffDelayMs(attempts + failedReads, policy(), random));
+      try {
+        const reloaded = await options.reload();
+        if (unknownOutcomes > 0) {
+          own = options.findOwn ? await options.findOwn(base, reloaded, commitId) : await findOwnVersion(options, base.version + 1, reloaded);
+        }
+        latest = reloaded;
+      } catch (e) {
+        if (!(isFloeError(e) && e.retryable)) throw e;
+        failedReads += 1;
+        failure = e;
+      }
     }
-    await sleep(backoffDelayMs(attempts, policy(), random));
-    const latest = await options.reload();
     if (unknownOutcomes > 0) {
-      const own = options.findOwn ? await options.findOwn(base, latest, commitId) : await findOwnVersion(options, base.version + 1, latest);
       if (own) {
         // The attempt that landed is the last one built (each attempt carries the same commit
         // id; only one can commit, since each asserts the base it was built on).

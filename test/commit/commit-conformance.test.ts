@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll } from 'vitest';
 import { describeCommitConformance } from '../conformance/commit.suite.js';
-import { createTestBucket, requireS3Endpoint, s3Label } from '../support/s3-endpoint.js';
+import { createTestBucket, s3Label, s3ProcessSettings } from '../support/s3-endpoint.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -36,14 +36,9 @@ describeCommitConformance({
   label: s3Label(),
   multiProcess: true,
   open: async () => {
-    const e = requireS3Endpoint();
+    const { s3, env } = s3ProcessSettings();
     const bucket = await createTestBucket();
     cleanups.push(() => bucket.cleanup());
-    const credentials = { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey };
-    return {
-      uri: `s3://${bucket.bucket}/wh`,
-      options: { s3: { endpoint: e.endpoint, region: e.region, forcePathStyle: true, credentials } },
-      env: { FLOE_S3_ENDPOINT: e.endpoint, FLOE_S3_REGION: e.region, FLOE_S3_ACCESS_KEY: e.accessKeyId, FLOE_S3_SECRET_KEY: e.secretAccessKey },
-    };
+    return { uri: `s3://${bucket.bucket}/wh`, options: { s3 }, env };
   },
 });

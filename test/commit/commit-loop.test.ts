@@ -11,7 +11,7 @@ import {
   COMMIT_ID_PROPERTY,
   DEFAULT_RETRY_POLICY,
 } from '../../src/commit/index.js';
-import { CommitConflictError, OutcomeUnknownError, isFloeError } from '../../src/errors.js';
+import { CommitConflictError, InvalidArgumentError, OutcomeUnknownError, StoreError, isFloeError } from '../../src/errors.js';
 import type { TableMetadata } from '../../src/spec/table-metadata.js';
 import { MemoryStore, faulty, type ObjectStore } from '../../src/store/index.js';
 import { parseJson, stringifyJson } from '../../src/util/json.js';
@@ -197,6 +197,45 @@ describe('commit loop', () => {
     const final = await latest(inner);
     expect(final.version).toBe(2);
     expect(final.metadata.properties[COMMIT_ID_PROPERTY]).toBe('late');
+  });
+
+  it('a reload that fails with a retryable error after an unknown outcome is retried within the budget: success, once', async () => {
+    const inner = new MemoryStore();
+    const base = await seed(inner);
+    const store = faulty(inner, [{ op: 'put', nth: 1, action: 'drop-response', putMode: 'create' }]);
+    // The catalog (or store) stays unreadable for three reloads, as a restarting REST server does.
+    let failing = 3;
+    const reload = async (): Promise<TableState> => {
+      if (failing > 0) {
+        failing -= 1;
+        throw new StoreError('rest-catalog', 'cannot reach the catalog', {}, true);
+      }
+      return latest(inner);
+    };
+    // The read-back of the commit point must not settle it here: only the reload can.
+    const blind: ObjectStore = {
+      name: 'blind',
+      capabilities: inner.capabilities,
+      get: (path, o) => (path.endsWith('.metadata.json') ? Promise.reject(new OutcomeUnknownError(path)) : store.get(path, o)),
+      head: (path) => store.head(path),
+      put: (path, bytes, o) => store.put(path, bytes, o),
+      delete: (path) => store.delete(path),
+      list: (prefix) => store.list(prefix),
+      listWithDelimiter: (prefix) => store.listWithDelimiter(prefix),
+    };
+    const out = await loop(blind, base, 'patient', { reload, loadVersion: (v: number) => read(inner, v) } as never);
+    expect(failing).toBe(0);
+    expect(out.result).toBe('patient');
+    expect(out.stats.unknownOutcomes).toBe(1);
+    expect((await latest(inner)).version).toBe(2);
+  });
+
+  it('a reload that fails with a non-retryable error is raised as it is', async () => {
+    const inner = new MemoryStore();
+    const base = await seed(inner);
+    await inner.put(metadataFilePath(2), encode(metadata({ rival: '1' })), { mode: { kind: 'create' } });
+    const err = await loop(inner, base, 'x', { reload: () => Promise.reject(new InvalidArgumentError('no such table any more')) } as never).catch((e: unknown) => e);
+    expect(isFloeError(err, 'INVALID_ARGUMENT')).toBe(true);
   });
 });
 

@@ -96,3 +96,23 @@ export async function createTestBucket(options: Omit<S3StoreOptions, 'bucket'> =
     },
   };
 }
+
+/** How a test and the Floe processes it starts reach an S3 warehouse. */
+export interface S3ProcessSettings {
+  /** `WarehouseOptions.s3` for this process. */
+  readonly s3: { endpoint: string; region: string; forcePathStyle: true; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** `FLOE_S3_*` for child processes (how any Floe process is configured). */
+  readonly env: Record<string, string>;
+}
+
+/**
+ * This run's endpoint as warehouse options and as the environment of child processes.
+ * @throws Error with the how-to when there is no S3 server
+ */
+export function s3ProcessSettings(): S3ProcessSettings {
+  const e = requireS3Endpoint();
+  return {
+    s3: { endpoint: e.endpoint, region: e.region, forcePathStyle: true, credentials: { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey } },
+    env: { FLOE_S3_ENDPOINT: e.endpoint, FLOE_S3_REGION: e.region, FLOE_S3_ACCESS_KEY: e.accessKeyId, FLOE_S3_SECRET_KEY: e.secretAccessKey },
+  };
+}

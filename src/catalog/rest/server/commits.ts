@@ -16,6 +16,7 @@
  * @module
  */
 import { z } from 'zod';
+import { COMMIT_ID_PROPERTY } from '../../../commit/index.js';
 import { InvalidArgumentError, NamespaceNotFoundError, TableNotFoundError, UnsupportedError } from '../../../errors.js';
 import { validateTableMetadata } from '../../../spec/index.js';
 import { Table } from '../../../table.js';
@@ -25,6 +26,16 @@ import { type CommitTableRequest, decodeCommitTableRequest } from '../wire/index
 import { type RestHandler, type RestResponse, type RestService, bodyObject, noContent, ok, tableIdentifierOf, tableParam } from './context.js';
 import { emptyMetadata, metadataLocationOf } from './table-results.js';
 import { tableMetadataToJson } from '../../../spec/index.js';
+
+/** The commit id a client's updates set as the `floe.commit-id` property (the last one set wins), if any. */
+function clientCommitId(updates: readonly TableUpdate[]): string | undefined {
+  let id: string | undefined;
+  for (const u of updates) {
+    if (u.action === 'set-properties' && u.updates[COMMIT_ID_PROPERTY] !== undefined) id = u.updates[COMMIT_ID_PROPERTY];
+    if (u.action === 'remove-properties' && u.removals.includes(COMMIT_ID_PROPERTY)) id = undefined;
+  }
+  return id;
+}
 
 /** Commits requirements and updates to one table; answers a `CommitTableResponse`. */
 async function commitToTable(service: RestService, id: TableIdentifier, requirements: readonly TableRequirement[], updates: readonly TableUpdate[]): Promise<RestResponse> {
@@ -38,7 +49,13 @@ async function commitToTable(service: RestService, id: TableIdentifier, requirem
     return createFromUpdates(service, id, requirements, updates);
   }
   const table = await Table.open(resolved.location, { name, clock: service.warehouse.clock });
-  await table.commit(() => ({ build: () => Promise.resolve({ requirements, updates, result: undefined }) }));
+  // Commit under the client's own commit id (Floe's client sends it as `set-properties
+  // floe.commit-id`): the commit loop stamps the id it is given over that property, and a client
+  // whose answer was lost settles the outcome by looking for its id (spec/commit-protocol.md §C5).
+  // Under a fresh server-side id the client would not find its landed commit, rebuild it on the
+  // new head, and be refused ("snapshot … already exists") for a commit that did land.
+  const commitId = clientCommitId(updates);
+  await table.commit(() => ({ build: () => Promise.resolve({ requirements, updates, result: undefined }) }), commitId === undefined ? {} : { commitId });
   return ok({ 'metadata-location': `${table.uri}/${table.metadataFile}`, metadata: tableMetadataToJson(table.metadata()) });
 }
 
