@@ -71,7 +71,7 @@ export function rollbackCommand(): Command {
   return new Command('rollback')
     .description('make an earlier snapshot current again on main (a new version; history is kept)')
     .argument('<table>', 'the table')
-    .argument('<snapshot-id>', 'the snapshot (see `floe history`)')
+    .argument('<snapshot-id>', 'the snapshot: its id (see `floe history`), or a tag or branch naming it')
     .action(async (name: string, id: string, _opts: unknown, cmd: Command) => {
       const ctx = contextOf(cmd);
       const table = await ctx.table(name);
