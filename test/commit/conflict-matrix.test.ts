@@ -41,23 +41,33 @@ afterAll(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
+let served: Warehouse | undefined;
+let cellCount = 0;
+
 /**
- * A fresh table; `rest`: the same warehouse served by Floe's REST catalog server and every
- * handle opened through it, so commits go through the catalog as requirements + updates.
+ * One warehouse served by Floe's REST catalog server for every `rest` cell, every handle opened
+ * through it so that commits go through the catalog as requirements + updates. One server, not
+ * one per cell: its start hashes the admin secret (scrypt at full cost), which is not what the
+ * matrix tests.
  */
-async function setup(through: 'direct' | 'rest' = 'direct'): Promise<{ wh: Warehouse; name: string }> {
+async function servedWarehouse(): Promise<Warehouse> {
+  if (served) return served;
   const direct = await Warehouse.open(`memory://matrix-${Math.random().toString(36).slice(2)}`);
-  let wh = direct;
-  if (through === 'rest') {
-    const server = await startRestCatalogServer({ warehouse: direct, admin: { clientId: 'floe-test-admin', clientSecret: 'test-admin-secret-not-for-production' } });
-    servers.push(server);
-    wh = await Warehouse.open(server.url, { catalog: { credential: 'floe-test-admin:test-admin-secret-not-for-production' } });
-  }
-  await wh.createNamespace('m');
-  const t = await wh.createTable('m.t', TABLE_SCHEMA, { partitionBy: 'cat' });
+  const server = await startRestCatalogServer({ warehouse: direct, admin: { clientId: 'floe-test-admin', clientSecret: 'test-admin-secret-not-for-production' } });
+  servers.push(server);
+  served = await Warehouse.open(server.url, { catalog: { credential: 'floe-test-admin:test-admin-secret-not-for-production' } });
+  return served;
+}
+
+/** A fresh table, alone in its namespace: in its own warehouse (`direct`) or through the REST server. */
+async function setup(through: 'direct' | 'rest' = 'direct'): Promise<{ wh: Warehouse; name: string }> {
+  const wh = through === 'rest' ? await servedWarehouse() : await Warehouse.open(`memory://matrix-${Math.random().toString(36).slice(2)}`);
+  const ns = `m${cellCount++}`;
+  await wh.createNamespace(ns);
+  const t = await wh.createTable(`${ns}.t`, TABLE_SCHEMA, { partitionBy: 'cat' });
   await t.append(rows(0, 0, 4, 'a'));
   await t.append(rows(0, 100, 4, 'b'));
-  return { wh, name: 'm.t' };
+  return { wh, name: `${ns}.t` };
 }
 
 const names = Object.keys(OPS) as OpName[];
