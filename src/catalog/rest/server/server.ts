@@ -225,7 +225,6 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
         operation = c.operation;
         const operationId = c.operation.operationId ?? '';
         const handler = HANDLERS[operationId];
-        if (!handler && operationId !== 'getToken') throw new UnsupportedError(`${req.method} ${c.operation.path} (${operationId}) is not supported by this server`, { help: 'GET /v1/config lists the endpoints it serves' });
         if (c.request.params['prefix'] !== undefined && c.request.params['prefix'] !== service.prefix) {
           return { status: 404, body: errorResponseBody(404, 'NoSuchWarehouseException', `no catalog at prefix ${JSON.stringify(c.request.params['prefix'])}; GET /v1/config gives the prefix`) };
         }
@@ -237,10 +236,13 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
         }
         // Governance first: who is asking and may they (401/403/404 before any handler runs).
         const auth = governance ? await authorizeRequest(governance, request) : undefined;
+        // After the decision, so that an operation this server lacks answers as a served one
+        // would to a caller who may not use it (a masked reader is refused /credentials and /sign).
+        if (!handler) throw new UnsupportedError(`${req.method} ${c.operation.path} (${operationId}) is not supported by this server`, { help: 'GET /v1/config lists the endpoints it serves' });
         const authorized: RestRequest = auth ? { ...request, auth } : request;
         const run = async (): Promise<RestResponse> => {
           try {
-            return await handler!(service, authorized);
+            return await handler(service, authorized);
           } catch (e) {
             return errorResponse(e, c.operation);
           }
