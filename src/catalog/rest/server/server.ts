@@ -33,6 +33,8 @@ import { getToken } from './oauth.js';
 import { createNamespace, dropNamespace, listNamespaces, loadNamespaceMetadata, namespaceExists, updateProperties } from './namespaces.js';
 import { type SchemaIssue, checkResponse, createOpenApiBackend, declaredStatuses } from './openapi.js';
 import { createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists, unregisterTable } from './tables.js';
+import { registerReadRoute } from './read-endpoint.js';
+import { governedTableHandler } from './read-policy.js';
 
 /** Handlers by `operationId`. Operations of the document not listed here answer 406. */
 const HANDLERS: Readonly<Record<string, RestHandler>> = {
@@ -44,15 +46,17 @@ const HANDLERS: Readonly<Record<string, RestHandler>> = {
   dropNamespace,
   updateProperties,
   listTables,
-  createTable,
-  loadTable,
+  // Table answers follow the caller's grants: privileges, read policy, no file access for a
+  // masked reader, lineage redacted (read-policy.ts).
+  createTable: governedTableHandler(createTable),
+  loadTable: governedTableHandler(loadTable),
   tableExists,
   dropTable,
   unregisterTable,
-  registerTable,
+  registerTable: governedTableHandler(registerTable),
   renameTable,
   reportMetrics,
-  updateTable,
+  updateTable: governedTableHandler(updateTable),
   commitTransaction,
   planTableScan,
   fetchPlanningResult,
@@ -326,6 +330,8 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
     const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the request body exceeds ${options.bodyLimitBytes ?? 16 * 1024 * 1024} bytes` : 'the request could not be read';
     await reply.code(400).type('application/json').send(badRequest(message));
   });
+  // Floe's own routes, outside the REST spec's document, before the catch-all.
+  registerReadRoute(app, service);
   app.all('/*', (req, reply) => dispatch(api, service, options, req, reply));
   return { app, service, ...(admin ? { admin } : {}) };
 }
