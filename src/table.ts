@@ -8,10 +8,11 @@
 import * as arrow from 'apache-arrow';
 import { z } from 'zod';
 import { type CommitStats, type TableState, loadTableState, retryPolicyFromProperties } from './commit/index.js';
-import { CommitConflictError, ConstraintViolationError, InvalidArgumentError, RefNotFoundError, SnapshotNotFoundError } from './errors.js';
+import { CommitConflictError, ConstraintViolationError, InvalidArgumentError, NotAuthorizedError, RefNotFoundError, SnapshotNotFoundError } from './errors.js';
 import { type Expression, bindExpression, toExpression } from './expr/index.js';
 import { arrowSchemaFromIceberg, conformToSchema, takeRows } from './io/index.js';
-import { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, parseFileReaderOptions, snapshotById, toSnapshotId } from './scan/index.js';
+import { remoteReaderOver } from './scan/index.js';
+import { DataFileReader, type DataFileReaderOptions, type RemoteReadPolicy, type RemoteReadTransport, type RemoteReader, Scan, type ScanOptions, parseFileReaderOptions, snapshotById, toSnapshotId } from './scan/index.js';
 import { type PartitionSpec, parseArgument } from './spec/index.js';
 import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from './spec/index.js';
 import type { TableMetadata } from './spec/index.js';
@@ -123,6 +124,18 @@ function summaryOption(user: Readonly<Record<string, string>> | undefined, contr
   return Object.keys(merged).length > 0 ? { extraSummary: merged } : {};
 }
 
+/**
+ * What a governing catalog (Floe's REST catalog server) told this client about its access to a
+ * table when it loaded it (spec/governance.md §G7). Advisory: the catalog enforces; the client
+ * uses it to refuse early and to read through the catalog when reads are limited.
+ */
+export interface TableAccess {
+  /** The privileges the caller holds on the table (`READ`, `WRITE`, …), when the catalog says. */
+  readonly privileges?: readonly string[];
+  /** What the caller's reads are limited to (columns hidden, row filters), when they are. */
+  readonly readPolicy?: RemoteReadPolicy;
+}
+
 /** What the table keeps of where it lives. @internal */
 export interface TableHome {
   readonly name: string;
@@ -133,6 +146,10 @@ export interface TableHome {
   readonly clock: Clock;
   /** The catalog its metadata is loaded from and committed to, when not its own folder (REST). */
   readonly operations?: TableOperations;
+  /** The catalog's read endpoint, which serves its reads instead of its files when the caller's reads are limited. */
+  readonly reads?: RemoteReadTransport;
+  /** What the catalog said about the caller's access. */
+  readonly access?: TableAccess;
 }
 
 /** An Iceberg table. */
@@ -140,10 +157,12 @@ export class Table {
   private state: TableState;
   private ctx: TableContext;
   private lastStats: CommitStats | undefined;
+  private readonly remote: RemoteReader | undefined;
 
   /** @internal use {@link Table.load} or a `Warehouse` */
   constructor(private readonly home: TableHome, state: TableState) {
     this.state = state;
+    this.remote = home.reads ? remoteReaderOver(home.reads) : undefined;
     this.ctx = Table.contextFor(home, state.metadata);
   }
 
@@ -209,6 +228,27 @@ export class Table {
   /** The table's location as recorded in its metadata. */
   location(): string {
     return this.state.metadata.location;
+  }
+
+  /**
+   * What the catalog said about this caller's access to the table (Floe's REST catalog server
+   * says it; undefined for other catalogs and tables opened from storage).
+   */
+  access(): TableAccess | undefined {
+    return this.home.access;
+  }
+
+  /**
+   * Refuses a data write that would read the table's files past a read policy, before anything
+   * is written (spec/governance.md §G7).
+   */
+  private checkDataWrite(what: string): void {
+    if (this.home.access?.readPolicy) {
+      throw new NotAuthorizedError(`this principal's reads of table ${this.name} are masked, so Floe's client does not ${what} it (writes read the table's manifests and files, which hold the unmasked values)`, {
+        context: { table: this.name },
+        help: 'write as a principal whose READ on the table is not masked',
+      });
+    }
   }
 
   /** The table's uuid. */
@@ -343,6 +383,7 @@ export class Table {
    */
   async append(data: WriteInput, options: WriteOptions & ContractOptions = {}): Promise<Snapshot> {
     parseAppendOptions(options, this.name);
+    this.checkDataWrite('append to');
     const checked = await this.enforceContract(this.writeTable(data), options, true);
     return this.commit((state, commitId) =>
       prepareAppend(this.ctx, state, checked.data, {
@@ -433,6 +474,7 @@ export class Table {
    */
   async overwrite(data: WriteInput, options: WriteOptions & ContractOptions & { readonly filter?: Expression | string } = {}): Promise<Snapshot> {
     parseOverwriteOptions(options, this.name);
+    this.checkDataWrite('overwrite');
     // A filter key given as undefined is a caller's mistake, not "replace every row".
     const filter = 'filter' in options ? toExpression(options.filter, { what: `filter of overwrite on table ${this.name}` }) : undefined;
     const checked = await this.enforceContract(this.writeTable(data), options, false);
@@ -461,6 +503,7 @@ export class Table {
   async delete(filter: Expression | string, options: WriteOptions = {}): Promise<Snapshot> {
     const expr = toExpression(filter, { what: `filter of delete on table ${this.name}` });
     parseDeleteOptions(options, this.name);
+    this.checkDataWrite('delete from');
     return this.commit((state, commitId) =>
       prepareRewrite(this.ctx, state, {
         commitId,
@@ -488,6 +531,7 @@ export class Table {
    */
   async upsert(data: WriteInput, options: WriteOptions & ContractOptions & { readonly on: string | readonly string[] }): Promise<Snapshot> {
     const { on } = parseUpsertOptions(options, this.name);
+    this.checkDataWrite('upsert into');
     const checked = await this.enforceContract(this.writeTable(data), options, false);
     for (let attempt = 0; ; attempt++) {
       try {
@@ -659,6 +703,7 @@ export class Table {
    */
   async expireSnapshots(options: ExpireOptions = {}): Promise<ExpireResult> {
     options = parseExpireOptions(options, this.name);
+    this.checkDataWrite('expire snapshots of');
     const before = this.state.metadata;
     const expiredSnapshotIds = await this.commit(() => expireChange(options, this.home.clock.nowMs()));
     const deletedFiles = options.cleanFiles === false ? 0 : await deleteExpiredFiles(this.ctx, before, this.state.metadata, expiredSnapshotIds);
@@ -671,7 +716,7 @@ export class Table {
    * @throws SnapshotNotFoundError / RefNotFoundError when that version does not exist
    */
   scan(options: ScanOptions = {}): Scan {
-    return new Scan({ table: this.name, metadata: this.state.metadata, locator: this.ctx.locator, vectorDimensions: this.vectorDimensions() }, options);
+    return new Scan({ table: this.name, metadata: this.state.metadata, locator: this.ctx.locator, vectorDimensions: this.vectorDimensions(), ...(this.remote ? { remote: this.remote } : {}) }, options);
   }
 
   /**
@@ -688,6 +733,6 @@ export class Table {
       throw new InvalidArgumentError(`table ${this.name} has no schema with id ${options.schemaId}`, { context: { table: this.name, schemaId: options.schemaId ?? -1 } });
     }
     const { schemaId: _ignored, ...rest } = options;
-    return new DataFileReader({ table: this.name, metadata: m, locator: this.ctx.locator, vectorDimensions: this.vectorDimensions() }, schema, rest);
+    return new DataFileReader({ table: this.name, metadata: m, locator: this.ctx.locator, vectorDimensions: this.vectorDimensions(), ...(this.remote ? { remote: this.remote } : {}) }, schema, rest);
   }
 }

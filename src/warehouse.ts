@@ -136,8 +136,9 @@ export class Warehouse {
 
   /** A table loaded through a REST catalog: files reached as its config says, commits through the catalog. */
   private restTable(loaded: RestLoadedTable): Table {
-    const { location, state, operations, name, s3 } = loaded;
-    return new Table({ name, uri: location.uri, store: location.store, remap: {}, s3, clock: this.clock, operations }, state);
+    const { location, state, operations, name, s3, access, reads } = loaded;
+    // A masked reader reads through the catalog (spec/governance.md §G7).
+    return new Table({ name, uri: location.uri, store: location.store, remap: {}, s3, clock: this.clock, operations, ...(access ? { access } : {}), ...(reads ? { reads } : {}) }, state);
   }
 
   /**

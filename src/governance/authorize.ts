@@ -11,6 +11,11 @@
  * only if every grant hides it, and a row is visible if any grant's filter admits it — and a
  * grant without a mask or filter lifts them.
  *
+ * A masked reader never gets the table's files themselves: a decision asked for raw file access
+ * (file scan tasks, storage credentials, signed storage requests; operations.ts marks which) is
+ * refused when the subject's `READ` on the table carries a policy, whichever privilege is asked,
+ * so that every endpoint handing out files — planning, credentials, the signer — holds the rule.
+ *
  * @module
  */
 import { ANONYMOUS_ROLE, type GovernanceState, type Grant, type Principal, type Privilege, type Securable, securableToString } from './model.js';
@@ -38,6 +43,14 @@ export interface Decision {
   readonly reason: string;
   /** For an allowed `READ` of a table: what the read is limited to, if anything. */
   readonly policy?: ReadPolicy;
+  /** For a refusal: what the subject may do instead. */
+  readonly help?: string;
+}
+
+/** What a decision is asked about beyond privilege and object. */
+export interface DecisionOptions {
+  /** The operation hands out the object's files themselves (see the module doc). */
+  readonly rawFiles?: boolean;
 }
 
 /** The roles a subject acts with. */
@@ -75,12 +88,23 @@ function readPolicy(grants: readonly Grant[]): ReadPolicy | undefined {
  * May `subject` do `privilege` on `object`?
  * @param state the governance state the decision is made against
  */
-export function authorize(state: GovernanceState, subject: Subject, privilege: Privilege, object: Securable): Decision {
+export function authorize(state: GovernanceState, subject: Subject, privilege: Privilege, object: Securable, options: DecisionOptions = {}): Decision {
   const roles = new Set(rolesOf(state, subject));
   const mine = state.grants.filter((g) => roles.has(g.role));
   const allowing = mine.filter((g) => g.privilege === privilege && covers(g.on, object));
   if (allowing.length > 0) {
     const policy = privilege === 'READ' && object.kind === 'table' ? readPolicy(allowing) : undefined;
+    if (options.rawFiles && object.kind === 'table') {
+      const reading = mine.filter((g) => g.privilege === 'READ' && covers(g.on, object));
+      if (reading.length > 0 && readPolicy(reading)) {
+        return {
+          allowed: false,
+          status: 403,
+          reason: `${who(subject)} reads ${securableToString(object)} through a column mask or row filter, so it gets no file scan tasks, storage credentials or signed requests for its files (they hold the unmasked values)`,
+          help: "read the table through the catalog's read endpoint, POST /floe/v1/{prefix}/namespaces/{namespace}/tables/{table}/read, which applies the policy (Floe's client does so by itself)",
+        };
+      }
+    }
     return { allowed: true, status: 200, reason: `${who(subject)} holds ${privilege} on ${securableToString(allowing[0]!.on)} (role ${allowing[0]!.role})`, ...(policy ? { policy } : {}) };
   }
   const visible = mine.some((g) => covers(g.on, object) || covers(object, g.on));

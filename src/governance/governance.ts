@@ -10,7 +10,7 @@
 import { InvalidArgumentError, NotAuthenticatedError, NotAuthorizedError } from '../errors.js';
 import type { ObjectStore } from '../store/index.js';
 import { type Clock, newUuid, systemClock } from '../util/index.js';
-import { type Decision, type Subject, authorize } from './authorize.js';
+import { type Decision, type DecisionOptions, type Subject, authorize } from './authorize.js';
 import { ADMIN_ROLE, type ColumnMask, type GovernanceState, type Grant, type Principal, type Privilege, type Securable, securableToString } from './model.js';
 import { hashSecret, newClientId, newSecret, verifySecret } from './secrets.js';
 import { GovernanceStore } from './state-store.js';
@@ -153,9 +153,9 @@ export class Governance {
     return { principal: await verifyToken(state, m[1]!, { audience: this.options.audience, nowMs: this.clock.nowMs() }) };
   }
 
-  /** The decision for one privilege on one object. */
-  decide(state: GovernanceState, subject: Subject, privilege: Privilege, on: Securable): Decision {
-    return authorize(state, subject, privilege, on);
+  /** The decision for one privilege on one object (refused to a masked reader when it hands out raw files). */
+  decide(state: GovernanceState, subject: Subject, privilege: Privilege, on: Securable, options: DecisionOptions = {}): Decision {
+    return authorize(state, subject, privilege, on, options);
   }
 
   private requireManage(state: GovernanceState, subject: Subject, on: Securable): string {

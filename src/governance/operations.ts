@@ -27,6 +27,12 @@ export interface Requirement {
   readonly privilege: Privilege;
   /** On what. */
   readonly on: Securable;
+  /**
+   * The operation hands out the table's files themselves (file scan tasks naming them, storage
+   * credentials, signed storage requests): refused to a principal whose `READ` there is masked,
+   * since the files hold the unmasked values (spec/governance.md §G7).
+   */
+  readonly rawFiles?: true;
 }
 
 // Updates that change data (what `WRITE` covers); every other update evolves the table (`EVOLVE`).
@@ -83,13 +89,16 @@ export function requirementsOf(operationId: string, t: OperationTarget): readonl
     case 'registerTable':
       return [{ privilege: 'CREATE', on: ns(t) }];
     case 'loadTable':
+    case 'cancelPlanning':
+    case 'reportMetrics':
+    // Floe's read endpoint: the server reads the files and applies the caller's read policy.
+    case 'floeReadTable':
+      return [{ privilege: 'READ', on: table(t) }];
     case 'loadCredentials':
     case 'planTableScan':
     case 'fetchPlanningResult':
-    case 'cancelPlanning':
     case 'fetchScanTasks':
-    case 'reportMetrics':
-      return [{ privilege: 'READ', on: table(t) }];
+      return [{ privilege: 'READ', on: table(t), rawFiles: true }];
     case 'tableExists':
       return [{ privilege: 'LIST', on: table(t) }];
     case 'dropTable':
@@ -106,7 +115,7 @@ export function requirementsOf(operationId: string, t: OperationTarget): readonl
     case 'commitTransaction':
       return commitPrivileges(t.updateActions ?? []).map((privilege) => ({ privilege, on: table(t) }));
     case 'signRequest':
-      return [{ privilege: t.writes ? 'WRITE' : 'READ', on: table(t) }];
+      return [{ privilege: t.writes ? 'WRITE' : 'READ', on: table(t), rawFiles: true }];
     default:
       // An operation nobody listed here is refused to everyone but the catalog's managers.
       return [{ privilege: 'MANAGE_GRANTS', on: CATALOG }];

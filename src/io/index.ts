@@ -70,6 +70,7 @@ export { decodeDictionary, filterRows, takeRows } from './take.js';
 export { computeMetrics, type ColumnMetrics, type MetricsOptions } from './metrics.js';
 export { dataFromLiterals, isValidAt, literalAt, literalFromArrowValue, literalToArrowValue } from './literals.js';
 export { constantData, nullData } from './fill.js';
+export { decodeIpcStream, encodeIpcStream, withNullColumns } from './ipc.js';
 export { readParquetFooter } from './parquet.js';
 export { rowGroupMetrics, type RowGroupMetrics } from './row-group-metrics.js';
 export type { Footer, FooterColumnStats, FooterLeaf, FooterRowGroup } from './parquet-footer.js';

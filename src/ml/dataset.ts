@@ -16,6 +16,7 @@ import type { DataFileReader, FileScanTask, SnapshotSelector } from '../scan/ind
 import { DataFileContent } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
 import { Table, type LoadTableOptions } from '../table.js';
+import type { Warehouse } from '../warehouse.js';
 import { type DatasetFingerprint, datasetFingerprint } from './cursor.js';
 import { DATASET_SPEC_FORMAT, type DatasetFile, type DatasetSpec, decodeDatasetSpec } from './dataset-spec.js';
 import { CountSchema, FilterSchema, NameSchema, PositiveSchema, SeedSchema, SnapshotSelectorShape, parseOptions } from './options.js';
@@ -55,6 +56,13 @@ export interface FromSpecOptions extends Pick<LoadTableOptions, 's3' | 'remap' |
   readonly table?: Table;
   /** Where the table is now (default: the spec's recorded location, rewritten by `remap` when a prefix matches). */
   readonly location?: string;
+  /**
+   * Opens the spec's table through this warehouse's catalog, so that the catalog's grants apply
+   * (a governed REST catalog refuses a principal without `READ` on it, naming the table, and
+   * serves a masked principal's reads itself): the table the spec's location names under the
+   * warehouse's root. Without it (and without `table`), the table is opened from storage.
+   */
+  readonly warehouse?: Warehouse;
 }
 
 /**
@@ -105,7 +113,7 @@ export class Dataset {
     const snapshot = scan.snapshot;
     if (!snapshot) throw new SnapshotNotFoundError(`table ${table.name} has no snapshot to pin a dataset to`, { context: { table: table.name } });
     const columns = scan.schema.fields.map((f) => f.name);
-    const reader = table.fileReader({ schemaId: scan.schema.schemaId, columns, cachedFiles: CACHED_FILES, ...(filter !== null ? { filter } : {}) });
+    const reader = table.fileReader({ schemaId: scan.schema.schemaId, snapshotId: snapshot.snapshotId, columns, cachedFiles: CACHED_FILES, ...(filter !== null ? { filter } : {}) });
     const plan = await scan.planFiles();
     const rowGroups = await mapLimited(plan.tasks, 16, (t) => reader.rowGroupRowCounts(t));
     const files: DatasetFile[] = plan.tasks.map((t, i) =>
@@ -146,6 +154,7 @@ export class Dataset {
     const spec = decodeDatasetSpec(input);
     const table =
       options.table ??
+      (options.warehouse ? await tableInWarehouse(options.warehouse, spec.location) : undefined) ??
       (await Table.load(options.location ?? remapLocation(spec.location, options.remap ?? {}), {
         ...(options.s3 ? { s3: options.s3 } : {}),
         ...(options.remap ? { remap: options.remap } : {}),
@@ -156,7 +165,7 @@ export class Dataset {
         context: { table: table.name, tableUuid: table.uuid(), specTableUuid: spec.tableUuid },
       });
     }
-    const reader = table.fileReader({ schemaId: spec.schemaId, columns: spec.columns, cachedFiles: CACHED_FILES, ...(spec.filter !== null ? { filter: spec.filter } : {}) });
+    const reader = table.fileReader({ schemaId: spec.schemaId, snapshotId: spec.snapshotId, columns: spec.columns, cachedFiles: CACHED_FILES, ...(spec.filter !== null ? { filter: spec.filter } : {}) });
     const missing = await reader.missingFiles(spec.files.map((f) => f.path));
     if (missing.length > 0) {
       throw new DataFileNotFoundError(missing.join(', '), {
@@ -267,6 +276,17 @@ export class DatasetShard {
 }
 
 /** `location` with the longest matching recorded prefix of `remap` replaced. */
+/** The table at `location` inside a warehouse, loaded through its catalog (its name is its path under the root). */
+function tableInWarehouse(wh: Warehouse, location: string): Promise<Table> {
+  const root = wh.catalog.root?.uri;
+  const rest = root !== undefined && location.startsWith(`${root}/`) ? location.slice(root.length + 1).replace(/\/+$/, '') : undefined;
+  const parts = rest?.split('/') ?? [];
+  if (parts.length < 2 || parts.some((p) => p === '')) {
+    throw new InvalidArgumentError(`the dataset spec's table at ${location} is not a table of warehouse ${wh.uri}`, { context: { location, warehouse: wh.uri } });
+  }
+  return wh.loadTable(parts.join('.'));
+}
+
 function remapLocation(location: string, remap: Readonly<Record<string, string>>): string {
   const prefix = Object.keys(remap)
     .filter((p) => location === p || location.startsWith(p.endsWith('/') ? p : `${p}/`))

@@ -10,17 +10,19 @@
  * @module
  */
 import type * as arrow from 'apache-arrow';
-import { DataFileNotFoundError, isFloeError } from '../errors.js';
+import { DataFileNotFoundError, InvalidArgumentError, isFloeError } from '../errors.js';
 import { readLocated } from './read-located.js';
-import { type BoundExpression, type Expression, bindExpression, referencedFieldIds, toExpression } from '../expr/index.js';
+import { type BoundExpression, type Expression, bindExpression, boundExpressionToJson, referencedFieldIds, toExpression } from '../expr/index.js';
 import { type AsyncBuffer, readParquetMetadataAsync } from '../io/index.js';
-import { DataFileContent } from '../spec/index.js';
+import { DataFileContent, MAIN_BRANCH } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
+import { type RemotePlannedFile, type RemoteRowsRequest, maskedFields } from './remote.js';
+import { toSnapshotId } from './select-snapshot.js';
 import { DeleteLoader } from './deletes.js';
 import type { FileScanTask } from './plan.js';
 import { readTask } from './read-task.js';
 import { parseFileReaderOptions } from './scan-options.js';
-import { type ScanContext, pickColumn, sameColumns, selectColumns, topLevelOwner } from './scan.js';
+import { type ScanContext, checkFilterVisible, pickVisibleColumn, sameColumns, selectColumns, topLevelOwner } from './scan.js';
 
 /** What a {@link DataFileReader} reads from each file. */
 export interface DataFileReaderOptions {
@@ -33,6 +35,12 @@ export interface DataFileReaderOptions {
    * of one file one by one fetches it once. Memory grows by up to that many whole files.
    */
   readonly cachedFiles?: number;
+  /**
+   * The snapshot the files are planned from (default the current one). Only a masked read (a
+   * table whose catalog serves its reads) needs it: the catalog reads a file only as a data
+   * file of that snapshot, with that snapshot's delete files.
+   */
+  readonly snapshotId?: bigint | number | string;
 }
 
 /** Reads planned data files, whole or by row group, with one schema, column list and filter. */
@@ -53,13 +61,17 @@ export class DataFileReader {
    */
   constructor(private readonly ctx: ScanContext, full: Schema, options: DataFileReaderOptions = {}) {
     options = parseFileReaderOptions(options, ctx.table);
-    const outFields = options.columns ? options.columns.map((c) => pickColumn(full, c, true, ctx.table)) : [...full.fields];
+    const visible = ctx.remote ? { ...full, fields: maskedFields(ctx.metadata, full.fields, ctx.remote.policy) } : full;
+    const outFields = options.columns ? options.columns.map((c) => pickVisibleColumn(full, visible, c, true, ctx.table)) : [...visible.fields];
     this.schema = { schemaId: full.schemaId, fields: outFields };
     this.names = outFields.map((f) => f.name);
     if (options.filter !== undefined) {
       const expr = toExpression(options.filter, { what: `filter of fileReader on table ${ctx.table}` });
       this.filter = bindExpression(expr, full, { caseSensitive: true });
+      if (ctx.remote) checkFilterVisible(ctx.table, ctx.metadata, ctx.remote.policy, full, this.filter);
     }
+    const current = ctx.metadata.refs[MAIN_BRANCH]?.snapshotId ?? ctx.metadata.currentSnapshotId;
+    this.snapshotId = options.snapshotId !== undefined ? toSnapshotId(options.snapshotId) : (current ?? undefined);
     const needed = new Set(outFields.map((f) => f.id));
     if (this.filter) for (const id of referencedFieldIds(this.filter)) needed.add(topLevelOwner(full, id));
     // Equality deletes need their key columns too (spec §Equality Delete Files).
@@ -71,6 +83,28 @@ export class DataFileReader {
 
   private readonly cachedFiles: number;
   private readonly byteCache = new Map<string, Promise<Uint8Array>>();
+  private readonly snapshotId: bigint | undefined;
+  private remoteFiles: Promise<Map<string, RemotePlannedFile>> | undefined;
+
+  /** For a masked read: what the catalog is asked, for the given files. */
+  private remoteRequest(files?: RemoteRowsRequest['files']): RemoteRowsRequest {
+    if (this.snapshotId === undefined) throw new InvalidArgumentError(`table ${this.ctx.table} has no snapshot to read files of`, { context: { table: this.ctx.table } });
+    return {
+      snapshotId: this.snapshotId,
+      schemaId: this.schema.schemaId,
+      columns: this.names,
+      ...(this.filter ? { filter: boundExpressionToJson(this.filter) } : {}),
+      ...(files ? { files } : {}),
+    };
+  }
+
+  /** For a masked read: the snapshot's data files as the catalog planned them (asked once). */
+  private plannedRemotely(): Promise<Map<string, RemotePlannedFile>> {
+    const { filter: _all, ...request } = this.remoteRequest();
+    this.remoteFiles ??= this.ctx.remote!.files(request).then((files) => new Map(files.map((f) => [f.path, f])));
+    this.remoteFiles.catch(() => (this.remoteFiles = undefined));
+    return this.remoteFiles;
+  }
 
   /** The file's bytes, through a small LRU of whole files (failed reads are not kept). */
   private fetchBytes(path: string): Promise<Uint8Array> {
@@ -95,6 +129,11 @@ export class DataFileReader {
    */
   async rowGroupRowCounts(task: FileScanTask): Promise<number[]> {
     const path = task.file.filePath;
+    if (this.ctx.remote) {
+      const planned = (await this.plannedRemotely()).get(path);
+      if (!planned) throw new DataFileNotFoundError(path, { context: { table: this.ctx.table, snapshotId: String(this.snapshotId) } });
+      return [...planned.rowGroups];
+    }
     const { store, key } = this.ctx.locator.resolve(path);
     const source: AsyncBuffer = {
       byteLength: Number(task.file.fileSizeInBytes),
@@ -113,6 +152,11 @@ export class DataFileReader {
    * (one HEAD request per file, `concurrency` at once).
    */
   async missingFiles(paths: readonly string[], concurrency = 16): Promise<string[]> {
+    if (this.ctx.remote) {
+      // The catalog reads only the data files of the snapshot: any other is missing to this reader.
+      const planned = await this.plannedRemotely();
+      return paths.filter((p) => !planned.has(p));
+    }
     const missing: string[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -140,6 +184,15 @@ export class DataFileReader {
    * @throws CorruptFileError when it cannot be decoded
    */
   async read(task: FileScanTask, options: { readonly rowGroups?: readonly number[] } = {}): Promise<arrow.RecordBatch[]> {
+    if (this.ctx.remote) {
+      const out: arrow.RecordBatch[] = [];
+      const request = this.remoteRequest([{ path: task.file.filePath, ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}) }]);
+      for await (const b of await this.ctx.remote.rows(request)) {
+        if (!sameColumns(b, this.names)) throw new InvalidArgumentError(`the catalog answered a read of table ${this.ctx.table} with columns ${b.schema.fields.map((f) => f.name).join(', ')} instead of ${this.names.join(', ')}`, { context: { table: this.ctx.table } });
+        out.push(b);
+      }
+      return out;
+    }
     const batches = await readTask(task, {
       table: this.ctx.table,
       metadata: this.ctx.metadata,

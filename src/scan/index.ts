@@ -21,5 +21,6 @@ export * from './deletes.js';
 export * from './read-task.js';
 export * from './scan.js';
 export { readLocated } from './read-located.js';
+export * from './remote.js';
 export { DataFileReader, type DataFileReaderOptions } from './file-reader.js';
 export { parseFileReaderOptions, parseScanOptions } from './scan-options.js';

@@ -36,6 +36,7 @@ const FileReaderOptionsSchema = z.strictObject({
   columns: ColumnsSchema.optional(),
   filter: z.unknown().optional(),
   cachedFiles: z.number({ error: 'expected a non-negative integer' }).int('expected a non-negative integer').min(0, 'expected a non-negative integer').optional(),
+  snapshotId: SnapshotIdSchema.optional(),
 });
 
 /**

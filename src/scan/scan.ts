@@ -9,8 +9,8 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import { InvalidArgumentError } from '../errors.js';
-import { type BoundExpression, type Expression, bindExpression, referencedFieldIds, toExpression } from '../expr/index.js';
+import { InvalidArgumentError, NotAuthorizedError } from '../errors.js';
+import { type BoundExpression, type Expression, bindExpression, boundExpressionToJson, referencedFieldIds, toExpression } from '../expr/index.js';
 import { arrowSchemaFromIceberg } from '../io/index.js';
 import { DataFileContent } from '../spec/index.js';
 import type { Snapshot } from '../spec/index.js';
@@ -20,6 +20,7 @@ import type { FileLocator } from '../store/index.js';
 import { DeleteLoader } from './deletes.js';
 import { type FileScanTask, type ScanPlan, planFiles } from './plan.js';
 import { readTask } from './read-task.js';
+import { type RemoteReadPolicy, type RemoteReader, type RemoteRowsRequest, hiddenFieldIds, maskedFields, remotePlan } from './remote.js';
 import { parseScanOptions } from './scan-options.js';
 import { type SnapshotSelector, selectSnapshot } from './select-snapshot.js';
 
@@ -47,6 +48,8 @@ export interface ScanContext {
   readonly locator: FileLocator;
   /** Field id → dimension of vector columns. */
   readonly vectorDimensions?: ReadonlyMap<number, number>;
+  /** The catalog that serves this table's reads instead of its files (a masked read, see remote.ts). */
+  readonly remote?: RemoteReader;
 }
 
 /** A planned-on-demand read of one snapshot. */
@@ -73,11 +76,13 @@ export class Scan {
     this.snapshot = selected.snapshot;
     const full = selected.schema;
     const caseSensitive = options.caseSensitive ?? true;
-    const outFields = options.columns ? options.columns.map((c) => pickColumn(full, c, caseSensitive, ctx.table)) : [...full.fields];
+    const visible = ctx.remote ? { ...full, fields: maskedFields(ctx.metadata, full.fields, ctx.remote.policy) } : full;
+    const outFields = options.columns ? options.columns.map((c) => pickVisibleColumn(full, visible, c, caseSensitive, ctx.table)) : [...visible.fields];
     this.schema = { schemaId: full.schemaId, fields: outFields };
     if (options.filter !== undefined) {
       const expr = toExpression(options.filter, { what: `filter of scan on table ${ctx.table}` });
       this.filter = bindExpression(expr, full, { caseSensitive });
+      if (ctx.remote) checkFilterVisible(ctx.table, ctx.metadata, ctx.remote.policy, full, this.filter);
     }
     // Read every output column plus whatever the filter needs; equality-delete columns are
     // added per file when a plan has equality deletes (see `batches`).
@@ -88,6 +93,11 @@ export class Scan {
 
   /** Plans the scan (once; later calls share the result). */
   planFiles(): Promise<ScanPlan> {
+    if (this.ctx.remote) {
+      const remote = this.ctx.remote;
+      this.plan ??= this.snapshot ? remote.files(this.remoteRequest()).then(remotePlan) : Promise.resolve(remotePlan([]));
+      return this.plan;
+    }
     this.plan ??= planFiles(this.ctx, {
       snapshot: this.snapshot,
       schema: this.readSchema,
@@ -101,8 +111,28 @@ export class Scan {
     return arrowSchemaFromIceberg(this.schema, this.ctx.vectorDimensions ? { vectorDimensions: this.ctx.vectorDimensions } : undefined);
   }
 
+  /** What a remote read of this scan asks the catalog for. */
+  private remoteRequest(): RemoteRowsRequest {
+    return {
+      snapshotId: this.snapshot!.snapshotId,
+      schemaId: this.schema.schemaId,
+      columns: this.schema.fields.map((f) => f.name),
+      ...(this.filter ? { filter: boundExpressionToJson(this.filter) } : {}),
+      ...(this.options.limit !== undefined ? { limit: this.options.limit } : {}),
+    };
+  }
+
   /** Streams the rows as Arrow record batches, in plan order. */
   async *batches(): AsyncGenerator<arrow.RecordBatch> {
+    if (this.ctx.remote) {
+      if (!this.snapshot || this.options.limit === 0) return;
+      const names = this.schema.fields.map((f) => f.name);
+      for await (const batch of await this.ctx.remote.rows(this.remoteRequest())) {
+        if (!sameColumns(batch, names)) throw new InvalidArgumentError(`the catalog answered a read of table ${this.ctx.table} with columns ${batch.schema.fields.map((f) => f.name).join(', ')} instead of ${names.join(', ')}`, { context: { table: this.ctx.table } });
+        yield batch;
+      }
+      return;
+    }
     const plan = await this.planFiles();
     let remaining = this.options.limit ?? Number.POSITIVE_INFINITY;
     if (remaining === 0) return;
@@ -202,6 +232,34 @@ export function pickColumn(schema: Schema, name: string, caseSensitive: boolean,
     });
   }
   return found;
+}
+
+/**
+ * @internal the top-level field named `name` among those a masked read returns
+ * @throws NotAuthorizedError when the table has it but the caller's policy drops it
+ */
+export function pickVisibleColumn(full: Schema, visible: Schema, name: string, caseSensitive: boolean, table: string): NestedField {
+  if (visible === full) return pickColumn(full, name, caseSensitive, table);
+  const f = pickColumn(full, name, caseSensitive, table);
+  const shown = visible.fields.find((v) => v.id === f.id);
+  if (!shown) throw new NotAuthorizedError(`column ${f.name} of table ${table} is masked for this principal: it is not read`, { context: { table, column: f.name } });
+  return shown;
+}
+
+/**
+ * @internal refuses a filter on a column a read policy hides (dropped or read as nulls): its
+ * matches would tell the hidden values. Used by Floe's client and by the catalog's read endpoint.
+ * @throws NotAuthorizedError naming the column
+ */
+export function checkFilterVisible(table: string, metadata: TableMetadata, policy: Pick<RemoteReadPolicy, 'drop' | 'nullify'>, full: Schema, filter: BoundExpression): void {
+  const hidden = new Set([...hiddenFieldIds(metadata, policy.drop), ...hiddenFieldIds(metadata, policy.nullify)]);
+  for (const id of referencedFieldIds(filter)) {
+    const owner = topLevelOwner(full, id);
+    if (hidden.has(owner)) {
+      const name = full.fields.find((f) => f.id === owner)?.name ?? String(owner);
+      throw new NotAuthorizedError(`a filter of table ${table} may not use column ${name}, which is masked for this principal`, { context: { table, column: name } });
+    }
+  }
 }
 
 /** @internal the top-level field holding field `id` */

@@ -19,7 +19,7 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import { AlreadyExistsError, CorruptFileError, InvalidArgumentError, NotFoundError, isFloeError } from '../../errors.js';
+import { AlreadyExistsError, CorruptFileError, InvalidArgumentError, NotAuthorizedError, NotFoundError, isFloeError } from '../../errors.js';
 import { and, eq } from '../../expr/index.js';
 import type { Table } from '../../table.js';
 import { parseJson, stringifyJson } from '../../util/index.js';
@@ -133,8 +133,18 @@ export class ArtifactStore {
    * Stores bytes as a new version of `name` and registers it.
    * @throws AlreadyExistsError when that version exists with other bytes (versions are never overwritten)
    * @throws InvalidArgumentError for an empty or too long name or version
+   * @throws NotAuthorizedError when the catalog says the caller may not write the registry table
    */
   async put(name: string, version: string, bytes: Uint8Array, options: PutArtifactOptions = {}): Promise<ArtifactVersion> {
+    // A governing catalog said the caller may not write the registry: refuse before the bytes and
+    // the version claim are stored, or a refused registration would keep the version taken (the
+    // catalog refuses the registry commit anyway; spec/governance.md §G9).
+    const privileges = this.registry.access()?.privileges;
+    if (privileges && !privileges.includes('WRITE')) {
+      throw new NotAuthorizedError(`registering artifact ${name} version ${version} needs WRITE on table ${this.registry.name}, which this principal lacks`, {
+        context: { table: this.registry.name, artifact: name, version },
+      });
+    }
     const claimPath = this.claimPath(name, version);
     const sha256 = await sha256Hex(bytes);
     const key = `${this.prefix}/sha256/${sha256}`;

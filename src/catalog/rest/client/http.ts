@@ -57,6 +57,8 @@ export interface RestCall {
   readonly subject: Omit<RequestSubject, 'what'>;
   /** Statuses answered without raising (e.g. 404 for an existence check, 304). */
   readonly accept?: readonly number[];
+  /** A POST that changes nothing (a read): retried like a GET, with no `Idempotency-Key`. */
+  readonly readOnly?: boolean;
 }
 
 /** A response. */
@@ -131,7 +133,7 @@ export class RestHttp {
     const query = Object.entries(call.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
     const url = `${this.baseUrl}${call.path}${query.length > 0 ? `?${new URLSearchParams(query).toString()}` : ''}`;
     const what = `${call.method} ${call.path}`;
-    const mutation = call.method === 'POST' || call.method === 'DELETE';
+    const mutation = (call.method === 'POST' || call.method === 'DELETE') && !call.readOnly;
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -189,5 +191,42 @@ export class RestHttp {
       throw floeErrorFromResponse(response.status, parsed, { what, ...call.subject });
     }
     throw new StoreError('rest-catalog', `no answer from the catalog at ${this.baseUrl} (${what})`, { cause: lastFailure }, true);
+  }
+
+  /**
+   * Sends a read-only request whose answer is a byte stream (Floe's read endpoint answers Arrow
+   * IPC): the bearer as for {@link send}, renewed once on 401; an error status becomes the Floe
+   * error its `IcebergErrorResponse` stands for. A body cut short by the server makes the
+   * returned stream throw.
+   */
+  async stream(call: Omit<RestCall, 'accept' | 'readOnly'>): Promise<AsyncIterable<Uint8Array>> {
+    const url = `${this.baseUrl}${call.path}`;
+    const what = `${call.method} ${call.path}`;
+    const headers: Record<string, string> = { ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}), ...this.options.headers, ...call.headers };
+    const body = call.body === undefined ? undefined : stringifyJson(call.body);
+    for (let renewed = false; ; renewed = true) {
+      const bearer = await this.bearer(renewed);
+      if (bearer) headers['authorization'] = `Bearer ${bearer}`;
+      let response: Response;
+      try {
+        response = await this.fetchFn(url, { method: call.method, headers, ...(body !== undefined ? { body } : {}) });
+      } catch (e) {
+        throw new StoreError('rest-catalog', `cannot reach the catalog at ${this.baseUrl} (${what})`, { cause: e }, true);
+      }
+      // Node's web streams are async iterables of chunks.
+      if (response.ok) return (response.body ?? new ReadableStream<Uint8Array>()) as unknown as AsyncIterable<Uint8Array>;
+      const text = await response.text();
+      if (response.status === 401 && this.options.credential && !renewed) {
+        this.token = undefined;
+        continue;
+      }
+      let parsed: JsonValue | undefined;
+      try {
+        parsed = text.length > 0 ? parseJson(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      throw floeErrorFromResponse(response.status, parsed, { what, ...call.subject });
+    }
   }
 }

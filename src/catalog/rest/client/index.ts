@@ -10,3 +10,5 @@ export { RestCatalog } from './rest-catalog.js';
 export type { RestCatalogOptions, RestLoadedTable, RestNewTable } from './rest-catalog.js';
 export { RestTableOperations, stateFromResult, versionOfMetadataFile } from './table-operations.js';
 export { storageOptionsFor } from './storage-options.js';
+export { readTransport, tableAccessFrom } from './read-access.js';
+export type { RestReadPolicy, RestReadTransport, RestTableAccess } from './read-access.js';

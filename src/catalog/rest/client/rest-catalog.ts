@@ -14,6 +14,7 @@ import { type OpenedLocation, type StoreOptions, openLocation } from '../../../s
 import type { JsonValue } from '../../../util/index.js';
 import { type NamespacePropertiesChange, type Page, type PageRequest, type TableIdentifier, formatTableIdentifier, parseNamespace, parseTableIdentifier } from '../../index.js';
 import { RestHttp, type RestHttpOptions, segment } from './http.js';
+import { type RestReadTransport, type RestTableAccess, readTransport, tableAccessFrom } from './read-access.js';
 import { storageOptionsFor } from './storage-options.js';
 import { RestTableOperations, type RestTableAddress, stateFromResult } from './table-operations.js';
 
@@ -52,6 +53,10 @@ export interface RestLoadedTable {
   readonly operations: RestTableOperations;
   /** The S3 settings its files are reached with. */
   readonly s3: StoreOptions['s3'] | undefined;
+  /** What the catalog said about the caller's access (Floe's server says it; others do not). */
+  readonly access?: RestTableAccess;
+  /** The catalog's read endpoint, when the caller's reads are masked: reads go there, not to the files. */
+  readonly reads?: RestReadTransport;
 }
 
 /** What a new table is made of (ids assigned as the caller built them; the server may reassign). */
@@ -251,7 +256,16 @@ export class RestCatalog {
     const tableConfig = { ...this.config, ...stringMap(b['config']) };
     const s3 = storageOptionsFor(tableConfig, b['storage-credentials'], this.options.s3, state.metadata.location);
     const location = openLocation(state.metadata.location, s3 ? { s3 } : {});
-    return { name: a.name, state, location, operations: new RestTableOperations(this.http, a, location.store), s3 };
+    const access = tableAccessFrom(stringMap(b['config']), a.name);
+    return {
+      name: a.name,
+      state,
+      location,
+      operations: new RestTableOperations(this.http, a, location.store),
+      s3,
+      ...(access ? { access } : {}),
+      ...(access?.readPolicy ? { reads: readTransport(this.http, a, access.readPolicy) } : {}),
+    };
   }
 
   /** Loads a table. @throws TableNotFoundError / NamespaceNotFoundError */

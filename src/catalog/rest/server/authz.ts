@@ -93,7 +93,8 @@ export async function authorizeRequest(governance: Governance, request: RestRequ
   let readPolicy: ReadPolicy | undefined;
   for (const target of targetOf(request)) {
     for (const req of requirementsOf(request.operationId, target) ?? []) {
-      const decision = governance.decide(state, subject, req.privilege, req.on);
+      // A masked reader is refused raw access to the files (governance/authorize.ts).
+      const decision = governance.decide(state, subject, req.privilege, req.on, req.rawFiles ? { rawFiles: true } : {});
       decisions.push({ privilege: req.privilege, object: securableToString(req.on), decision });
       if (!decision.allowed) {
         if (decision.status === 404) {
@@ -101,7 +102,7 @@ export async function authorizeRequest(governance: Governance, request: RestRequ
           if (req.on.kind === 'table') throw new TableNotFoundError([...req.on.namespace, req.on.table].join('.'));
           if (req.on.kind === 'namespace') throw new NamespaceNotFoundError(req.on.namespace.join('.'));
         }
-        throw new NotAuthorizedError(decision.reason, { context: { privilege: req.privilege, object: securableToString(req.on) } });
+        throw new NotAuthorizedError(decision.reason, { context: { privilege: req.privilege, object: securableToString(req.on) }, ...(decision.help ? { help: decision.help } : {}) });
       }
       if (decision.policy) readPolicy = decision.policy;
     }

@@ -33,6 +33,8 @@ import { getToken } from './oauth.js';
 import { createNamespace, dropNamespace, listNamespaces, loadNamespaceMetadata, namespaceExists, updateProperties } from './namespaces.js';
 import { type SchemaIssue, checkResponse, createOpenApiBackend, declaredStatuses } from './openapi.js';
 import { createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists, unregisterTable } from './tables.js';
+import { registerReadRoute } from './read-endpoint.js';
+import { governedTableHandler } from './read-policy.js';
 
 /** Handlers by `operationId`. Operations of the document not listed here answer 406. */
 const HANDLERS: Readonly<Record<string, RestHandler>> = {
@@ -44,15 +46,17 @@ const HANDLERS: Readonly<Record<string, RestHandler>> = {
   dropNamespace,
   updateProperties,
   listTables,
-  createTable,
-  loadTable,
+  // Table answers follow the caller's grants: privileges, read policy, no file access for a
+  // masked reader, lineage redacted (read-policy.ts).
+  createTable: governedTableHandler(createTable),
+  loadTable: governedTableHandler(loadTable),
   tableExists,
   dropTable,
   unregisterTable,
-  registerTable,
+  registerTable: governedTableHandler(registerTable),
   renameTable,
   reportMetrics,
-  updateTable,
+  updateTable: governedTableHandler(updateTable),
   commitTransaction,
   planTableScan,
   fetchPlanningResult,
@@ -225,7 +229,6 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
         operation = c.operation;
         const operationId = c.operation.operationId ?? '';
         const handler = HANDLERS[operationId];
-        if (!handler && operationId !== 'getToken') throw new UnsupportedError(`${req.method} ${c.operation.path} (${operationId}) is not supported by this server`, { help: 'GET /v1/config lists the endpoints it serves' });
         if (c.request.params['prefix'] !== undefined && c.request.params['prefix'] !== service.prefix) {
           return { status: 404, body: errorResponseBody(404, 'NoSuchWarehouseException', `no catalog at prefix ${JSON.stringify(c.request.params['prefix'])}; GET /v1/config gives the prefix`) };
         }
@@ -237,10 +240,13 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
         }
         // Governance first: who is asking and may they (401/403/404 before any handler runs).
         const auth = governance ? await authorizeRequest(governance, request) : undefined;
+        // After the decision, so that an operation this server lacks answers as a served one
+        // would to a caller who may not use it (a masked reader is refused /credentials and /sign).
+        if (!handler) throw new UnsupportedError(`${req.method} ${c.operation.path} (${operationId}) is not supported by this server`, { help: 'GET /v1/config lists the endpoints it serves' });
         const authorized: RestRequest = auth ? { ...request, auth } : request;
         const run = async (): Promise<RestResponse> => {
           try {
-            return await handler!(service, authorized);
+            return await handler(service, authorized);
           } catch (e) {
             return errorResponse(e, c.operation);
           }
@@ -324,6 +330,8 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
     const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the request body exceeds ${options.bodyLimitBytes ?? 16 * 1024 * 1024} bytes` : 'the request could not be read';
     await reply.code(400).type('application/json').send(badRequest(message));
   });
+  // Floe's own routes, outside the REST spec's document, before the catch-all.
+  registerReadRoute(app, service);
   app.all('/*', (req, reply) => dispatch(api, service, options, req, reply));
   return { app, service, ...(admin ? { admin } : {}) };
 }

@@ -7,3 +7,4 @@
  */
 export * from './commit-json.js';
 export * from './errors-json.js';
+export * from './access-config.js';
