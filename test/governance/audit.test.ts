@@ -4,6 +4,7 @@
  * `_system.audit` Iceberg table with the right principal, privilege, object, status and snapshot,
  * written in batches (far fewer commits than requests), by two servers into one table, never
  * failing a request when the table cannot be written, and never holding a secret or a token.
+ * `floe audit` reads it back, directly and through the served catalog.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Table, Warehouse, startRestCatalogServer } from '../../src/node.js';
@@ -12,6 +13,7 @@ import { StoreError } from '../../src/errors.js';
 import { type AuditEvent, BufferedAuditLog, Governance } from '../../src/governance/index.js';
 import { FaultyStore, type ObjectStore, type ObjectVersion, type PutOptions } from '../../src/store/index.js';
 import { stringifyJson } from '../../src/util/index.js';
+import { runFloe } from '../cli/in-process.js';
 import { cleanupBackends, featureBackends } from '../features/backends.js';
 
 afterAll(cleanupBackends);
@@ -429,5 +431,92 @@ describe('BufferedAuditLog', () => {
     await log.close();
     expect(attempts).toBe(3);
     expect(errors.at(-1)).toBe('3 audit events could not be written and are lost');
+  });
+});
+
+describe('floe audit', () => {
+  it('lists the denials with --denied --json, directly and through the served catalog, and filters by principal and time', async () => {
+    const uri = `memory://audit-cli-${process.pid}`;
+    const wh = await Warehouse.open(uri);
+    const { alice, bob } = await governedWarehouse(wh);
+    const server = await startRestCatalogServer({ warehouse: wh, admin: ADMIN, audit: { flushIntervalMs: 0 } });
+    const a = await tokenFor(server.url, alice.clientId, alice.clientSecret);
+    const b = await tokenFor(server.url, bob.clientId, bob.clientSecret);
+    await call(server.url, 'GET', TABLE_PATH, a.token);
+    await call(server.url, 'GET', TABLE_PATH, b.token);
+    await call(server.url, 'GET', TABLE_PATH);
+    expect(await server.flushAudit()).toBe(0);
+
+    const direct = await runFloe(['--warehouse', uri, '--json', 'audit', '--denied']);
+    expect(direct.code, direct.stderr).toBe(0);
+    const denied = direct.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(denied.map((r) => [r['principal_name'], r['operation'], r['status'], r['allowed']])).toEqual([
+      ['bob', 'loadTable', 404, false],
+      [null, 'loadTable', 401, false],
+    ]);
+    expect(Object.keys(denied[0]!).sort()).toEqual(['allowed', 'client_id', 'object', 'operation', 'principal_id', 'principal_name', 'privilege', 'reason', 'remote_address', 'request_id', 'snapshot_id', 'status', 'time']);
+    expect(denied[0]!['time']).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+
+    // The decisions on one table: the two loads (the 401 decided nothing on it, tokens neither).
+    const onTable = await runFloe(['--warehouse', uri, '--json', 'audit', '--table', 'ml.events']);
+    expect(onTable.code, onTable.stderr).toBe(0);
+    const tableRows = onTable.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(tableRows.map((r) => [r['principal_name'], r['privilege'], r['object'], r['allowed']]).sort()).toEqual([
+      ['alice', 'READ', 'table ml.events', true],
+      ['bob', 'READ', 'table ml.events', false],
+    ]);
+    const noTable = await runFloe(['--warehouse', uri, '--json', 'audit', '--table', 'ml.nope']);
+    expect(noTable.code, noTable.stderr).toBe(0);
+    expect(noTable.stdout).toBe('');
+
+    // Through the catalog, as the admin (READ on _system.audit through its catalog-wide grant).
+    const served = await runFloe(['--warehouse', server.url, '--json', 'audit', '--principal', 'alice', '--since', '1h'], { FLOE_CATALOG_CREDENTIAL: `${ADMIN.clientId}:${ADMIN.clientSecret}` });
+    expect(served.code, served.stderr).toBe(0);
+    const alices = served.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(alices.map((r) => [r['operation'], r['allowed']])).toEqual([
+      ['getToken', true],
+      ['loadTable', true],
+    ]);
+    expect(alices[1]!['snapshot_id']).toBe(String((await wh.loadTable('ml.events')).currentSnapshot()!.snapshotId));
+
+    // Alice may not read the audit log, and nobody may write it through the catalog.
+    const refused = await runFloe(['--warehouse', server.url, 'audit'], { FLOE_CATALOG_CREDENTIAL: `${alice.clientId}:${alice.clientSecret}` });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/_system\.audit/);
+    const { token } = await tokenFor(server.url, ADMIN.clientId, ADMIN.clientSecret);
+    const drop = await call(server.url, 'DELETE', '/v1/floe/namespaces/_system/tables/audit', token);
+    expect(drop.status).toBe(403);
+    expect(await wh.tableExists('_system.audit')).toBe(true);
+
+    // People's table; a future --since has nothing; bad options are refused by name.
+    const people = await runFloe(['--warehouse', uri, 'audit', '--limit', '2']);
+    expect(people.code, people.stderr).toBe(0);
+    expect(people.stdout).toMatch(/principal_name/);
+    expect(people.stdout).toMatch(/\(2 decisions\)/);
+    const none = await runFloe(['--warehouse', uri, '--json', 'audit', '--since', '2999-01-01']);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).toBe('');
+    for (const [flag, value] of [
+      ['--since', 'yesterday'],
+      ['--principal', "x' OR '1'='1"],
+      ['--limit', '-1'],
+      ['--table', 'events'],
+      ['--table', 'ml..events'],
+    ] as const) {
+      const bad = await runFloe(['--warehouse', uri, '--json', 'audit', flag, value]);
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.stderr).error.message).toContain(flag);
+    }
+    await server.close();
+  });
+
+  it('says where the audit log comes from when a warehouse has none', async () => {
+    const uri = `memory://audit-none-${process.pid}`;
+    await Warehouse.open(uri);
+    const r = await runFloe(['--warehouse', uri, '--json', 'audit']);
+    expect(r.code).toBe(1);
+    const e = JSON.parse(r.stderr).error;
+    expect(e.code).toBe('TABLE_NOT_FOUND');
+    expect(e.help).toMatch(/floe serve/);
   });
 });
