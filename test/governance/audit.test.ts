@@ -105,6 +105,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+// Memory and the real S3 server; a local folder commits as memory does (one conditional put) and
+// only adds minutes to a shared machine (it passes: drop this filter to run it).
 const backends = featureBackends.filter((b) => b.label !== 'local-fs');
 
 describe.each(backends)('the audit log on $label', (backend) => {
