@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { type Table, Warehouse, startRestCatalogServer } from '../../src/node.js';
 import { StorageCatalog } from '../../src/catalog/index.js';
 import { StoreError } from '../../src/errors.js';
-import { type AuditEvent, BufferedAuditLog, Governance } from '../../src/governance/index.js';
+import { type AuditEvent, AuditEventSchema, BufferedAuditLog, Governance } from '../../src/governance/index.js';
+import { eventsOfTrail, newAuditTrail } from '../../src/catalog/rest/server/audit-trail.js';
 import { FaultyStore, type ObjectStore, type ObjectVersion, type PutOptions } from '../../src/store/index.js';
 import { stringifyJson } from '../../src/util/index.js';
 import { runFloe } from '../cli/in-process.js';
@@ -433,6 +434,25 @@ describe('BufferedAuditLog', () => {
     await log.close();
     expect(attempts).toBe(3);
     expect(errors.at(-1)).toBe('3 audit events could not be written and are lost');
+  });
+});
+
+describe('the rows of one request', () => {
+  it('cut an object and a reason the caller chose to the column bound, so that the row is recorded, not refused', () => {
+    const trail = newAuditTrail('req-long', 1_700_000_000_000, '127.0.0.1');
+    trail.operation = 'loadTable';
+    trail.subject = { anonymous: true };
+    const name = `ml.${'x'.repeat(3000)}`;
+    trail.decisions.push({ privilege: 'READ', object: `table ${name}`, decision: { allowed: false, status: 404, reason: `anonymous lacks READ on table ${name}` } });
+    const events = eventsOfTrail(trail, { status: 404, body: {} });
+    expect(events).toHaveLength(1);
+    const [e] = events;
+    expect(AuditEventSchema.safeParse(e).success).toBe(true);
+    expect(e!.object).toHaveLength(1024);
+    expect(e!.object!.startsWith('table ml.xxx')).toBe(true);
+    expect(e!.object!.endsWith('…')).toBe(true);
+    expect(e!.reason).toHaveLength(2048);
+    expect(e).toMatchObject({ principalName: 'anonymous', privilege: 'READ', allowed: false, status: 404, requestId: 'req-long' });
   });
 });
 
