@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { parseJson } from '../util/index.js';
 import { appendCommand } from './commands/append.js';
+import { auditCommand } from './commands/audit.js';
 import { namespacesCommand, tablesCommand } from './commands/catalog.js';
 import { createCommand } from './commands/create.js';
 import { evolveCommand } from './commands/evolve.js';
@@ -102,6 +103,7 @@ Example:
     constraintsCommand(),
     lineageCommand(),
     serveCommand(),
+    auditCommand(),
   ];
   for (const c of commands) {
     c.showHelpAfterError('(add --help for usage)').configureOutput(output);

@@ -14,3 +14,4 @@ export * from './authorize.js';
 export * from './operations.js';
 export * from './state-store.js';
 export * from './governance.js';
+export * from './audit.js';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { Warehouse } from '../../src/node.js';
+import { Warehouse, startRestCatalogServer } from '../../src/node.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { runFloe } from './in-process.js';
 import { ROOT, tempDir, writeInput } from './support.js';
@@ -40,7 +40,7 @@ async function json(label: string, args: readonly string[]): Promise<unknown> {
   const r = await runFloe(['--warehouse', uri, '--json', ...args]);
   expect(r.code, `${label}: ${r.stderr}`).toBe(0);
   const text = r.stdout.trim();
-  const value = label === 'scan' ? text.split('\n').map((l) => JSON.parse(l) as unknown) : (JSON.parse(text) as unknown);
+  const value = label === 'scan' || label === 'audit' ? text.split('\n').map((l) => JSON.parse(l) as unknown) : (JSON.parse(text) as unknown);
   outputs.set(label, value);
   return value;
 }
@@ -66,6 +66,12 @@ beforeAll(async () => {
   await json('tables', ['tables']);
   await json('rollback', ['rollback', 'ml.t', String(ids[0])]);
   await json('tag (remove)', ['tag', 'ml.t', 'v1', '--remove']);
+  // The audit log a governed server wrote: a token, a load with its snapshot, a 401.
+  const server = await startRestCatalogServer({ warehouse: await Warehouse.open(uri), admin: { clientId: 'json-admin', clientSecret: 'json-admin-secret' }, audit: { flushIntervalMs: 0 } });
+  const token = (await (await fetch(`${server.url}/v1/oauth/tokens`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'json-admin', client_secret: 'json-admin-secret' }) })).json()) as { access_token: string };
+  for (const headers of [{ authorization: `Bearer ${token.access_token}` }, {}]) await (await fetch(`${server.url}/v1/floe/namespaces/ml/tables/t`, { headers })).arrayBuffer();
+  await server.close();
+  await json('audit', ['audit']);
 }, 60_000);
 
 describe('--json ids are exact strings after plain JSON.parse', () => {
@@ -86,6 +92,7 @@ describe('--json ids are exact strings after plain JSON.parse', () => {
     ['lineage', (v, [, b]) => expect(v.nodes[0].snapshotId).toBe(b)],
     ['rollback', (v, [a, b]) => expect(v).toMatchObject({ snapshotId: a, previousSnapshotId: b })],
     ['scan', (v) => expect(v.map((r: Json) => r.id).sort()).toEqual(['2', '3', LONG])],
+    ['audit', (v, [a]) => expect(v.map((r: Json) => [r.operation, r.status, r.snapshot_id])).toEqual([['getToken', 200, null], ['loadTable', 200, a], ['loadTable', 401, null]])],
   ])('%s', (label, check) => {
     check(outputs.get(label), ids.map(String));
   });

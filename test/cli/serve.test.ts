@@ -58,7 +58,8 @@ describe('floe serve', () => {
 
     const tables = await runFloe(['--warehouse', url, 'tables', '--json'], env);
     expect(tables.code, tables.stderr).toBe(0);
-    expect(JSON.parse(tables.stdout)).toEqual(['floe_demo.events', 'floe_demo.item_embeddings', 'floe_demo.user_features']);
+    // The server's audit log (spec/governance.md §G8) is listed too once its timer has written it.
+    expect((JSON.parse(tables.stdout) as string[]).filter((t) => t !== '_system.audit')).toEqual(['floe_demo.events', 'floe_demo.item_embeddings', 'floe_demo.user_features']);
 
     const csv = path.join(dir, 'rows.csv');
     writeFileSync(csv, 'id,name\n1,a\n2,b\n');
@@ -83,6 +84,17 @@ describe('floe serve', () => {
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
     expect(stderr()).toMatch(/stopped \(SIGTERM\)/);
+
+    // Stopping wrote the decisions still buffered: the refused listing and the admin's requests.
+    const audit = await runFloe(['--warehouse', warehouse, '--json', 'audit']);
+    expect(audit.code, audit.stderr).toBe(0);
+    const rows = audit.stdout.trim().split('\n').map((l) => JSON.parse(l) as { principal_name: string | null; operation: string; status: number; object: string | null });
+    // The client without a credential was refused at its first request, GET /v1/config.
+    expect(rows.filter((r) => r.status === 401).map((r) => [r.operation, r.principal_name])).toEqual([['getConfig', null]]);
+    expect(rows.some((r) => r.principal_name === 'admin' && r.operation === 'createTable' && r.status === 200)).toBe(true);
+    expect(rows.some((r) => r.principal_name === 'admin' && r.object === 'table served.t' && r.operation === 'updateTable')).toBe(true);
+    expect(audit.stdout).not.toContain(m![2]!);
+    expect(audit.stdout).not.toContain(token);
   });
 
   it('prints one JSON object with --json', async () => {

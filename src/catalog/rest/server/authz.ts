@@ -11,6 +11,8 @@ import { NamespaceNotFoundError, NotAuthorizedError, TableNotFoundError } from '
 import { type Decision, type Governance, type GovernanceState, type OperationTarget, type ReadPolicy, type Subject, requirementsOf, securableToString } from '../../../governance/index.js';
 import type { JsonValue } from '../../../util/index.js';
 import { COMMIT_ID_PROPERTY } from '../../../commit/index.js';
+import { SYSTEM_NAMESPACE } from './audit-sink.js';
+import type { AuditTrail, TrailDecision } from './audit-trail.js';
 import { NAMESPACE_SEPARATOR, type RestRequest } from './context.js';
 
 /** What the governance step decided for a request. */
@@ -20,7 +22,7 @@ export interface RequestAuth {
   /** The state the decisions were made against. */
   readonly state: GovernanceState;
   /** Every decision made (for the audit log). */
-  readonly decisions: readonly { readonly privilege: string; readonly object: string; readonly decision: Decision }[];
+  readonly decisions: readonly TrailDecision[];
   /** For a table read: what the caller's grants limit it to (none: the whole table). */
   readonly readPolicy?: ReadPolicy;
 }
@@ -83,18 +85,33 @@ export function targetOf(request: RestRequest): OperationTarget[] {
 }
 
 /**
+ * The refusal of a change to the server's own tables (`_system`, the audit log): only the
+ * server writes them, so that no grant lets a client rewrite what it did. Reading them is
+ * governed as any table is.
+ */
+function writesSystemNamespace(target: OperationTarget, privilege: string): Decision | undefined {
+  if (privilege === 'READ' || privilege === 'LIST') return undefined;
+  const touched = target.namespace?.[0] === SYSTEM_NAMESPACE || target.destination?.namespace[0] === SYSTEM_NAMESPACE;
+  return touched ? { allowed: false, status: 403, reason: `namespace ${SYSTEM_NAMESPACE} holds the server's audit log; only the server writes it` } : undefined;
+}
+
+/**
  * Authenticates and authorizes a request.
  * @throws NotAuthenticatedError (401), NotAuthorizedError (403), TableNotFoundError / NamespaceNotFoundError (404)
  */
-export async function authorizeRequest(governance: Governance, request: RestRequest): Promise<RequestAuth> {
+export async function authorizeRequest(governance: Governance, request: RestRequest, trail?: AuditTrail): Promise<RequestAuth> {
   const state = await governance.state();
   const subject = await governance.authenticate(state, request.headers['authorization']);
-  const decisions: { privilege: string; object: string; decision: Decision }[] = [];
+  if (trail) trail.subject = subject;
+  // Filled in as decided, so that the audit log has the decisions of a refused request too.
+  const decisions: TrailDecision[] = trail?.decisions ?? [];
   let readPolicy: ReadPolicy | undefined;
   for (const target of targetOf(request)) {
     for (const req of requirementsOf(request.operationId, target) ?? []) {
-      // A masked reader is refused raw access to the files (governance/authorize.ts).
-      const decision = governance.decide(state, subject, req.privilege, req.on, req.rawFiles ? { rawFiles: true } : {});
+      // Nobody writes the system namespace through the catalog (the audit trail is the server's);
+      // a masked reader is refused raw access to the files (governance/authorize.ts).
+      const decision =
+        writesSystemNamespace(target, req.privilege) ?? governance.decide(state, subject, req.privilege, req.on, req.rawFiles ? { rawFiles: true } : {});
       decisions.push({ privilege: req.privilege, object: securableToString(req.on), decision });
       if (!decision.allowed) {
         if (decision.status === 404) {

@@ -8,7 +8,8 @@
  */
 import { InvalidArgumentError } from '../../../errors.js';
 import type { OpenedLocation } from '../../../store/index.js';
-import type { Governance } from '../../../governance/index.js';
+import type { AuditLog, Governance } from '../../../governance/index.js';
+import type { AuditTrail } from './audit-trail.js';
 import type { RequestAuth } from './authz.js';
 import type { JsonValue } from '../../../util/index.js';
 import type { Warehouse } from '../../../warehouse.js';
@@ -35,6 +36,8 @@ export interface RestService {
   readonly catalog: StorageCatalog;
   /** Who may do what (absent: a server explicitly started without authentication). */
   readonly governance?: Governance;
+  /** Where decisions are recorded (absent: a server without governance, or with `audit: false`). */
+  readonly audit?: AuditLog;
   /** The path prefix clients get from `GET /v1/config` (`overrides.prefix`). */
   readonly prefix: string;
   /** The warehouse name clients may ask `GET /v1/config?warehouse=` for (the prefix, or the warehouse URI). */
@@ -66,6 +69,8 @@ export interface RestRequest {
   readonly body: JsonValue | undefined;
   /** What governance decided (absent on a server without governance). */
   readonly auth?: RequestAuth;
+  /** The request's audit trail: a handler deciding on its own adds its decisions (audit-trail.ts `recordDecision`). */
+  readonly trail?: AuditTrail;
 }
 
 /** A handler of one operation. */

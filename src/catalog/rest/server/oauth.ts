@@ -9,7 +9,7 @@
  * @module
  */
 import { isFloeError } from '../../../errors.js';
-import type { Governance } from '../../../governance/index.js';
+import type { Governance, Principal } from '../../../governance/index.js';
 import type { RestRequest, RestResponse } from './context.js';
 
 function oauthError(status: 400 | 401, error: string, description: string): RestResponse {
@@ -28,27 +28,52 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 
 const TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
-/** Answers a token request. */
-export async function getToken(governance: Governance, request: RestRequest, form: Readonly<Record<string, string>>): Promise<RestResponse> {
+/** How a token request ended, for the audit log. */
+export interface TokenOutcome {
+  /** The principal a token was issued to. */
+  readonly principal?: Principal;
+  /** The client id claimed by a client-credentials request (never the secret). */
+  readonly clientId?: string;
+  /** Why a token was issued or refused (never the credential). */
+  readonly reason: string;
+}
+
+/**
+ * Answers a token request.
+ * @param onOutcome told who got a token, or why none was issued, and the client id claimed (for the audit log; never the secret or a token)
+ */
+export async function getToken(
+  governance: Governance,
+  request: RestRequest,
+  form: Readonly<Record<string, string>>,
+  onOutcome: (outcome: TokenOutcome) => void = () => undefined,
+): Promise<RestResponse> {
   const grant = form['grant_type'];
+  let claimed: { clientId: string } | Record<string, never> = {};
   try {
     if (grant === 'client_credentials') {
       const basic = basicCredentials(request.headers['authorization']);
       const id = basic?.id ?? form['client_id'];
       const secret = basic?.secret ?? form['client_secret'];
       if (!id || !secret) return oauthError(400, 'invalid_request', 'client_id and client_secret are required');
+      claimed = { clientId: id };
       const t = await governance.tokenForClient(id, secret);
+      onOutcome({ ...claimed, principal: t.principal, reason: `issued a token to principal ${t.principal.name} for its client credentials` });
       return { status: 200, body: { access_token: t.token, token_type: 'bearer', expires_in: t.expiresInSeconds, issued_token_type: TOKEN_TYPE }, headers: { 'cache-control': 'no-store' } };
     }
     if (grant === 'urn:ietf:params:oauth:grant-type:token-exchange') {
       const subject = form['subject_token'];
       if (!subject) return oauthError(400, 'invalid_request', 'subject_token is required');
       const t = await governance.refresh(subject);
+      onOutcome({ principal: t.principal, reason: `issued a token to principal ${t.principal.name} in exchange for a valid one` });
       return { status: 200, body: { access_token: t.token, token_type: 'bearer', expires_in: t.expiresInSeconds, issued_token_type: TOKEN_TYPE }, headers: { 'cache-control': 'no-store' } };
     }
     return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials or urn:ietf:params:oauth:grant-type:token-exchange');
   } catch (e) {
-    if (isFloeError(e, 'NOT_AUTHENTICATED')) return oauthError(401, grant === 'client_credentials' ? 'invalid_client' : 'invalid_grant', e.message);
+    if (isFloeError(e, 'NOT_AUTHENTICATED')) {
+      onOutcome({ ...claimed, reason: e.message });
+      return oauthError(401, grant === 'client_credentials' ? 'invalid_client' : 'invalid_grant', e.message);
+    }
     throw e;
   }
 }

@@ -18,10 +18,10 @@ import type { Context, OpenAPIBackend, Operation } from 'openapi-backend';
 import { z } from 'zod';
 import { InvalidArgumentError, UnsupportedError } from '../../../errors.js';
 import { type OpenedLocation, childLocation, openLocation } from '../../../store/index.js';
-import { type JsonValue, parseJson, stringifyJson } from '../../../util/index.js';
+import { type JsonValue, newUuid, parseJson, stringifyJson } from '../../../util/index.js';
 import type { Warehouse } from '../../../warehouse.js';
 import { StorageCatalog } from '../../index.js';
-import { type Credential, Governance } from '../../../governance/index.js';
+import { type AuditLog, AuditLogSettingsSchema, type Credential, Governance } from '../../../governance/index.js';
 import { errorResponseBody, httpFailureOf, messageOf } from '../wire/index.js';
 import { commitTransaction, updateTable } from './commits.js';
 import { getConfig } from './config.js';
@@ -29,6 +29,8 @@ import type { RestHandler, RestRequest, RestResponse, RestService } from './cont
 import { requestFingerprint, runIdempotent } from './idempotency.js';
 import { cancelPlanning, DEFAULT_PLAN_FILES_PER_TASK, fetchPlanningResult, fetchScanTasks, planTableScan } from './planning.js';
 import { authorizeRequest } from './authz.js';
+import { type AuditSinkOptions, startAuditLog } from './audit-sink.js';
+import { newAuditTrail, recordTrail } from './audit-trail.js';
 import { getToken } from './oauth.js';
 import { createNamespace, dropNamespace, listNamespaces, loadNamespaceMetadata, namespaceExists, updateProperties } from './namespaces.js';
 import { type SchemaIssue, checkResponse, createOpenApiBackend, declaredStatuses } from './openapi.js';
@@ -102,6 +104,12 @@ export interface RestCatalogServerOptions {
   readonly governance?: Governance | 'none';
   /** The first admin's credential, when the warehouse has no principal yet (default: a new one). */
   readonly admin?: Partial<Credential>;
+  /**
+   * The audit log (spec/governance.md §G8): every decision of a governed server is appended, in
+   * batches, to the warehouse's `_system.audit` table. On by default when governed; `false` turns
+   * it off; an object sets the batching (default: 500 events, or every 5 s, or on close).
+   */
+  readonly audit?: false | AuditSinkOptions;
 }
 
 /** A running server. */
@@ -114,7 +122,9 @@ export interface RestCatalogServer {
   readonly prefix: string;
   /** The admin principal created on this start (its credential, to be shown once), if one was. */
   readonly admin?: { readonly name: string; readonly credential: Credential };
-  /** Stops accepting requests and closes connections. */
+  /** Writes the audit events buffered so far; resolves to how many could not be written (kept for later). */
+  flushAudit(): Promise<number>;
+  /** Stops accepting requests, closes connections, and writes the audit events left. */
   close(): Promise<void>;
 }
 
@@ -201,6 +211,7 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
   const path = rawUrl.split('?')[0]!;
   const headers = flatHeaders(req.headers);
   const text = typeof req.body === 'string' ? req.body : undefined;
+  const trail = newAuditTrail(newUuid(), service.warehouse.clock.nowMs(), req.ip);
   let operation: Operation | undefined;
   let answer: RestResponse;
   try {
@@ -232,14 +243,17 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
         if (c.request.params['prefix'] !== undefined && c.request.params['prefix'] !== service.prefix) {
           return { status: 404, body: errorResponseBody(404, 'NoSuchWarehouseException', `no catalog at prefix ${JSON.stringify(c.request.params['prefix'])}; GET /v1/config gives the prefix`) };
         }
-        const request: RestRequest = { operationId, params: decodeParams(c.request.params as Record<string, string>), query: flatQuery(req.query), headers, body: lossless };
+        trail.operation = operationId;
+        const request: RestRequest = { operationId, params: decodeParams(c.request.params as Record<string, string>), query: flatQuery(req.query), headers, body: lossless, trail };
         const governance = service.governance;
         if (operationId === 'getToken') {
           if (!governance) throw new UnsupportedError('this server runs without authentication: it issues no tokens');
-          return getToken(governance, request, (lossless ?? {}) as Record<string, string>);
+          return getToken(governance, request, (lossless ?? {}) as Record<string, string>, (outcome) => {
+            trail.token = outcome;
+          });
         }
         // Governance first: who is asking and may they (401/403/404 before any handler runs).
-        const auth = governance ? await authorizeRequest(governance, request) : undefined;
+        const auth = governance ? await authorizeRequest(governance, request, trail) : undefined;
         // After the decision, so that an operation this server lacks answers as a served one
         // would to a caller who may not use it (a masked reader is refused /credentials and /sign).
         if (!handler) throw new UnsupportedError(`${req.method} ${c.operation.path} (${operationId}) is not supported by this server`, { help: 'GET /v1/config lists the endpoints it serves' });
@@ -248,6 +262,7 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
           try {
             return await handler(service, authorized);
           } catch (e) {
+            trail.failure = e;
             return errorResponse(e, c.operation);
           }
         };
@@ -259,6 +274,7 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
       },
     )) as RestResponse;
   } catch (e) {
+    trail.failure = e;
     answer = errorResponse(e, operation);
   }
   let payload = answer.body === undefined ? undefined : stringifyJson(answer.body);
@@ -270,6 +286,11 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
       answer = { status: 500, body: errorResponseBody(500, 'InternalServerError', `the server's ${answer.status} response to ${operation.operationId} does not conform to the REST spec: ${detail}`) };
       payload = stringifyJson(answer.body);
     }
+  }
+  // Recorded before the answer leaves, so that a client that saw it finds it after the next flush.
+  if (service.audit) {
+    recordTrail(service.audit, trail, answer);
+    reply.header('x-request-id', trail.requestId);
   }
   reply.code(answer.status);
   for (const [k, v] of Object.entries(answer.headers ?? {})) reply.header(k, v);
@@ -293,10 +314,14 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
   if (!perTask.success) throw new InvalidArgumentError(`planFilesPerTask must be a positive integer, not ${String(options.planFilesPerTask)}`);
   const governance = options.governance === 'none' ? undefined : (options.governance ?? new Governance(catalog.root.store, { audience: warehouse.uri, clock: warehouse.clock }));
   const admin = governance ? await governance.bootstrap(options.admin) : undefined;
+  const auditOptions = z.union([z.literal(false), AuditLogSettingsSchema]).optional().safeParse(options.audit);
+  if (!auditOptions.success) throw new InvalidArgumentError(`audit must be false or { batchSize, flushIntervalMs, maxBufferedEvents } (positive integers), not ${JSON.stringify(options.audit)?.slice(0, 100)}`);
+  const audit: AuditLog | undefined = governance && options.audit !== false ? startAuditLog(warehouse, options.audit ?? {}) : undefined;
   const service: RestService = {
     warehouse,
     catalog,
     ...(governance ? { governance } : {}),
+    ...(audit ? { audit } : {}),
     prefix,
     planFilesPerTask: perTask.data ?? DEFAULT_PLAN_FILES_PER_TASK,
     warehouseNames: [prefix, warehouse.uri],
@@ -333,6 +358,8 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
   // Floe's own routes, outside the REST spec's document, before the catch-all.
   registerReadRoute(app, service);
   app.all('/*', (req, reply) => dispatch(api, service, options, req, reply));
+  // After the requests in flight have finished (and been recorded): write what is buffered.
+  if (audit) app.addHook('onClose', () => audit.close());
   return { app, service, ...(admin ? { admin } : {}) };
 }
 
@@ -347,5 +374,12 @@ export async function startRestCatalogServer(options: RestCatalogServerOptions):
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, port, prefix: service.prefix, ...(admin ? { admin } : {}), close: () => app.close() };
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    prefix: service.prefix,
+    ...(admin ? { admin } : {}),
+    flushAudit: () => service.audit?.flush() ?? Promise.resolve(0),
+    close: () => app.close(),
+  };
 }
