@@ -10,3 +10,7 @@ export { RestCatalog } from './rest-catalog.js';
 export type { RestCatalogOptions, RestLoadedTable, RestNewTable } from './rest-catalog.js';
 export { RestTableOperations, stateFromResult, versionOfMetadataFile } from './table-operations.js';
 export { storageOptionsFor } from './storage-options.js';
+export { GovernanceClient } from './governance-client.js';
+export type { NewGrant, NewPrincipal, PrincipalChange } from './governance-client.js';
+export { PRIVILEGE_NAMES } from '../wire/index.js';
+export type { ColumnMaskJson, CredentialJson, GovernanceChangeJson, GrantJson, PrincipalJson, PrivilegeName, SecurableJson } from '../wire/index.js';

@@ -30,6 +30,7 @@ import { requestFingerprint, runIdempotent } from './idempotency.js';
 import { cancelPlanning, DEFAULT_PLAN_FILES_PER_TASK, fetchPlanningResult, fetchScanTasks, planTableScan } from './planning.js';
 import { authorizeRequest } from './authz.js';
 import { getToken } from './oauth.js';
+import { registerManagementRoutes } from './management.js';
 import { createNamespace, dropNamespace, listNamespaces, loadNamespaceMetadata, namespaceExists, updateProperties } from './namespaces.js';
 import { type SchemaIssue, checkResponse, createOpenApiBackend, declaredStatuses } from './openapi.js';
 import { createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists, unregisterTable } from './tables.js';
@@ -324,6 +325,8 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
     const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the request body exceeds ${options.bodyLimitBytes ?? 16 * 1024 * 1024} bytes` : 'the request could not be read';
     await reply.code(400).type('application/json').send(badRequest(message));
   });
+  // Floe's own governance routes (`/floe/v1/…`), which the Iceberg document does not declare.
+  registerManagementRoutes(app, service);
   app.all('/*', (req, reply) => dispatch(api, service, options, req, reply));
   return { app, service, ...(admin ? { admin } : {}) };
 }
