@@ -1,15 +1,18 @@
 /**
  * `floe principals`, `floe grant`, `floe revoke` and `floe grants` against a served warehouse,
- * following the README's "Access control" walk-through: the admin creates `analyst` and grants
- * its role READ on namespace `ml`; the analyst reads, and is refused a write (exit 1) with the
- * table unchanged; secrets are printed only when created or rotated.
+ * following the README's "Access control" walk-through: the admin creates the service principal
+ * `trainer` and grants its role READ on namespace `ml`; the trainer reads, and is refused a write
+ * (exit 1) with the table unchanged and the very error the README shows; secrets are printed
+ * only when created or rotated.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RestCatalogServer, Warehouse, startRestCatalogServer } from '../../src/node.js';
 import type { StorageCatalog } from '../../src/catalog/index.js';
 import { Governance } from '../../src/governance/index.js';
 import { runFloe } from './in-process.js';
-import { tempDir, writeInput } from './support.js';
+import { ROOT, tempDir, writeInput } from './support.js';
 
 const ADMIN = 'cli-admin:cli-admin-secret-not-for-production';
 const root = tempDir();
@@ -36,88 +39,104 @@ async function stateVersion(): Promise<number> {
   return (await new Governance(catalog.root.store, { audience: direct.uri }).state()).version;
 }
 
+/** The README's "Access control" section. */
+function readmeSection(): string {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Access control\n');
+  expect(start).toBeGreaterThan(0);
+  return readme.slice(start, readme.indexOf('\n## ', start + 1));
+}
+
 async function metadataFile(table: string): Promise<string> {
   return (await direct.loadTable(table)).metadataFile;
 }
 
 describe('the README walk-through', () => {
-  let analyst = '';
+  let trainer = '';
   let secret = '';
 
-  it('the admin creates a table and the analyst principal, whose secret is printed once', async () => {
+  it('the admin creates a table and the trainer principal, whose secret is printed once', async () => {
     const created = await floe(['create', 'ml.events', '--schema', '{"id":"long not null","event":"string"}'], ADMIN);
     expect(created.code, created.stderr).toBe(0);
     const appended = await floe(['append', 'ml.events', writeInput(root, 'a.csv', 'id,event\n1,click\n2,view\n')], ADMIN);
     expect(appended.code, appended.stderr).toBe(0);
 
-    const r = await floe(['principals', 'create', 'analyst', '--role', 'analysts'], ADMIN);
+    const r = await floe(['principals', 'create', 'trainer', '--type', 'service', '--role', 'trainers'], ADMIN);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^created user principal analyst \(roles: analysts\)$/m);
+    expect(r.stdout.split('\n')[0]).toBe('created service principal trainer (roles: trainers)');
+    expect(readmeSection()).toContain('\ncreated service principal trainer (roles: trainers)\n');
     const id = /client id: +(\S+)/.exec(r.stdout)![1]!;
     secret = /client secret: +(\S+)/.exec(r.stdout)![1]!;
-    analyst = `${id}:${secret}`;
-    expect(r.stdout).toContain(`FLOE_CATALOG_CREDENTIAL='${analyst}'`);
+    trainer = `${id}:${secret}`;
+    expect(r.stdout).toContain(`FLOE_CATALOG_CREDENTIAL='${trainer}'`);
 
     const list = await floe(['principals'], ADMIN);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/analyst +user +analysts +enabled/);
+    expect(list.stdout).toMatch(/trainer +service +trainers +enabled/);
     expect(list.stdout).not.toContain(secret);
   });
 
-  it('the analyst holds nothing yet: the table is hidden (exit 1)', async () => {
-    const r = await floe(['scan', 'ml.events'], analyst);
+  it('the trainer holds nothing yet: the table is hidden (exit 1)', async () => {
+    const r = await floe(['scan', 'ml.events'], trainer);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not found|lacks/);
   });
 
-  it('the admin grants READ and LIST on namespace ml; the analyst reads', async () => {
-    for (const privilege of ['READ', 'LIST']) {
-      const g = await floe(['grant', privilege, 'on', 'namespace', 'ml', 'to', 'analysts'], ADMIN);
-      expect(g.code, g.stderr).toBe(0);
-      expect(g.stdout).toMatch(new RegExp(`^granted ${privilege} on namespace ml to role analysts \\(grant [0-9a-f-]{36}\\)$`, 'm'));
-    }
-    const tables = await floe(['tables', 'ml'], analyst);
-    expect(tables.stdout).toContain('ml.events');
-    const scan = await floe(['scan', 'ml.events', '--format', 'csv'], analyst);
+  it('the admin grants READ on namespace ml; the trainer reads', async () => {
+    const g = await floe(['grant', 'READ', 'on', 'namespace', 'ml', 'to', 'trainers'], ADMIN);
+    expect(g.code, g.stderr).toBe(0);
+    expect(g.stdout).toMatch(/^granted READ on namespace ml to role trainers \(grant [0-9a-f-]{36}\)\n$/);
+    expect(readmeSection()).toContain('\ngranted READ on namespace ml to role trainers (grant ');
+    const scan = await floe(['scan', 'ml.events', '--format', 'csv'], trainer);
     expect(scan.code, scan.stderr).toBe(0);
-    expect(scan.stdout.trim().split('\n').sort()).toEqual(['1,click', '2,view', 'id,event']);
+    expect(scan.stdout).toBe('id,event\n1,click\n2,view\n');
+    expect(readmeSection()).toContain(`$ floe scan ml.events --format csv\n${scan.stdout}`);
+    // Listing the namespace's tables is LIST, which the role does not hold yet.
+    expect((await floe(['tables', 'ml'], trainer)).stderr).toMatch(/principal trainer lacks LIST on namespace ml/);
+    const list = await floe(['grant', 'LIST', 'on', 'namespace', 'ml', 'to', 'trainers'], ADMIN);
+    expect(list.code, list.stderr).toBe(0);
+    expect((await floe(['tables', 'ml'], trainer)).stdout).toContain('ml.events');
   });
 
-  it('and is refused a write (403, exit 1), the table unchanged', async () => {
+  it('and is refused a write (403, exit 1) with the error the README shows, the table unchanged', async () => {
     const before = await metadataFile('ml.events');
-    const r = await floe(['append', 'ml.events', writeInput(root, 'b.csv', 'id,event\n3,buy\n')], analyst);
+    const r = await floe(['append', 'ml.events', writeInput(root, 'more.csv', 'id,event\n3,buy\n')], trainer);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/principal analyst lacks WRITE on table ml\.events/);
+    const line = r.stderr.split('\n')[0]!;
+    expect(r.stderr, 'the README shows all of stderr').toBe(`${line}\n`);
+    expect(line).toBe('floe: error: the catalog refused POST /v1/floe/namespaces/ml/tables/events: principal trainer lacks WRITE on table ml.events');
+    expect(readmeSection()).toContain(`$ floe append ml.events more.csv\n${line}\n$ echo $?\n1\n`);
     expect(await metadataFile('ml.events')).toBe(before);
-    const json = await floe(['--json', 'append', 'ml.events', writeInput(root, 'c.csv', 'id,event\n4,buy\n')], analyst);
+    const json = await floe(['--json', 'append', 'ml.events', writeInput(root, 'c.csv', 'id,event\n4,buy\n')], trainer);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stderr).error.code).toBe('NOT_AUTHORIZED');
+    expect(await metadataFile('ml.events')).toBe(before);
   });
 
-  it('the admin lists the grants and revokes READ: the analyst is refused at once', async () => {
-    const grants = await floe(['--json', 'grants', '--role', 'analysts'], ADMIN);
+  it('the admin lists the grants and revokes READ: the trainer is refused at once', async () => {
+    const grants = await floe(['--json', 'grants', '--role', 'trainers'], ADMIN);
     const read = (JSON.parse(grants.stdout) as { id: string; privilege: string }[]).find((g) => g.privilege === 'READ')!;
-    const text = await floe(['grants', '--role', 'analysts'], ADMIN);
-    expect(text.stdout).toMatch(new RegExp(`${read.id} +analysts +READ +namespace ml`));
+    const text = await floe(['grants', '--role', 'trainers'], ADMIN);
+    expect(text.stdout).toMatch(new RegExp(`${read.id} +trainers +READ +namespace ml`));
     const revoked = await floe(['revoke', read.id], ADMIN);
     expect(revoked.code, revoked.stderr).toBe(0);
-    expect(revoked.stdout).toBe(`revoked READ on namespace ml from role analysts (grant ${read.id})\n`);
-    const scan = await floe(['scan', 'ml.events'], analyst);
+    expect(revoked.stdout).toBe(`revoked READ on namespace ml from role trainers (grant ${read.id})\n`);
+    const scan = await floe(['scan', 'ml.events'], trainer);
     expect(scan.code).toBe(1);
     expect(scan.stderr).toMatch(/lacks READ on table ml\.events/);
   });
 
   it('rotating the secret prints the new one once; the old one is refused', async () => {
-    const r = await floe(['principals', 'update', 'analyst', '--rotate-secret', '--add-role', 'readers'], ADMIN);
+    const r = await floe(['principals', 'update', 'trainer', '--rotate-secret', '--add-role', 'readers'], ADMIN);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^changed principal analyst: roles analysts, readers; enabled$/m);
+    expect(r.stdout).toMatch(/^changed principal trainer: roles trainers, readers; enabled$/m);
     const fresh = /client secret: +(\S+)/.exec(r.stdout)![1]!;
     expect(fresh).not.toBe(secret);
-    const old = await floe(['tables', 'ml'], analyst);
+    const old = await floe(['tables', 'ml'], trainer);
     expect(old.code).toBe(1);
     expect(old.stderr).toMatch(/invalid_client/);
     expect(old.stderr).not.toContain(secret);
-    const changed = await floe(['principals', 'update', 'analyst', '--disable'], ADMIN);
+    const changed = await floe(['principals', 'update', 'trainer', '--disable'], ADMIN);
     expect(changed.stdout).not.toMatch(/client secret/);
   });
 });
