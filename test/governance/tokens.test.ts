@@ -84,6 +84,8 @@ async function refusedEverywhere(token: string, why: RegExp): Promise<void> {
   for (const [what, r] of answers) {
     expect(r.status, `${what}: ${r.text}`).toBe(401);
     expect(r.body.error, what).toMatchObject({ type: 'NotAuthorizedException', code: 401 });
+    // RFC 6750 §3: a 401 names the scheme the resource expects.
+    expect(r.headers.get('www-authenticate'), what).toBe('Bearer');
     expect(r.body.error.message, what).toMatch(why);
     expect(r.text, `${what} echoes the token`).not.toContain(token);
   }

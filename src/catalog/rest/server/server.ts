@@ -159,6 +159,8 @@ export function errorResponse(e: unknown, operation: Operation | undefined): Res
   // The spec's 406 `UnsupportedOperationResponse` is declared as a bare `ErrorModel`, while every
   // client reads the `{"error": …}` wrapper: send both forms so that either reading holds.
   if (status === 406) return { status, body: { ...(body as { error: Record<string, JsonValue> }).error, ...(body as Record<string, JsonValue>) } };
+  // RFC 6750 §3: a 401 names the authentication scheme (as the management routes' 401s do).
+  if (status === 401) return { status, body, headers: { 'www-authenticate': 'Bearer' } };
   return { status, body };
 }
 
