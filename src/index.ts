@@ -10,7 +10,22 @@
 export * from './errors.js';
 export { Warehouse, DEFAULT_WAREHOUSE, type WarehouseOptions, type CreateTableOptions } from './warehouse.js';
 export { StorageCatalog, type NamespacePropertiesChange, type Page, type PageRequest } from './catalog/index.js';
-export { RestCatalog, type RestCatalogOptions } from './catalog/rest/client/index.js';
+export {
+  RestCatalog,
+  type RestCatalogOptions,
+  GovernanceClient,
+  type NewGrant,
+  type NewPrincipal,
+  type PrincipalChange,
+  PRIVILEGE_NAMES,
+  type ColumnMaskJson,
+  type CredentialJson,
+  type GovernanceChangeJson,
+  type GrantJson,
+  type PrincipalJson,
+  type PrivilegeName,
+  type SecurableJson,
+} from './catalog/rest/client/index.js';
 export { Table, type LoadTableOptions, type WriteOptions, type ContractOptions, type HistoryEntry, type TableAccess } from './table.js';
 export { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, type ScanPlan, type FileScanTask, type PlanStats, type SnapshotSelector } from './scan/index.js';
 export { SchemaUpdate, PartitionSpecUpdate, type Constraint, type ConstraintKind } from './transaction/index.js';

@@ -23,6 +23,8 @@ import { schemaCommand } from './commands/schema.js';
 import { constraintsCommand } from './commands/constraints.js';
 import { lineageCommand } from './commands/lineage.js';
 import { serveCommand } from './commands/serve.js';
+import { principalsCommand } from './commands/principals.js';
+import { grantCommand, grantsCommand, revokeCommand } from './commands/grants.js';
 import { type CliStreams, bindStreams, processStreams } from './context.js';
 import { printError, usageError } from './error-output.js';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';
@@ -77,8 +79,9 @@ JSON.parse and jq read them exactly; counts are numbers; an error is one
 {"error": {"code", "message", "help", "context"}} object on stderr (spec/cli-json.md).
 S3: set FLOE_S3_ENDPOINT (MinIO, Ceph) and the AWS variables (AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY, AWS_REGION) or FLOE_S3_ACCESS_KEY / FLOE_S3_SECRET_KEY.
-REST catalog (--warehouse http(s)://…): FLOE_CATALOG_TOKEN (bearer token) and
-FLOE_CATALOG_WAREHOUSE (the warehouse to ask the catalog for).
+REST catalog (--warehouse http(s)://…): FLOE_CATALOG_CREDENTIAL (client-id:client-secret) or
+FLOE_CATALOG_TOKEN (bearer token), and FLOE_CATALOG_WAREHOUSE (the warehouse to ask the catalog
+for); floe principals, grant, revoke and grants manage who may do what there.
 Exit codes: 0 ok, 1 user error, 2 commit conflict (try again), 3 internal error.
 
 Example:
@@ -104,6 +107,10 @@ Example:
     lineageCommand(),
     serveCommand(),
     auditCommand(),
+    principalsCommand(),
+    grantCommand(),
+    revokeCommand(),
+    grantsCommand(),
   ];
   for (const c of commands) {
     c.showHelpAfterError('(add --help for usage)').configureOutput(output);

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { Warehouse, startRestCatalogServer } from '../../src/node.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type RestCatalogServer, Warehouse, startRestCatalogServer } from '../../src/node.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { runFloe } from './in-process.js';
 import { ROOT, tempDir, writeInput } from './support.js';
@@ -36,8 +36,8 @@ const LONG = '9007199254740993'; // 2^53 + 1: the first integer a double cannot 
 const outputs = new Map<string, unknown>();
 let ids: bigint[] = [];
 
-async function json(label: string, args: readonly string[]): Promise<unknown> {
-  const r = await runFloe(['--warehouse', uri, '--json', ...args]);
+async function json(label: string, args: readonly string[], where: { readonly warehouse?: string; readonly env?: Record<string, string> } = {}): Promise<Json> {
+  const r = await runFloe(['--warehouse', where.warehouse ?? uri, '--json', ...args], where.env);
   expect(r.code, `${label}: ${r.stderr}`).toBe(0);
   const text = r.stdout.trim();
   const value = label === 'scan' || label === 'audit' ? text.split('\n').map((l) => JSON.parse(l) as unknown) : (JSON.parse(text) as unknown);
@@ -67,12 +67,27 @@ beforeAll(async () => {
   await json('rollback', ['rollback', 'ml.t', String(ids[0])]);
   await json('tag (remove)', ['tag', 'ml.t', 'v1', '--remove']);
   // The audit log a governed server wrote: a token, a load with its snapshot, a 401.
-  const server = await startRestCatalogServer({ warehouse: await Warehouse.open(uri), admin: { clientId: 'json-admin', clientSecret: 'json-admin-secret' }, audit: { flushIntervalMs: 0 } });
-  const token = (await (await fetch(`${server.url}/v1/oauth/tokens`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'json-admin', client_secret: 'json-admin-secret' }) })).json()) as { access_token: string };
-  for (const headers of [{ authorization: `Bearer ${token.access_token}` }, {}]) await (await fetch(`${server.url}/v1/floe/namespaces/ml/tables/t`, { headers })).arrayBuffer();
-  await server.close();
+  const auditing = await startRestCatalogServer({ warehouse: await Warehouse.open(uri), admin: { clientId: 'json-admin', clientSecret: 'json-admin-secret' }, audit: { flushIntervalMs: 0 } });
+  const token = (await (await fetch(`${auditing.url}/v1/oauth/tokens`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'json-admin', client_secret: 'json-admin-secret' }) })).json()) as { access_token: string };
+  for (const headers of [{ authorization: `Bearer ${token.access_token}` }, {}]) await (await fetch(`${auditing.url}/v1/floe/namespaces/ml/tables/t`, { headers })).arrayBuffer();
+  await auditing.close();
   await json('audit', ['audit']);
-}, 60_000);
+  // The governance commands work against a served warehouse (spec/governance.md).
+  server = await startRestCatalogServer({ warehouse: await Warehouse.open(`${uri}-served`), admin: { clientId: 'json-admin', clientSecret: 'json-admin-secret-not-for-production' } });
+  const asAdmin = { warehouse: server.url, env: { FLOE_CATALOG_CREDENTIAL: 'json-admin:json-admin-secret-not-for-production' } };
+  await json('principals create', ['principals', 'create', 'analyst', '--role', 'analysts'], asAdmin);
+  await json('principals update', ['principals', 'update', 'analyst', '--add-role', 'readers', '--rotate-secret'], asAdmin);
+  await json('principals', ['principals'], asAdmin);
+  const granted = await json('grant', ['grant', 'READ', 'on', 'table', 'ml.t', 'to', 'analysts', '--mask-drop', 'n', '--mask-null', 'ts', '--row-filter', 'id > 1'], asAdmin);
+  await json('grant (namespace)', ['grant', 'LIST', 'on', 'namespace', 'ml', 'to', 'analysts'], asAdmin);
+  await json('grants', ['grants', '--role', 'analysts'], asAdmin);
+  await json('revoke', ['revoke', granted.id], asAdmin);
+}, 180_000);
+
+let server: RestCatalogServer | undefined;
+afterAll(async () => {
+  await server?.close();
+});
 
 describe('--json ids are exact strings after plain JSON.parse', () => {
   it('the ids of this test are beyond 2^53 (a JSON number would round them)', () => {

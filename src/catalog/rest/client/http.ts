@@ -153,6 +153,9 @@ export class RestHttp {
         if (bearer) headers['authorization'] = `Bearer ${bearer}`;
         response = await this.fetchFn(url, { method: call.method, headers, ...(body !== undefined ? { body } : {}) });
       } catch (e) {
+        // The catalog refused the credential (a disabled principal, a rotated secret): an
+        // answer, not a lost request, so it is not retried nor reported as unreachable.
+        if (e instanceof NotAuthenticatedError) throw e;
         // Nothing came back: the request may or may not have been applied. The same
         // Idempotency-Key makes a retry safe.
         lastFailure = e;

@@ -12,3 +12,7 @@ export { RestTableOperations, stateFromResult, versionOfMetadataFile } from './t
 export { storageOptionsFor } from './storage-options.js';
 export { readTransport, tableAccessFrom } from './read-access.js';
 export type { RestReadPolicy, RestReadTransport, RestTableAccess } from './read-access.js';
+export { GovernanceClient } from './governance-client.js';
+export type { NewGrant, NewPrincipal, PrincipalChange } from './governance-client.js';
+export { PRIVILEGE_NAMES } from '../wire/index.js';
+export type { ColumnMaskJson, CredentialJson, GovernanceChangeJson, GrantJson, PrincipalJson, PrivilegeName, SecurableJson } from '../wire/index.js';

@@ -13,6 +13,7 @@ import { type PartitionSpec, type Schema, type SortOrder, encodePartitionSpec, e
 import { type OpenedLocation, type StoreOptions, openLocation } from '../../../store/index.js';
 import type { JsonValue } from '../../../util/index.js';
 import { type NamespacePropertiesChange, type Page, type PageRequest, type TableIdentifier, formatTableIdentifier, parseNamespace, parseTableIdentifier } from '../../index.js';
+import { GovernanceClient } from './governance-client.js';
 import { RestHttp, type RestHttpOptions, segment } from './http.js';
 import { type RestReadTransport, type RestTableAccess, readTransport, tableAccessFrom } from './read-access.js';
 import { storageOptionsFor } from './storage-options.js';
@@ -122,6 +123,14 @@ export class RestCatalog {
       root = openLocation(whLocation, s3 ? { s3 } : {});
     }
     return new RestCatalog(http, prefix, config, root, options);
+  }
+
+  /**
+   * The catalog's governance (principals and grants), when it is a Floe server: the management
+   * API of spec/governance.md §G4, over this connection and its token.
+   */
+  governance(): GovernanceClient {
+    return new GovernanceClient(this.http);
   }
 
   private path(rest: string): string {

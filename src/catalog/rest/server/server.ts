@@ -32,6 +32,7 @@ import { authorizeRequest } from './authz.js';
 import { type AuditSinkOptions, startAuditLog } from './audit-sink.js';
 import { newAuditTrail, recordTrail } from './audit-trail.js';
 import { getToken } from './oauth.js';
+import { registerManagementRoutes } from './management.js';
 import { createNamespace, dropNamespace, listNamespaces, loadNamespaceMetadata, namespaceExists, updateProperties } from './namespaces.js';
 import { type SchemaIssue, checkResponse, createOpenApiBackend, declaredStatuses } from './openapi.js';
 import { createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists, unregisterTable } from './tables.js';
@@ -172,6 +173,8 @@ export function errorResponse(e: unknown, operation: Operation | undefined): Res
   // The spec's 406 `UnsupportedOperationResponse` is declared as a bare `ErrorModel`, while every
   // client reads the `{"error": …}` wrapper: send both forms so that either reading holds.
   if (status === 406) return { status, body: { ...(body as { error: Record<string, JsonValue> }).error, ...(body as Record<string, JsonValue>) } };
+  // RFC 6750 §3: a 401 names the authentication scheme (as the management routes' 401s do).
+  if (status === 401) return { status, body, headers: { 'www-authenticate': 'Bearer' } };
   return { status, body };
 }
 
@@ -357,6 +360,8 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
   });
   // Floe's own routes, outside the REST spec's document, before the catch-all.
   registerReadRoute(app, service);
+  // Floe's own governance routes (`/floe/v1/…`), which the Iceberg document does not declare.
+  registerManagementRoutes(app, service);
   app.all('/*', (req, reply) => dispatch(api, service, options, req, reply));
   // After the requests in flight have finished (and been recorded): write what is buffered.
   if (audit) app.addHook('onClose', () => audit.close());

@@ -1,6 +1,7 @@
 /**
  * The Iceberg REST catalog protocol's wire forms shared by Floe's server and client: commit
- * requests (`TableRequirement`, `TableUpdate`) and the error model, each decoded into and encoded
+ * requests (`TableRequirement`, `TableUpdate`), the error model, and the shapes of Floe's own
+ * governance management routes (`/floe/v1/…`), each decoded into and encoded
  * from Floe's own types. Pure: no IO.
  *
  * @module
@@ -8,3 +9,4 @@
 export * from './commit-json.js';
 export * from './errors-json.js';
 export * from './access-config.js';
+export * from './governance-json.js';
