@@ -57,6 +57,11 @@ export interface RestCall {
   readonly subject: Omit<RequestSubject, 'what'>;
   /** Statuses answered without raising (e.g. 404 for an existence check, 304). */
   readonly accept?: readonly number[];
+  /**
+   * A POST that changes nothing (remote signing): no `Idempotency-Key`, retried as a GET is, and a
+   * lost answer is a plain failure rather than an unknown outcome.
+   */
+  readonly changesNothing?: boolean;
 }
 
 /** A response. */
@@ -131,7 +136,7 @@ export class RestHttp {
     const query = Object.entries(call.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
     const url = `${this.baseUrl}${call.path}${query.length > 0 ? `?${new URLSearchParams(query).toString()}` : ''}`;
     const what = `${call.method} ${call.path}`;
-    const mutation = call.method === 'POST' || call.method === 'DELETE';
+    const mutation = (call.method === 'POST' || call.method === 'DELETE') && call.changesNothing !== true;
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),

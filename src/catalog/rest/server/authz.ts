@@ -11,7 +11,9 @@ import { NamespaceNotFoundError, NotAuthorizedError, TableNotFoundError } from '
 import { type Decision, type Governance, type GovernanceState, type OperationTarget, type ReadPolicy, type Subject, requirementsOf, securableToString } from '../../../governance/index.js';
 import type { JsonValue } from '../../../util/index.js';
 import { COMMIT_ID_PROPERTY } from '../../../commit/index.js';
+import { s3MethodWrites } from '../../../store/index.js';
 import { NAMESPACE_SEPARATOR, type RestRequest } from './context.js';
+import { nothingToSign } from './signing.js';
 
 /** What the governance step decided for a request. */
 export interface RequestAuth {
@@ -77,6 +79,8 @@ export function targetOf(request: RestRequest): OperationTarget[] {
           ...(p['namespace'] !== undefined ? { namespace: parts(p['namespace']) ?? [] } : {}),
           ...(p['table'] !== undefined ? { table: p['table'] } : {}),
           ...(request.operationId === 'updateTable' ? { updateActions: updateActions(request.body) } : {}),
+          // Remote signing: READ for a GET/HEAD, WRITE for anything else (a missing method too).
+          ...(request.operationId === 'signRequest' ? { writes: s3MethodWrites(String(body['method'] ?? '')) } : {}),
         },
       ];
   }
@@ -96,6 +100,7 @@ export async function authorizeRequest(governance: Governance, request: RestRequ
       const decision = governance.decide(state, subject, req.privilege, req.on);
       decisions.push({ privilege: req.privilege, object: securableToString(req.on), decision });
       if (!decision.allowed) {
+        if (decision.status === 404 && request.operationId === 'signRequest') throw nothingToSign(req.on.kind === 'table' ? [...req.on.namespace, req.on.table].join('.') : securableToString(req.on));
         if (decision.status === 404) {
           // Hidden: answered exactly as a missing object is.
           if (req.on.kind === 'table') throw new TableNotFoundError([...req.on.namespace, req.on.table].join('.'));

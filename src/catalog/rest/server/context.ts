@@ -7,7 +7,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../../../errors.js';
-import type { OpenedLocation } from '../../../store/index.js';
+import type { OpenedLocation, S3SigningAuthority } from '../../../store/index.js';
 import type { Governance } from '../../../governance/index.js';
 import type { RequestAuth } from './authz.js';
 import type { JsonValue } from '../../../util/index.js';
@@ -45,6 +45,8 @@ export interface RestService {
   readonly planFilesPerTask: number;
   /** Table-level config sent with every loaded table (storage endpoint, region; never secrets). */
   readonly tableConfig: Readonly<Record<string, string>>;
+  /** Signs S3 requests with the warehouse's keys, for remote signing (absent: not an S3 warehouse). */
+  readonly signing?: S3SigningAuthority;
   /**
    * Opens a table location a client named (create, register, `set-location`).
    * @throws InvalidArgumentError when it is outside the warehouse and the allowed locations

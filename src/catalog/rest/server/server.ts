@@ -17,7 +17,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Context, OpenAPIBackend, Operation } from 'openapi-backend';
 import { z } from 'zod';
 import { InvalidArgumentError, UnsupportedError } from '../../../errors.js';
-import { type OpenedLocation, childLocation, openLocation } from '../../../store/index.js';
+import { type OpenedLocation, S3SigningAuthority, childLocation, openLocation } from '../../../store/index.js';
 import { type JsonValue, parseJson, stringifyJson } from '../../../util/index.js';
 import type { Warehouse } from '../../../warehouse.js';
 import { StorageCatalog } from '../../index.js';
@@ -32,6 +32,7 @@ import { authorizeRequest } from './authz.js';
 import { getToken } from './oauth.js';
 import { createNamespace, dropNamespace, listNamespaces, loadNamespaceMetadata, namespaceExists, updateProperties } from './namespaces.js';
 import { type SchemaIssue, checkResponse, createOpenApiBackend, declaredStatuses } from './openapi.js';
+import { signRequest } from './signing.js';
 import { createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists, unregisterTable } from './tables.js';
 
 /** Handlers by `operationId`. Operations of the document not listed here answer 406. */
@@ -58,6 +59,7 @@ const HANDLERS: Readonly<Record<string, RestHandler>> = {
   fetchPlanningResult,
   cancelPlanning,
   fetchScanTasks,
+  signRequest,
 };
 
 /** Options of {@link startRestCatalogServer}. */
@@ -192,6 +194,16 @@ function storageConfigOf(warehouse: Warehouse, catalog: StorageCatalog): Record<
   };
 }
 
+/**
+ * The signer of an S3 warehouse: the warehouse's own S3 settings and keys (spec/governance.md §G6).
+ * A local folder or memory warehouse gets none: its files cannot be confined.
+ */
+function signingAuthorityOf(warehouse: Warehouse, catalog: StorageCatalog): S3SigningAuthority | undefined {
+  if (!/^s3[an]?:\/\//.test(catalog.root.uri)) return undefined;
+  const { client: _client, signer: _signer, ...s3 } = warehouse.s3Options ?? {};
+  return new S3SigningAuthority(s3);
+}
+
 async function dispatch(api: OpenAPIBackend, service: RestService, options: RestCatalogServerOptions, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const rawUrl = req.raw.url ?? '/';
   const path = rawUrl.split('?')[0]!;
@@ -246,7 +258,8 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
           }
         };
         const key = headers['idempotency-key'];
-        if (key === undefined || req.method === 'GET' || req.method === 'HEAD') return run();
+        // Signing changes nothing: no idempotency record per signature.
+        if (key === undefined || req.method === 'GET' || req.method === 'HEAD' || operationId === 'signRequest') return run();
         // A key belongs to its caller: another principal's retry with it cannot replay the answer.
         const caller = auth && 'principal' in auth.subject ? auth.subject.principal.id : 'anonymous';
         return runIdempotent(service.catalog.root.store, `${service.systemPrefix}/idempotency/${key.toLowerCase()}.json`, requestFingerprint(operationId, path, caller), run);
@@ -287,6 +300,7 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
   if (!perTask.success) throw new InvalidArgumentError(`planFilesPerTask must be a positive integer, not ${String(options.planFilesPerTask)}`);
   const governance = options.governance === 'none' ? undefined : (options.governance ?? new Governance(catalog.root.store, { audience: warehouse.uri, clock: warehouse.clock }));
   const admin = governance ? await governance.bootstrap(options.admin) : undefined;
+  const signing = signingAuthorityOf(warehouse, catalog);
   const service: RestService = {
     warehouse,
     catalog,
@@ -297,6 +311,7 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
     systemPrefix: '_floe',
     tableConfig: { ...storageConfigOf(warehouse, catalog), ...options.tableConfig },
     openClientLocation: locationPolicy(warehouse, catalog, options.allowedLocations ?? []),
+    ...(signing ? { signing } : {}),
   };
   const api = await createOpenApiBackend({
     notFound: () => ({ status: 404, body: errorResponseBody(404, 'NotFoundException', 'no such endpoint in the Iceberg REST catalog API') }),
@@ -325,6 +340,7 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
     await reply.code(400).type('application/json').send(badRequest(message));
   });
   app.all('/*', (req, reply) => dispatch(api, service, options, req, reply));
+  app.addHook('onClose', async () => signing?.destroy());
   return { app, service, ...(admin ? { admin } : {}) };
 }
 
