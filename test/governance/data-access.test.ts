@@ -31,6 +31,8 @@ interface Setup {
   admin: Subject;
   reader: { clientId: string; clientSecret: string };
   writer: { clientId: string; clientSecret: string };
+  /** READ on A with a column mask. */
+  masked: { clientId: string; clientSecret: string };
   /** Key (in the bucket) of a data file of each table, and each table's key prefix. */
   files: { a: string; b: string; aPrefix: string };
 }
@@ -73,8 +75,10 @@ beforeAll(async () => {
   for (const [t, ids] of [['a', [1, 2]], ['b', [10, 20]]] as const) await (await wh.createTable(`ml.${t}`, SCHEMA)).append(rows(...ids));
   const reader = (await gov.createPrincipal(admin, { name: 'reader', type: 'service', roles: ['reader'] })).credential;
   const writer = (await gov.createPrincipal(admin, { name: 'writer', type: 'service', roles: ['writer'] })).credential;
+  const masked = (await gov.createPrincipal(admin, { name: 'masked', type: 'service', roles: ['masked'] })).credential;
   const a = { kind: 'table' as const, namespace: ['ml'], table: 'a' };
   await gov.grant(admin, { role: 'reader', privilege: 'READ', on: a });
+  await gov.grant(admin, { role: 'masked', privilege: 'READ', on: a, columnMask: { nullify: ['id'] } });
   for (const privilege of ['READ', 'WRITE'] as const) await gov.grant(admin, { role: 'writer', privilege, on: a });
   const keyOf = (uri: string): string => uri.slice(`s3://${bucket.bucket}/`.length);
   const dataKey = async (t: string): Promise<string> => {
@@ -82,7 +86,7 @@ beforeAll(async () => {
     for await (const m of bucket.store.list(prefix)) return m.path;
     throw new Error(`no data file under ${prefix}`);
   };
-  s = { bucket, wh, server, gov, admin, reader, writer, files: { a: await dataKey('a'), b: await dataKey('b'), aPrefix: keyOf((await wh.loadTable('ml.a')).uri) } };
+  s = { bucket, wh, server, gov, admin, reader, writer, masked, files: { a: await dataKey('a'), b: await dataKey('b'), aPrefix: keyOf((await wh.loadTable('ml.a')).uri) } };
 });
 
 afterAll(async () => {
@@ -123,6 +127,9 @@ describe(`data access follows the grants: ${s3Label()}`, () => {
     expect((await askSignature(token, 'a', 'GET', `${s.files.aPrefix}x/data/f.parquet`)).status).toBe(403);
     // Any write, even inside A: READ does not sign PUT, DELETE or a multipart upload.
     for (const method of ['PUT', 'DELETE', 'POST']) expect([method, (await askSignature(token, 'a', method, `${s.files.aPrefix}/data/new.parquet`)).status]).toEqual([method, 403]);
+    // A masked READ gets no signature at all: the raw file holds the masked column (§G7).
+    const masked = await askSignature(await tokenOf(s.masked), 'a', 'GET', s.files.a);
+    expect([masked.status, masked.body.error.message]).toEqual([403, expect.stringContaining('masks columns or filters rows')]);
     const reader = await keyless(s.reader);
     const before = (await s.wh.loadTable('ml.a')).snapshots().length;
     await expect((await reader.loadTable('ml.a')).append(rows(99))).rejects.toMatchObject({ code: 'NOT_AUTHORIZED' });
