@@ -74,7 +74,8 @@ const ALLOWED_LAYERS: Record<string, readonly string[]> = {
 const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   errors: [],
   util: ['lossless-json', 'node:crypto'],
-  store: ['@aws-sdk/client-s3', 'p-limit', 'zod', 'node:fs', 'node:fs/promises', 'node:path', 'node:crypto', 'node:os', 'node:process', 'node:stream', 'node:timers/promises'],
+  // The SDK's own SigV4 and SHA-256 (@smithy/*), for remote signing.
+  store: ['@aws-sdk/client-s3', '@smithy/core/checksum', '@smithy/core/protocols', '@smithy/signature-v4', 'p-limit', 'zod', 'node:fs', 'node:fs/promises', 'node:path', 'node:crypto', 'node:os', 'node:process', 'node:stream', 'node:timers/promises'],
   spec: ['zod', 'murmurhash3js-revisited'],
   expr: ['apache-arrow', 'zod'],
   // zod checks the shape of what users hand over at the write boundary (rows, foreign Arrow objects).

@@ -38,6 +38,9 @@ describe('package', () => {
   it('has exactly the chosen runtime dependencies, each pinned', () => {
     expect(Object.keys(pkg.dependencies).sort()).toEqual([
       '@aws-sdk/client-s3',
+      // SigV4 and SHA-256 for remote signing: the SDK's own, already under @aws-sdk/client-s3.
+      '@smithy/core',
+      '@smithy/signature-v4',
       'ajv-formats',
       'avsc',
       'commander',

@@ -4,7 +4,10 @@
  * Owns: the `ObjectStore` contract (object-store.ts), path rules (paths.ts), three backends
  * (`MemoryStore`, `LocalFsStore`, `S3Store`), decorators (`prefixed`, `instrumented`, and for
  * tests `faulty` and `ignoringConditions`), `openLocation` (location.ts), which turns a URI into a
- * store rooted there, and the `FileLocator` that maps a table's recorded locations to stores.
+ * store rooted there, the `FileLocator` that maps a table's recorded locations to stores, and
+ * S3 remote signing (a store signed by someone else's keys; the signing side that reads what a
+ * request would do before signing it: s3-remote-signer.ts, s3-request-scope.ts,
+ * s3-signing-authority.ts).
  *
  * Guarantees, on every backend (spec/storage.md §S1):
  * - **atomic puts**: a reader sees the whole old object or the whole new one, never a part;
@@ -48,6 +51,9 @@ export { compareKeys, groupByDelimiter, joinPath, validatePath, validatePrefix }
 export { MemoryStore, type MemoryStoreOptions } from './memory.js';
 export { LOCAL_FS_RESERVED_PREFIX, LocalFsStore, type LocalFsStoreOptions } from './local-fs.js';
 export { S3Store, s3ClientConfig, type S3Credentials, type S3StoreOptions } from './s3.js';
+export { type S3RequestSigner, type S3SignedRequest, type S3SigningRequest } from './s3-remote-signer.js';
+export { type ParsedS3Request, type S3RequestScope, type S3RequestToSign, type S3ScopeResult, s3MethodWrites, scopeS3Request } from './s3-request-scope.js';
+export { S3SigningAuthority } from './s3-signing-authority.js';
 export { PrefixedStore, prefixed } from './prefixed.js';
 export { InstrumentedStore, instrumented, type IoEvent, type IoStats, type StoreOp } from './instrumented.js';
 export { FaultyStore, faulty, type FaultRule } from './faulty.js';

@@ -58,6 +58,9 @@ function requireLocal(uri: string): LocalBackend {
 
 const memoryStores = new Map<string, MemoryStore>();
 const s3Stores = new Map<string, S3Store>();
+// Stores signed by a remote signer are one set per signer: a signer speaks for one table, so a
+// store shared across signers would sign one table's requests at another's endpoint.
+const signedS3Stores = new WeakMap<object, Map<string, S3Store>>();
 
 /** The process-wide memory store of a name (created on first use). */
 export function memoryStoreNamed(name: string): MemoryStore {
@@ -71,10 +74,16 @@ export function memoryStoreNamed(name: string): MemoryStore {
 
 function s3StoreFor(bucket: string, options: StoreOptions): S3Store {
   const key = `${bucket}\u0000${JSON.stringify(options.s3 ?? {}, (_k, v: unknown) => (typeof v === 'function' || (typeof v === 'object' && v !== null && 'send' in v) ? '[client]' : v))}`;
-  let store = s3Stores.get(key);
+  const signer = options.s3?.signer;
+  let stores = s3Stores;
+  if (signer) {
+    stores = signedS3Stores.get(signer) ?? new Map<string, S3Store>();
+    signedS3Stores.set(signer, stores);
+  }
+  let store = stores.get(key);
   if (!store) {
     store = new S3Store({ ...options.s3, bucket });
-    s3Stores.set(key, store);
+    stores.set(key, store);
   }
   return store;
 }

@@ -50,6 +50,7 @@ import {
   StoreError,
 } from '../errors.js';
 import { retryWithBackoff } from '../util/index.js';
+import { REMOTE_SIGNING_IDENTITY, type S3RequestSigner, sdkSignerFor } from './s3-remote-signer.js';
 import type {
   GetOptions,
   GetResult,
@@ -96,6 +97,12 @@ export interface S3StoreOptions {
   readonly forcePathStyle?: boolean;
   /** Credentials; default `FLOE_S3_ACCESS_KEY`/`FLOE_S3_SECRET_KEY`, else the AWS default chain. */
   readonly credentials?: S3Credentials;
+  /**
+   * Remote signing: every request is signed by this function (a REST catalog's `/sign`, which
+   * checks the caller's grants) instead of with keys; `credentials` and the environment's keys
+   * are then never read, so this process holds none (spec/governance.md §G6).
+   */
+  readonly signer?: S3RequestSigner;
   /** Requests in flight at most; default 32. */
   readonly maxConcurrency?: number;
   /** Plain puts above this size are multipart uploads, bytes; default 16 MiB. */
@@ -138,11 +145,14 @@ export function s3ClientConfig(options: Omit<S3StoreOptions, 'bucket'>): S3Clien
   const secretAccessKey = env['FLOE_S3_SECRET_KEY'];
   const credentials =
     options.credentials ?? (accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined);
+  // With a remote signer the SDK still resolves an identity before signing; it is given one that
+  // holds no secret, so that it never looks for keys in the environment or the AWS chain.
+  const signing = options.signer ? { signer: sdkSignerFor(options.signer), credentials: async () => REMOTE_SIGNING_IDENTITY } : credentials ? { credentials } : {};
   return {
     region,
     ...(endpoint ? { endpoint } : {}),
     forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
-    ...(credentials ? { credentials } : {}),
+    ...signing,
     // Our retry loop decides what may be re-sent; the SDK's would re-send conditional puts.
     maxAttempts: 1,
     // Q5: RGW answers 411 to the SDK's default streaming checksums.
@@ -391,6 +401,8 @@ export class S3Store implements ObjectStore {
         },
       );
     } catch (e) {
+      // A Floe error comes from a remote signer, before anything was sent: a plain refusal.
+      if (isFloeError(e)) throw e;
       const status = httpStatusOf(e);
       const code = errorCodeOf(e);
       if (mode.kind === 'create' && (status === 412 || status === 304 || status === 409)) {

@@ -57,8 +57,11 @@ export interface RestCall {
   readonly subject: Omit<RequestSubject, 'what'>;
   /** Statuses answered without raising (e.g. 404 for an existence check, 304). */
   readonly accept?: readonly number[];
-  /** A POST that changes nothing (a read): retried like a GET, with no `Idempotency-Key`. */
-  readonly readOnly?: boolean;
+  /**
+   * A POST that changes nothing (remote signing): no `Idempotency-Key`, retried as a GET is, and a
+   * lost answer is a plain failure rather than an unknown outcome.
+   */
+  readonly changesNothing?: boolean;
 }
 
 /** A response. */
@@ -133,7 +136,7 @@ export class RestHttp {
     const query = Object.entries(call.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
     const url = `${this.baseUrl}${call.path}${query.length > 0 ? `?${new URLSearchParams(query).toString()}` : ''}`;
     const what = `${call.method} ${call.path}`;
-    const mutation = (call.method === 'POST' || call.method === 'DELETE') && !call.readOnly;
+    const mutation = (call.method === 'POST' || call.method === 'DELETE') && call.changesNothing !== true;
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -202,7 +205,7 @@ export class RestHttp {
    * error its `IcebergErrorResponse` stands for. A body cut short by the server makes the
    * returned stream throw.
    */
-  async stream(call: Omit<RestCall, 'accept' | 'readOnly'>): Promise<AsyncIterable<Uint8Array>> {
+  async stream(call: Omit<RestCall, 'accept' | 'changesNothing'>): Promise<AsyncIterable<Uint8Array>> {
     const url = `${this.baseUrl}${call.path}`;
     const what = `${call.method} ${call.path}`;
     const headers: Record<string, string> = { ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}), ...this.options.headers, ...call.headers };

@@ -82,6 +82,6 @@ export function readTransport(http: RestHttp, address: { readonly prefix: string
   return {
     policy,
     rows: (body) => http.stream({ method: 'POST', path, body, headers: { accept: 'application/vnd.apache.arrow.stream' }, subject }),
-    files: async (body) => (await http.send({ method: 'POST', path, body, readOnly: true, subject })).body ?? null,
+    files: async (body) => (await http.send({ method: 'POST', path, body, changesNothing: true, subject })).body ?? null,
   };
 }

@@ -10,12 +10,13 @@
 import { type TableState } from '../../../commit/index.js';
 import { InvalidArgumentError, TableNotFoundError, isFloeError } from '../../../errors.js';
 import { type PartitionSpec, type Schema, type SortOrder, encodePartitionSpec, encodeSchema, encodeSortOrder } from '../../../spec/index.js';
-import { type OpenedLocation, type StoreOptions, openLocation } from '../../../store/index.js';
+import { type OpenedLocation, type S3RequestSigner, type StoreOptions, openLocation } from '../../../store/index.js';
 import type { JsonValue } from '../../../util/index.js';
 import { type NamespacePropertiesChange, type Page, type PageRequest, type TableIdentifier, formatTableIdentifier, parseNamespace, parseTableIdentifier } from '../../index.js';
 import { GovernanceClient } from './governance-client.js';
 import { RestHttp, type RestHttpOptions, segment } from './http.js';
 import { type RestReadTransport, type RestTableAccess, readTransport, tableAccessFrom } from './read-access.js';
+import { catalogSigner, remoteSigningEnabled, signerPathOf } from './remote-signer.js';
 import { storageOptionsFor } from './storage-options.js';
 import { RestTableOperations, type RestTableAddress, stateFromResult } from './table-operations.js';
 
@@ -79,6 +80,9 @@ function stringMap(v: JsonValue | undefined): Record<string, string> {
 export class RestCatalog {
   /** The kind of catalog, for callers that branch on it. */
   readonly kind = 'rest' as const;
+
+  // One signer per signing endpoint: stores are shared per signer (store/location.ts).
+  private readonly signers = new Map<string, S3RequestSigner>();
 
   private constructor(
     private readonly http: RestHttp,
@@ -263,7 +267,8 @@ export class RestCatalog {
     const state = stateFromResult(body, a.name);
     const b = (body ?? {}) as Record<string, JsonValue>;
     const tableConfig = { ...this.config, ...stringMap(b['config']) };
-    const s3 = storageOptionsFor(tableConfig, b['storage-credentials'], this.options.s3, state.metadata.location);
+    const given = storageOptionsFor(tableConfig, b['storage-credentials'], this.options.s3, state.metadata.location);
+    const s3 = given?.credentials === undefined && !this.holdsKeys() && remoteSigningEnabled(tableConfig) ? { ...given, signer: this.signerFor(tableConfig, a.name) } : given;
     const location = openLocation(state.metadata.location, s3 ? { s3 } : {});
     const access = tableAccessFrom(stringMap(b['config']), a.name);
     return {
@@ -277,10 +282,34 @@ export class RestCatalog {
     };
   }
 
+  /**
+   * Whether this client has S3 keys of its own (`s3.credentials`, or `FLOE_S3_ACCESS_KEY` and
+   * `FLOE_S3_SECRET_KEY`): then it uses them, and asks for remote signing only when it has none.
+   */
+  private holdsKeys(): boolean {
+    const env = this.options.s3?.env ?? process.env;
+    return this.options.s3?.credentials !== undefined || (env['FLOE_S3_ACCESS_KEY'] !== undefined && env['FLOE_S3_SECRET_KEY'] !== undefined);
+  }
+
+  private signerFor(config: Readonly<Record<string, string>>, table: string): S3RequestSigner {
+    const path = signerPathOf(config, this.http.baseUrl);
+    let signer = this.signers.get(path);
+    if (!signer) {
+      signer = catalogSigner(this.http, path, table);
+      this.signers.set(path, signer);
+    }
+    return signer;
+  }
+
+  /** The access this client asks tables to be served with (`X-Iceberg-Access-Delegation`). */
+  private delegation(): Record<string, string> {
+    return { 'x-iceberg-access-delegation': this.holdsKeys() ? 'vended-credentials' : 'vended-credentials,remote-signing' };
+  }
+
   /** Loads a table. @throws TableNotFoundError / NamespaceNotFoundError */
   async loadTable(identifier: string | TableIdentifier): Promise<RestLoadedTable> {
     const a = this.address(identifier);
-    const r = await this.http.send({ method: 'GET', path: this.tablePath(a), headers: { 'x-iceberg-access-delegation': 'vended-credentials' }, subject: { table: a.name } });
+    const r = await this.http.send({ method: 'GET', path: this.tablePath(a), headers: this.delegation(), subject: { table: a.name } });
     return this.loaded(a, r.body);
   }
 
@@ -295,7 +324,7 @@ export class RestCatalog {
       ...(table.sortOrder ? { 'write-order': encodeSortOrder(table.sortOrder) } : {}),
       ...(table.location ? { location: table.location } : {}),
     };
-    const r = await this.http.send({ method: 'POST', path: `${this.nsPath(a.namespace)}/tables`, body, headers: { 'x-iceberg-access-delegation': 'vended-credentials' }, subject: { table: a.name } });
+    const r = await this.http.send({ method: 'POST', path: `${this.nsPath(a.namespace)}/tables`, body, headers: this.delegation(), subject: { table: a.name } });
     return this.loaded(a, r.body);
   }
 

@@ -13,7 +13,9 @@ import type { JsonValue } from '../../../util/index.js';
 import { COMMIT_ID_PROPERTY } from '../../../commit/index.js';
 import { SYSTEM_NAMESPACE } from './audit-sink.js';
 import type { AuditTrail, TrailDecision } from './audit-trail.js';
+import { s3MethodWrites } from '../../../store/index.js';
 import { NAMESPACE_SEPARATOR, type RestRequest } from './context.js';
+import { nothingToSign } from './signing.js';
 
 /** What the governance step decided for a request. */
 export interface RequestAuth {
@@ -79,6 +81,8 @@ export function targetOf(request: RestRequest): OperationTarget[] {
           ...(p['namespace'] !== undefined ? { namespace: parts(p['namespace']) ?? [] } : {}),
           ...(p['table'] !== undefined ? { table: p['table'] } : {}),
           ...(request.operationId === 'updateTable' ? { updateActions: updateActions(request.body) } : {}),
+          // Remote signing: READ for a GET/HEAD, WRITE for anything else (a missing method too).
+          ...(request.operationId === 'signRequest' ? { writes: s3MethodWrites(String(body['method'] ?? '')) } : {}),
         },
       ];
   }
@@ -114,6 +118,7 @@ export async function authorizeRequest(governance: Governance, request: RestRequ
         writesSystemNamespace(target, req.privilege) ?? governance.decide(state, subject, req.privilege, req.on, req.rawFiles ? { rawFiles: true } : {});
       decisions.push({ privilege: req.privilege, object: securableToString(req.on), decision });
       if (!decision.allowed) {
+        if (decision.status === 404 && request.operationId === 'signRequest') throw nothingToSign(req.on.kind === 'table' ? [...req.on.namespace, req.on.table].join('.') : securableToString(req.on));
         if (decision.status === 404) {
           // Hidden: answered exactly as a missing object is.
           if (req.on.kind === 'table') throw new TableNotFoundError([...req.on.namespace, req.on.table].join('.'));

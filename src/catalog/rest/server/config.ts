@@ -33,6 +33,9 @@ export const SERVED_ENDPOINTS: readonly string[] = [
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/tasks',
 ];
 
+/** The remote-signing endpoint, served on warehouses on S3 (signing.ts). */
+export const SIGN_ENDPOINT = 'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/sign';
+
 /** `GET /v1/config` */
 export const getConfig: RestHandler = async (service, request) => {
   const asked = request.query['warehouse'];
@@ -46,7 +49,7 @@ export const getConfig: RestHandler = async (service, request) => {
     // `warehouse`: where the warehouse is, as the spec's example does, so that clients can keep
     // non-table objects (Floe's model artifacts) beside the tables.
     overrides: { prefix: service.prefix, warehouse: service.catalog.root.uri },
-    endpoints: [...SERVED_ENDPOINTS],
+    endpoints: [...SERVED_ENDPOINTS, ...(service.signing ? [SIGN_ENDPOINT] : [])],
     'idempotency-key-lifetime': IDEMPOTENCY_LIFETIME,
   });
 };

@@ -7,7 +7,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../../../errors.js';
-import type { OpenedLocation } from '../../../store/index.js';
+import type { OpenedLocation, S3SigningAuthority } from '../../../store/index.js';
 import type { AuditLog, Governance } from '../../../governance/index.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { RequestAuth } from './authz.js';
@@ -48,6 +48,8 @@ export interface RestService {
   readonly planFilesPerTask: number;
   /** Table-level config sent with every loaded table (storage endpoint, region; never secrets). */
   readonly tableConfig: Readonly<Record<string, string>>;
+  /** Signs S3 requests with the warehouse's keys, for remote signing (absent: not an S3 warehouse). */
+  readonly signing?: S3SigningAuthority;
   /**
    * Opens a table location a client named (create, register, `set-location`).
    * @throws InvalidArgumentError when it is outside the warehouse and the allowed locations

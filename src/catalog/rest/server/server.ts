@@ -17,7 +17,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Context, OpenAPIBackend, Operation } from 'openapi-backend';
 import { z } from 'zod';
 import { InvalidArgumentError, UnsupportedError } from '../../../errors.js';
-import { type OpenedLocation, childLocation, openLocation } from '../../../store/index.js';
+import { type OpenedLocation, S3SigningAuthority, childLocation, openLocation } from '../../../store/index.js';
 import { type JsonValue, newUuid, parseJson, stringifyJson } from '../../../util/index.js';
 import type { Warehouse } from '../../../warehouse.js';
 import { StorageCatalog } from '../../index.js';
@@ -35,6 +35,7 @@ import { getToken } from './oauth.js';
 import { registerManagementRoutes } from './management.js';
 import { createNamespace, dropNamespace, listNamespaces, loadNamespaceMetadata, namespaceExists, updateProperties } from './namespaces.js';
 import { type SchemaIssue, checkResponse, createOpenApiBackend, declaredStatuses } from './openapi.js';
+import { signRequest } from './signing.js';
 import { createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists, unregisterTable } from './tables.js';
 import { registerReadRoute } from './read-endpoint.js';
 import { governedTableHandler } from './read-policy.js';
@@ -65,6 +66,7 @@ const HANDLERS: Readonly<Record<string, RestHandler>> = {
   fetchPlanningResult,
   cancelPlanning,
   fetchScanTasks,
+  signRequest,
 };
 
 /** Options of {@link startRestCatalogServer}. */
@@ -209,6 +211,16 @@ function storageConfigOf(warehouse: Warehouse, catalog: StorageCatalog): Record<
   };
 }
 
+/**
+ * The signer of an S3 warehouse: the warehouse's own S3 settings and keys (spec/governance.md §G6).
+ * A local folder or memory warehouse gets none: its files cannot be confined.
+ */
+function signingAuthorityOf(warehouse: Warehouse, catalog: StorageCatalog): S3SigningAuthority | undefined {
+  if (!/^s3[an]?:\/\//.test(catalog.root.uri)) return undefined;
+  const { client: _client, signer: _signer, ...s3 } = warehouse.s3Options ?? {};
+  return new S3SigningAuthority(s3);
+}
+
 async function dispatch(api: OpenAPIBackend, service: RestService, options: RestCatalogServerOptions, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const rawUrl = req.raw.url ?? '/';
   const path = rawUrl.split('?')[0]!;
@@ -270,7 +282,8 @@ async function dispatch(api: OpenAPIBackend, service: RestService, options: Rest
           }
         };
         const key = headers['idempotency-key'];
-        if (key === undefined || req.method === 'GET' || req.method === 'HEAD') return run();
+        // Signing changes nothing: no idempotency record per signature.
+        if (key === undefined || req.method === 'GET' || req.method === 'HEAD' || operationId === 'signRequest') return run();
         // A key belongs to its caller: another principal's retry with it cannot replay the answer.
         const caller = auth && 'principal' in auth.subject ? auth.subject.principal.id : 'anonymous';
         return runIdempotent(service.catalog.root.store, `${service.systemPrefix}/idempotency/${key.toLowerCase()}.json`, requestFingerprint(operationId, path, caller), run);
@@ -320,6 +333,7 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
   const auditOptions = z.union([z.literal(false), AuditLogSettingsSchema]).optional().safeParse(options.audit);
   if (!auditOptions.success) throw new InvalidArgumentError(`audit must be false or { batchSize, flushIntervalMs, maxBufferedEvents } (positive integers), not ${JSON.stringify(options.audit)?.slice(0, 100)}`);
   const audit: AuditLog | undefined = governance && options.audit !== false ? startAuditLog(warehouse, options.audit ?? {}) : undefined;
+  const signing = signingAuthorityOf(warehouse, catalog);
   const service: RestService = {
     warehouse,
     catalog,
@@ -331,6 +345,7 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
     systemPrefix: '_floe',
     tableConfig: { ...storageConfigOf(warehouse, catalog), ...options.tableConfig },
     openClientLocation: locationPolicy(warehouse, catalog, options.allowedLocations ?? []),
+    ...(signing ? { signing } : {}),
   };
   const api = await createOpenApiBackend({
     notFound: () => ({ status: 404, body: errorResponseBody(404, 'NotFoundException', 'no such endpoint in the Iceberg REST catalog API') }),
@@ -365,6 +380,7 @@ export async function buildRestCatalogApp(options: RestCatalogServerOptions): Pr
   app.all('/*', (req, reply) => dispatch(api, service, options, req, reply));
   // After the requests in flight have finished (and been recorded): write what is buffered.
   if (audit) app.addHook('onClose', () => audit.close());
+  app.addHook('onClose', async () => signing?.destroy());
   return { app, service, ...(admin ? { admin } : {}) };
 }
 

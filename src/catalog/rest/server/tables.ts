@@ -16,6 +16,7 @@ import { type ResolvedTable, formatTableIdentifier } from '../../index.js';
 import type { TableIdentifier } from '../../index.js';
 import { type RestHandler, type RestResponse, type RestService, bodyObject, identifierJson, namespaceParam, noContent, ok, tableIdentifierOf, tableParam } from './context.js';
 import { pageRequestOf } from './namespaces.js';
+import { delegationConfig } from './signing.js';
 import { type SnapshotsMode, decodeCreateTableRequest, etagOf, loadTableResult, metadataForCreate, metadataLocationOf } from './table-results.js';
 
 /** Resolves a table or answers 404 (NoSuchTable / NoSuchNamespace). */
@@ -54,7 +55,7 @@ export const createTable: RestHandler = async (service, request) => {
     if (await catalog.tableExists(id)) throw new TableAlreadyExistsError(name);
     const location = asked ?? catalog.tableLocation(id);
     const metadata = metadataForCreate(create, location.uri, clock.nowMs());
-    return ok(loadTableResult(null, metadata, 'all', service.tableConfig));
+    return ok(loadTableResult(null, metadata, 'all', delegationConfig(service, request, id)));
   }
   const { location, state } = await catalog.createTable(
     id,
@@ -62,7 +63,7 @@ export const createTable: RestHandler = async (service, request) => {
     asked ? { location: asked } : {},
   );
   const metadataLocation = metadataLocationOf(location, state);
-  return ok(loadTableResult(metadataLocation, state.metadata, 'all', service.tableConfig), { etag: etagOf(metadataLocation, 'all') });
+  return ok(loadTableResult(metadataLocation, state.metadata, 'all', delegationConfig(service, request, id)), { etag: etagOf(metadataLocation, 'all') });
 };
 
 /** `GET /v1/{prefix}/namespaces/{namespace}/tables/{table}` */
@@ -74,7 +75,7 @@ export const loadTable: RestHandler = async (service, request) => {
   const metadataLocation = metadataLocationOf(resolved.location, state);
   const etag = etagOf(metadataLocation, mode);
   if (request.headers['if-none-match'] === etag) return { status: 304, headers: { etag } };
-  return ok(loadTableResult(metadataLocation, state.metadata, mode, service.tableConfig), { etag });
+  return ok(loadTableResult(metadataLocation, state.metadata, mode, delegationConfig(service, request, id)), { etag });
 };
 
 /** `HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}` */
@@ -125,7 +126,7 @@ export const registerTable: RestHandler = async (service, request) => {
   }
   await service.catalog.registerTable(id, location, { metadataFile: match[2]!, ...(r.data.overwrite ? { overwrite: true } : {}) });
   const metadataLocation = metadataLocationOf(location, state);
-  return ok(loadTableResult(metadataLocation, state.metadata, 'all', service.tableConfig), { etag: etagOf(metadataLocation, 'all') });
+  return ok(loadTableResult(metadataLocation, state.metadata, 'all', delegationConfig(service, request, id)), { etag: etagOf(metadataLocation, 'all') });
 };
 
 const IdentifierSchema = z.object({ namespace: z.array(z.string()), name: z.string() });
