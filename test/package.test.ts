@@ -47,6 +47,8 @@ describe('package', () => {
       'csv-parse',
       'fast-json-stable-stringify',
       'fastify',
+      'hyparquet',
+      'hyparquet-writer',
       'jose',
       'lossless-json',
       'murmurhash3js-revisited',

@@ -25,8 +25,9 @@
  * | list<float> in `vectorDimensions` | FixedSizeList<Float32>[dim] (written as a Parquet LIST) |
  *
  * uuid gets no `arrow.uuid` extension metadata: pyarrow would read it back as an extension type
- * that pyarrow-based readers may not map, and parquet-wasm does not write the UUID logical type
- * from it anyway (its arrow-rs is built without canonical extension types).
+ * that pyarrow-based readers may not map, and parquet-wasm ignores it anyway (its arrow-rs is
+ * built without canonical extension types). `writeParquet` adds the Parquet `UUID` logical type
+ * from the `iceberg.schema` metadata instead.
  *
  * @module
  */

@@ -8,7 +8,8 @@
  * Guarantees:
  * - Files written here are self-describing and readable by any Parquet reader: every column,
  *   list element, map key and map value carries its Iceberg field id as the Parquet field id,
- *   and the footer holds `iceberg.schema` (spec §Parquet, verified with hyparquet).
+ *   and the footer holds `iceberg.schema` (spec §Parquet, verified with hyparquet); uuid
+ *   columns carry the Parquet `UUID` logical type (added to the footer by `parquet-uuid.ts`).
  * - Reads resolve columns by field id, never by name (spec §Column Projection): renamed
  *   columns keep their data, dropped ones disappear, added ones read as identity-partition
  *   constant, `initial-default` or null; int→long, float→double and decimal widening apply.

@@ -16,8 +16,10 @@
  *   entries field, which `parquet-names.ts` sets to `key_value`.
  * - uuid: arrow-rs writes FixedSizeBinary(16) as FIXED_LEN_BYTE_ARRAY(16) with no logical type,
  *   also when the field carries the `arrow.uuid` extension (this build lacks arrow-rs's canonical
- *   extension types) and there is no writer option for it, so Floe's uuid columns lack the
- *   spec's `UUID` annotation; readers resolve them by the Iceberg type, as for pyarrow's files.
+ *   extension types), and there is no writer option for it. The spec's table wants the `UUID`
+ *   annotation, so {@link writeParquet} adds it to the footer afterwards (`parquet-uuid.ts`) on
+ *   the columns that `iceberg.schema` says are uuid; arrow-rs reads such a column back as
+ *   FixedSizeBinary(16), as before.
  * - Lists are written in the 3-level form, decimals as INT32 (P ≤ 9), INT64 (P ≤ 18) or the
  *   smallest FIXED_LEN_BYTE_ARRAY, timestamps with `isAdjustedToUTC` from the Arrow time zone:
  *   exactly the spec §Parquet type table.
@@ -45,8 +47,10 @@
 import * as arrow from 'apache-arrow';
 import * as wasm from 'parquet-wasm';
 import { CorruptFileError, InvalidArgumentError, isFloeError, UnsupportedError } from '../errors.js';
+import { ICEBERG_SCHEMA_KEY } from './arrow-schema.js';
 import { decodeFooter, footerLength, footerOnlyFile, type Footer } from './parquet-footer.js';
 import { parquetWriteSchema } from './parquet-names.js';
+import { annotateUuidColumns, uuidFieldIds } from './parquet-uuid.js';
 
 /** Parquet page compression codecs Floe writes. */
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'uncompressed';
@@ -195,14 +199,16 @@ const COMPRESSION: Readonly<Record<ParquetCompression, wasm.Compression>> = {
  * Write an Arrow table as one Parquet file.
  *
  * Field ids come from each Arrow field's `PARQUET:field_id` metadata (see `arrowSchemaFromIceberg`);
- * the Arrow schema's metadata plus `keyValueMetadata` become the footer key-value metadata.
+ * the Arrow schema's metadata plus `keyValueMetadata` become the footer key-value metadata. When
+ * that metadata holds `iceberg.schema`, the FIXED_LEN_BYTE_ARRAY(16) columns whose field ids are
+ * its `uuid` fields get the Parquet `UUID` logical type (spec §Parquet type table).
  * Statistics are written at page level; values are not validated against any Iceberg schema here
  * (`conformToSchema` does that).
  *
  * @param table the data; any number of record batches (zero gives a file with no row groups)
  * @param options compression (default zstd), row-group size, footer metadata
  * @returns the file's bytes
- * @throws {InvalidArgumentError} for a bad option value
+ * @throws {InvalidArgumentError} for a bad option value, or an `iceberg.schema` that is not an Iceberg schema
  * @throws {CorruptFileError} when arrow-rs rejects the data (e.g. an Arrow type Parquet cannot hold)
  */
 export function writeParquet(table: arrow.Table, options: WriteParquetOptions = {}): Uint8Array {
@@ -225,6 +231,7 @@ export function writeParquet(table: arrow.Table, options: WriteParquetOptions = 
   for (const [k, v] of Object.entries(options.keyValueMetadata ?? {})) keyValue.set(k, v);
   // ARROW:schema is arrow-rs's own key (it writes it itself); a stale copy must not override it.
   keyValue.delete('ARROW:schema');
+  const uuidIds = uuidFieldIds(keyValue.get(ICEBERG_SCHEMA_KEY), options.path ?? UNKNOWN_PATH);
 
   // Parquet's group names (maps as `key_value`): see parquet-names.ts.
   const schema = parquetWriteSchema(table.schema);
@@ -241,6 +248,7 @@ export function writeParquet(table: arrow.Table, options: WriteParquetOptions = 
   let builder: wasm.WriterPropertiesBuilder | undefined;
   let props: wasm.WriterProperties | undefined;
   let wasmTable: wasm.Table | undefined;
+  let written: Uint8Array;
   try {
     builder = new wasm.WriterPropertiesBuilder();
     // Each setter consumes the builder and returns a new handle to the same state.
@@ -250,7 +258,7 @@ export function writeParquet(table: arrow.Table, options: WriteParquetOptions = 
     if (keyValue.size > 0) builder = builder.setKeyValueMetadata(keyValue);
     props = builder.build();
     wasmTable = wasm.Table.fromIPCStream(ipc);
-    return wasm.writeParquet(wasmTable, props);
+    written = wasm.writeParquet(wasmTable, props);
   } catch (e) {
     return corrupt(options.path, 'cannot write parquet', e);
   } finally {
@@ -258,6 +266,7 @@ export function writeParquet(table: arrow.Table, options: WriteParquetOptions = 
     release(props);
     release(builder);
   }
+  return annotateUuidColumns(written, uuidIds, options.path ?? UNKNOWN_PATH);
 }
 
 function tableFromWasm(wasmTable: wasm.Table): arrow.Table {

@@ -50,10 +50,24 @@ describe('writeParquet / readParquet', () => {
   });
 
   it('explicit key-value metadata wins over the schema metadata', () => {
-    const bytes = writeParquet(sampleTable(3), { keyValueMetadata: { 'iceberg.schema': 'x', other: 'y' } });
+    const mine = '{"type":"struct","schema-id":7,"fields":[]}';
+    const bytes = writeParquet(sampleTable(3), { keyValueMetadata: { 'iceberg.schema': mine, other: 'y' } });
     const kv = readParquetSchema(bytes).metadata;
-    expect(kv.get('iceberg.schema')).toBe('x');
+    expect(kv.get('iceberg.schema')).toBe(mine);
     expect(kv.get('other')).toBe('y');
+  });
+
+  it.each(['x', '{"type":"struct","fields":[{"id":1}]}'])('rejects an iceberg.schema that is not an Iceberg schema (%s), naming the key and file', (value) => {
+    // The uuid columns to mark with the UUID logical type are read from it (parquet-uuid.ts).
+    let err: unknown;
+    try {
+      writeParquet(sampleTable(3), { keyValueMetadata: { 'iceberg.schema': value }, path: 'mem://t/data/a.parquet' });
+    } catch (e) {
+      err = e;
+    }
+    expect(isFloeError(err, 'INVALID_ARGUMENT')).toBe(true);
+    expect((err as Error).message).toContain("'iceberg.schema'");
+    expect((err as Error).message).toContain('mem://t/data/a.parquet');
   });
 
   it.each(['zstd', 'snappy', 'gzip', 'lz4', 'uncompressed'] as const)('writes %s', (compression) => {

@@ -1,5 +1,5 @@
 import * as arrow from 'apache-arrow';
-import { parquetMetadata, parquetSchema, type SchemaTree } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects, parquetSchema, type SchemaTree } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import {
   arrowSchemaFromIceberg,
@@ -170,29 +170,15 @@ describe('every Iceberg type round-trips through Parquet', () => {
     });
   });
 
-  it('writes uuid as FIXED_LEN_BYTE_ARRAY(16) without the UUID logical type, even with arrow.uuid (a parquet-wasm 0.8.0 limit)', () => {
-    // The spec's Parquet table wants `fixed_len_byte_array[16]` + `UUID`. parquet-wasm 0.8.0's
-    // arrow-rs maps FixedSizeBinary(16) to FLBA(16) and ignores the `arrow.uuid` extension
-    // (built without arrow-rs's canonical extension types) and has no option for it. Readers
-    // resolve uuid by the Iceberg type (pyarrow writes uuid the same way: the
-    // add_columns_with_defaults fixture). When this fails, parquet-wasm writes UUID: use it.
-    const uuidOf = (ext: boolean) => {
-      const t = writeParquet(
-        new arrow.Table([
-          batchFromRows(
-            { schemaId: 0, fields: [{ id: 1, name: 'u', required: false, type: { type: 'uuid' } }] },
-            [{ u: null }],
-          ),
-        ].map((b) => (ext ? new arrow.RecordBatch(withUuidExtension(b.schema), b.data) : b))),
-      );
-      return parquetMetadata(arrayBufferOf(t)).schema[1]!;
-    };
-    for (const ext of [false, true]) {
-      const u = uuidOf(ext);
-      expect([u.type, u.type_length, u.field_id, u.logical_type, u.converted_type], `arrow.uuid: ${ext}`).toEqual(['FIXED_LEN_BYTE_ARRAY', 16, 1, undefined, undefined]);
-    }
+  it('writes uuid as FIXED_LEN_BYTE_ARRAY(16) with the UUID logical type, also in a map value list; decimal(38) FLBA(16) keeps DECIMAL', () => {
+    // Spec §Parquet type table: uuid → `fixed_len_byte_array[16]` + `UUID`.
     const byName = new Map(parquetMetadata(arrayBufferOf(bytes)).schema.map((e) => [e.name, e]));
-    expect([byName.get('c_uuid')!.type, byName.get('c_uuid')!.type_length]).toEqual(['FIXED_LEN_BYTE_ARRAY', 16]);
+    const u = byName.get('c_uuid')!;
+    expect([u.type, u.type_length, u.logical_type, u.converted_type]).toEqual(['FIXED_LEN_BYTE_ARRAY', 16, { type: 'UUID' }, undefined]);
+    const inMap = parquetMetadata(arrayBufferOf(bytes)).schema.find((e) => e.field_id === 19)!;
+    expect([inMap.type, inMap.type_length, inMap.logical_type]).toEqual(['FIXED_LEN_BYTE_ARRAY', 16, { type: 'UUID' }]);
+    const d = byName.get('c_decimal_38')!;
+    expect([d.type, d.type_length, d.logical_type]).toEqual(['FIXED_LEN_BYTE_ARRAY', 16, { type: 'DECIMAL', scale: 10, precision: 38 }]);
   });
 
   it('arrowSchemaFromIceberg and icebergSchemaFromArrow invert each other (ids taken from the fields)', () => {
@@ -274,5 +260,76 @@ describe('FixedSizeList<Float32> embeddings', () => {
   it('icebergSchemaFromArrow rejects types Iceberg cannot store, naming the field', () => {
     const bad = new arrow.Schema([new arrow.Field('s', new arrow.Struct([new arrow.Field('d', new arrow.DurationSecond())]))]);
     expect(() => icebergSchemaFromArrow(bad)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringContaining("'s.d'") }));
+  });
+});
+
+describe('uuid columns carry the Parquet UUID logical type at every depth; fixed[16] stays bare', () => {
+  // Spec §Parquet type table: uuid → `fixed_len_byte_array[16]` + `UUID`, fixed(L) →
+  // `fixed_len_byte_array[L]` with no logical type. Beside each uuid, a fixed[16] in the same place.
+  const uuidSchema: Schema = {
+    schemaId: 0,
+    fields: [
+      { id: 1, name: 'u', required: false, type: { type: 'uuid' } },
+      { id: 2, name: 'f16', required: false, type: { type: 'fixed', length: 16 } },
+      {
+        id: 3,
+        name: 's',
+        required: false,
+        type: {
+          type: 'struct',
+          fields: [
+            { id: 4, name: 'u', required: true, type: { type: 'uuid' } },
+            { id: 5, name: 'f16', required: false, type: { type: 'fixed', length: 16 } },
+          ],
+        },
+      },
+      { id: 6, name: 'lu', required: false, type: { type: 'list', elementId: 7, element: { type: 'uuid' }, elementRequired: false } },
+      { id: 8, name: 'lf', required: false, type: { type: 'list', elementId: 9, element: { type: 'fixed', length: 16 }, elementRequired: true } },
+      { id: 10, name: 'mu', required: false, type: { type: 'map', keyId: 11, key: { type: 'uuid' }, valueId: 12, value: { type: 'uuid' }, valueRequired: false } },
+      { id: 13, name: 'mf', required: false, type: { type: 'map', keyId: 14, key: { type: 'fixed', length: 16 }, valueId: 15, value: { type: 'fixed', length: 16 }, valueRequired: false } },
+    ],
+  };
+  const UUID_IDS = [1, 4, 7, 11, 12];
+  const FIXED_IDS = [2, 5, 9, 14, 15];
+  const rows = randomRows(uuidSchema, 200, prng(7));
+  const batch = batchFromRows(uuidSchema, rows);
+  const write = (ext: boolean): Uint8Array =>
+    writeParquet(new arrow.Table([ext ? new arrow.RecordBatch(withUuidExtension(batch.schema), batch.data) : batch]), { compression: 'snappy', rowGroupRows: 64 });
+
+  it.each([false, true])('marks exactly the uuid leaves UUID (arrow.uuid extension: %s)', (ext) => {
+    const elements = parquetMetadata(arrayBufferOf(write(ext))).schema;
+    const byId = new Map(elements.filter((e) => e.field_id !== undefined).map((e) => [e.field_id!, e]));
+    for (const id of UUID_IDS) {
+      const e = byId.get(id)!;
+      expect([e.type, e.type_length, e.logical_type, e.converted_type], `uuid field ${id}`).toEqual(['FIXED_LEN_BYTE_ARRAY', 16, { type: 'UUID' }, undefined]);
+    }
+    for (const id of FIXED_IDS) {
+      const e = byId.get(id)!;
+      expect([e.type, e.type_length, e.logical_type, e.converted_type], `fixed[16] field ${id}`).toEqual(['FIXED_LEN_BYTE_ARRAY', 16, undefined, undefined]);
+    }
+    expect(elements.filter((e) => e.logical_type?.type === 'UUID')).toHaveLength(UUID_IDS.length);
+  });
+
+  it('reads back the same values with Floe and with hyparquet (which reads UUID columns as uuid strings)', async () => {
+    const bytes = write(false);
+    const back = readParquet(bytes);
+    expect(back.schema.fields.find((f) => f.name === 'u')!.type).toEqual(new arrow.FixedSizeBinary(16));
+    const resolved = new arrow.Table(back.batches.map((b) => resolveBatch(b, { readSchema: uuidSchema })));
+    expect(rowsOf(uuidSchema, resolved)).toEqual(rows);
+    // hyparquet's shapes: uuid as its lowercase string (what Floe's literal is), fixed as bytes,
+    // a map as an object keyed by String(key), a null struct, list or map as undefined.
+    const asHyparquet = (v: unknown): unknown => {
+      if (v === null || typeof v === 'string' || v instanceof Uint8Array) return v;
+      if (Array.isArray(v)) return v.map(asHyparquet);
+      return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, asHyparquet(x)]));
+    };
+    const expected = rows.map((r) => ({
+      ...(asHyparquet(r) as object),
+      mu: r['mu'] === null ? null : Object.fromEntries((r['mu'] as [unknown, unknown][]).map(([k, v]) => [String(k), v])),
+      mf: r['mf'] === null ? null : Object.fromEntries((r['mf'] as [unknown, unknown][]).map(([k, v]) => [String(k), v])),
+    }));
+    const read = (await parquetReadObjects({ file: arrayBufferOf(bytes) })) as Record<string, unknown>[];
+    const nested = ['s', 'lu', 'lf', 'mu', 'mf'];
+    expect(read.map((r) => ({ ...r, ...Object.fromEntries(nested.map((k) => [k, r[k] ?? null])) }))).toEqual(expected);
   });
 });
