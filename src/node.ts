@@ -5,6 +5,7 @@
  * @module
  */
 import nodePath from 'node:path';
+import type { RestCatalogServer, RestCatalogServerOptions } from './catalog/rest/server/index.js';
 import { LocalFsStore } from './store/index.js';
 import { registerLocalBackend } from './store/index.js';
 
@@ -15,5 +16,17 @@ registerLocalBackend({
 
 export * from './index.js';
 export { LocalFsStore, type LocalFsStoreOptions } from './store/index.js';
-// The REST catalog server needs Node (Fastify, and the OpenAPI document read from disk).
-export { startRestCatalogServer, type RestCatalogServer, type RestCatalogServerOptions } from './catalog/rest/server/index.js';
+export type { RestCatalogServer, RestCatalogServerOptions } from './catalog/rest/server/index.js';
+
+/**
+ * Starts an Iceberg REST catalog server over a warehouse (spec/catalog.md §K7): see
+ * {@link RestCatalogServerOptions}. The server needs Node (Fastify, and the OpenAPI document read
+ * from disk), and is loaded on the first call rather than with this module, so that programs
+ * (and every `floe` command but `serve`) that never serve do not pay for loading it.
+ * @param options the warehouse, address, authentication and limits
+ * @returns the listening server
+ */
+export async function startRestCatalogServer(options: RestCatalogServerOptions): Promise<RestCatalogServer> {
+  const server = await import('./catalog/rest/server/index.js');
+  return server.startRestCatalogServer(options);
+}
