@@ -15,6 +15,7 @@ import { ADMIN_ROLE, type ColumnMask, type GovernanceState, type Grant, type Pri
 import { hashSecret, newClientId, newSecret, verifySecret } from './secrets.js';
 import { GovernanceStore } from './state-store.js';
 import { type IssuedToken, issueToken, newSigningKey, verifyToken } from './tokens.js';
+import { VerificationGate } from './verification-gate.js';
 
 /** A principal's credential, shown once. */
 export interface Credential {
@@ -49,6 +50,8 @@ export interface GovernanceOptions {
   readonly clock?: Clock;
   /** Token lifetime, seconds. */
   readonly tokenTtlSeconds?: number;
+  /** Bounds concurrent secret verifications (default: a new gate with its default limits). */
+  readonly verifications?: VerificationGate;
 }
 
 /** A grant as asked for. */
@@ -85,6 +88,7 @@ function refuseLockout(before: GovernanceState, after: GovernanceState, what: st
 export class Governance {
   private readonly store: GovernanceStore;
   private readonly clock: Clock;
+  private readonly verifications: VerificationGate;
 
   /**
    * @param root the warehouse root store (the state lives under `_floe/governance/`)
@@ -93,6 +97,7 @@ export class Governance {
   constructor(root: ObjectStore, private readonly options: GovernanceOptions) {
     this.store = new GovernanceStore(root);
     this.clock = options.clock ?? systemClock;
+    this.verifications = options.verifications ?? new VerificationGate();
   }
 
   /** The current state (re-read each call: changes take effect at once). */
@@ -139,12 +144,14 @@ export class Governance {
   /**
    * The OAuth2 client-credentials grant: a token for the principal with this id and secret.
    * @throws NotAuthenticatedError for an unknown client, a wrong secret or a disabled principal (one message for all)
+   * @throws OverloadedError when the bound on concurrent secret verifications is reached
    */
   async tokenForClient(clientId: string, clientSecret: string): Promise<IssuedToken & { principal: Principal }> {
     const state = await this.store.read();
     const principal = Object.values(state.principals).find((p) => p.clientId === clientId);
-    // The same answer for every failure, after the same work, so that client ids cannot be probed.
-    const ok = principal ? await verifySecret(clientSecret, principal.secretHash) : (await verifySecret(clientSecret, DUMMY_HASH), false);
+    // The same answer for every failure, after the same work, so that client ids cannot be probed;
+    // bounded, since anyone may ask (verification-gate.ts).
+    const ok = await this.verifications.run(async () => (principal ? verifySecret(clientSecret, principal.secretHash) : (await verifySecret(clientSecret, DUMMY_HASH), false)));
     if (!principal || !ok || principal.disabled) throw new NotAuthenticatedError('invalid client credentials');
     return { ...(await issueToken(state, principal, this.tokenOptions())), principal };
   }

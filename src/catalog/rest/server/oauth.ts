@@ -13,8 +13,8 @@ import { isFloeError } from '../../../errors.js';
 import type { Governance, Principal } from '../../../governance/index.js';
 import type { RestRequest, RestResponse } from './context.js';
 
-function oauthError(status: 400 | 401, error: string, description: string): RestResponse {
-  return { status, body: { error, error_description: description } };
+function oauthError(status: 400 | 401 | 503, error: string, description: string, headers?: Readonly<Record<string, string>>): RestResponse {
+  return { status, body: { error, error_description: description }, ...(headers ? { headers } : {}) };
 }
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
@@ -92,6 +92,12 @@ export async function getToken(
     if (isFloeError(e, 'NOT_AUTHENTICATED')) {
       onOutcome({ ...(claimed !== undefined ? { clientId: await recordedClientId(governance, claimed) } : {}), reason: e.message });
       return oauthError(401, grant === 'client_credentials' ? 'invalid_client' : 'invalid_grant', e.message);
+    }
+    if (isFloeError(e, 'OVERLOADED')) {
+      onOutcome({ ...(claimed !== undefined ? { clientId: await recordedClientId(governance, claimed) } : {}), reason: e.message });
+      // The spec declares 5XX as an OAuthError, whose `error` has no "temporarily unavailable"
+      // value: `invalid_request` (try again later), the description and Retry-After say why.
+      return oauthError(503, 'invalid_request', e.message, { 'retry-after': String(e.context['retryAfterSeconds'] ?? 1) });
     }
     throw e;
   }
