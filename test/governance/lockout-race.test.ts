@@ -10,6 +10,7 @@ import { Warehouse, startRestCatalogServer } from '../../src/node.js';
 import { StorageCatalog } from '../../src/catalog/index.js';
 import { Governance, authorize } from '../../src/governance/index.js';
 import type { ObjectStore } from '../../src/store/index.js';
+import { clientToken } from './support.js';
 
 const ADMIN = { clientId: 'floe-test-admin', clientSecret: 'admin-secret-lockout-race-not-for-production' };
 
@@ -63,15 +64,6 @@ async function json(url: string, method: string, path: string, token: string | u
   return { status: r.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function token(url: string, credential: { clientId: string; clientSecret: string }): Promise<string> {
-  const r = await fetch(`${url}/v1/oauth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: credential.clientId, client_secret: credential.clientSecret }),
-  });
-  return ((await r.json()) as { access_token: string }).access_token;
-}
-
 describe('the lockout refusal under concurrent changes', () => {
   it('of two concurrent revocations of the last two catalog-wide MANAGE_GRANTS, exactly one succeeds and a manager remains', async () => {
     const wh = await Warehouse.open(`memory://lockout-race-${process.pid}`);
@@ -80,13 +72,13 @@ describe('the lockout refusal under concurrent changes', () => {
     const governance = new Governance(holding.store, { audience: wh.uri });
     const server = await startRestCatalogServer({ warehouse: wh, governance, admin: ADMIN, audit: false });
     try {
-      const admin = await token(server.url, ADMIN);
+      const admin = await clientToken(server.url, ADMIN);
       const ops = await json(server.url, 'POST', '/floe/v1/principals', admin, { name: 'ops', roles: ['ops'] });
       expect(ops.status).toBe(201);
       const opsGrant = await json(server.url, 'POST', '/floe/v1/grants', admin, { role: 'ops', privilege: 'MANAGE_GRANTS', on: { kind: 'catalog' } });
       expect(opsGrant.status).toBe(201);
       const adminGrant = (await governance.state()).grants.find((g) => g.role === 'admin' && g.privilege === 'MANAGE_GRANTS')!;
-      const opsToken = await token(server.url, ops.body.credential);
+      const opsToken = await clientToken(server.url, ops.body.credential);
 
       // Each revokes its own grant: whichever commits first, the other still holds its own.
       holding.arm();
