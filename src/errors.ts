@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'CONSTRAINT_VIOLATION',
   'NOT_AUTHENTICATED',
   'NOT_AUTHORIZED',
+  'OVERLOADED',
   'INTERNAL',
 ] as const;
 
@@ -369,6 +370,17 @@ export class NotAuthorizedError extends FloeError {
   /** @param message who may not do what on which object */
   constructor(message: string, options: FloeErrorOptions = {}) {
     super('NOT_AUTHORIZED', message, options);
+  }
+}
+
+/**
+ * The server is doing as much of some costly work as it takes at once (HTTP 503, with
+ * `Retry-After`): retrying later may succeed. `context.retryAfterSeconds` says when.
+ */
+export class OverloadedError extends FloeError {
+  /** @param message what is busy @param options context (retryAfterSeconds) */
+  constructor(message: string, options: FloeErrorOptions = {}) {
+    super('OVERLOADED', message, options, true);
   }
 }
 

@@ -89,7 +89,7 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   catalog: ['zod'],
   'catalog/rest/wire': ['zod'],
   'catalog/rest/client': ['zod'],
-  governance: ['jose', 'zod', 'node:crypto'],
+  governance: ['jose', 'p-limit', 'zod', 'node:crypto'],
   'catalog/rest/server': ['fastify', 'openapi-backend', 'yaml', 'ajv-formats', 'zod', 'node:fs', 'node:url', 'node:crypto'],
   warehouse: ['apache-arrow', 'zod'],
   ml: ['apache-arrow', 'zod'],

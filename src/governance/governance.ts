@@ -15,6 +15,7 @@ import { ADMIN_ROLE, type ColumnMask, type GovernanceState, type Grant, type Pri
 import { hashSecret, newClientId, newSecret, verifySecret } from './secrets.js';
 import { GovernanceStore } from './state-store.js';
 import { type IssuedToken, issueToken, newSigningKey, verifyToken } from './tokens.js';
+import { VerificationGate } from './verification-gate.js';
 
 /** A principal's credential, shown once. */
 export interface Credential {
@@ -49,6 +50,8 @@ export interface GovernanceOptions {
   readonly clock?: Clock;
   /** Token lifetime, seconds. */
   readonly tokenTtlSeconds?: number;
+  /** Bounds concurrent secret verifications (default: a new gate with its default limits). */
+  readonly verifications?: VerificationGate;
 }
 
 /** A grant as asked for. */
@@ -60,10 +63,32 @@ export interface GrantRequest {
   readonly rowFilter?: string;
 }
 
+const CATALOG: Securable = { kind: 'catalog' };
+
+/** Whether some enabled principal can manage the catalog (hold `MANAGE_GRANTS` on it). */
+function hasCatalogManager(state: GovernanceState): boolean {
+  return Object.values(state.principals).some((p) => !p.disabled && authorize(state, { principal: p }, 'MANAGE_GRANTS', CATALOG).allowed);
+}
+
+/**
+ * Refuses a change that would leave nobody able to manage the catalog (disabling the last admin,
+ * revoking the last catalog-wide `MANAGE_GRANTS`): it could only be undone by editing the state
+ * file by hand. Checked inside the compare-and-swap, on the state the change applies to, so two
+ * concurrent changes that are each safe alone cannot together lock everyone out.
+ */
+function refuseLockout(before: GovernanceState, after: GovernanceState, what: string): void {
+  if (hasCatalogManager(before) && !hasCatalogManager(after)) {
+    throw new InvalidArgumentError(`${what} would leave no enabled principal holding MANAGE_GRANTS on the catalog`, {
+      help: "grant MANAGE_GRANTS on the catalog to another principal's role first",
+    });
+  }
+}
+
 /** Governance over one warehouse. */
 export class Governance {
   private readonly store: GovernanceStore;
   private readonly clock: Clock;
+  private readonly verifications: VerificationGate;
 
   /**
    * @param root the warehouse root store (the state lives under `_floe/governance/`)
@@ -72,6 +97,7 @@ export class Governance {
   constructor(root: ObjectStore, private readonly options: GovernanceOptions) {
     this.store = new GovernanceStore(root);
     this.clock = options.clock ?? systemClock;
+    this.verifications = options.verifications ?? new VerificationGate();
   }
 
   /** The current state (re-read each call: changes take effect at once). */
@@ -118,12 +144,14 @@ export class Governance {
   /**
    * The OAuth2 client-credentials grant: a token for the principal with this id and secret.
    * @throws NotAuthenticatedError for an unknown client, a wrong secret or a disabled principal (one message for all)
+   * @throws OverloadedError when the bound on concurrent secret verifications is reached
    */
   async tokenForClient(clientId: string, clientSecret: string): Promise<IssuedToken & { principal: Principal }> {
     const state = await this.store.read();
     const principal = Object.values(state.principals).find((p) => p.clientId === clientId);
-    // The same answer for every failure, after the same work, so that client ids cannot be probed.
-    const ok = principal ? await verifySecret(clientSecret, principal.secretHash) : (await verifySecret(clientSecret, DUMMY_HASH), false);
+    // The same answer for every failure, after the same work, so that client ids cannot be probed;
+    // bounded, since anyone may ask (verification-gate.ts).
+    const ok = await this.verifications.run(async () => (principal ? verifySecret(clientSecret, principal.secretHash) : (await verifySecret(clientSecret, DUMMY_HASH), false)));
     if (!principal || !ok || principal.disabled) throw new NotAuthenticatedError('invalid client credentials');
     return { ...(await issueToken(state, principal, this.tokenOptions())), principal };
   }
@@ -174,7 +202,7 @@ export class Governance {
     const now = this.clock.nowMs();
     const principal = await this.store.update(
       (s) => {
-        const by = this.requireManage(s, caller, { kind: 'catalog' });
+        const by = this.requireManage(s, caller, CATALOG);
         if (Object.values(s.principals).some((p) => p.name === request.name)) throw new InvalidArgumentError(`a principal named ${request.name} exists already`, { context: { principal: request.name } });
         const p: Principal = { id: newUuid(), name: request.name, type: request.type, clientId: credential.clientId, secretHash, roles: [...new Set(request.roles)], tokensValidAfterMs: 0, disabled: false, createdAtMs: now, createdBy: by };
         return { state: { ...s, principals: { ...s.principals, [p.id]: p } }, result: p };
@@ -186,7 +214,7 @@ export class Governance {
 
   /**
    * Changes a principal: roles, disabled, revoking its tokens, or a new secret (returned once).
-   * @throws NotAuthorizedError without MANAGE_GRANTS on the catalog; InvalidArgumentError for an unknown principal
+   * @throws NotAuthorizedError without MANAGE_GRANTS on the catalog; InvalidArgumentError for an unknown principal, or when it would leave nobody able to manage the catalog
    */
   async updatePrincipal(
     caller: Subject,
@@ -198,7 +226,7 @@ export class Governance {
     const now = this.clock.nowMs();
     const { p, by } = await this.store.update(
       (s) => {
-        const by = this.requireManage(s, caller, { kind: 'catalog' });
+        const by = this.requireManage(s, caller, CATALOG);
         const old = Object.values(s.principals).find((x) => x.name === name);
         if (!old) throw new InvalidArgumentError(`no principal named ${name}`, { context: { principal: name } });
         const roles = [...new Set([...old.roles.filter((r) => !(change.removeRoles ?? []).includes(r)), ...(change.addRoles ?? [])])];
@@ -210,7 +238,9 @@ export class Governance {
           // Revoking, rotating or disabling voids every token issued until now.
           ...(change.revokeTokens || rotated || change.disabled ? { tokensValidAfterMs: now + 1 } : {}),
         };
-        return { state: { ...s, principals: { ...s.principals, [p.id]: p } }, result: { p, by } };
+        const next = { ...s, principals: { ...s.principals, [p.id]: p } };
+        refuseLockout(s, next, `changing principal ${name}`);
+        return { state: next, result: { p, by } };
       },
       ({ p, by }) => ({
         by,
@@ -256,7 +286,7 @@ export class Governance {
 
   /**
    * Revokes a grant by id.
-   * @throws NotAuthorizedError without MANAGE_GRANTS on its object; InvalidArgumentError for an unknown id
+   * @throws NotAuthorizedError without MANAGE_GRANTS on its object; InvalidArgumentError for an unknown id, or when it would leave nobody able to manage the catalog
    */
   async revoke(caller: Subject, grantId: string): Promise<Grant> {
     let by = '';
@@ -265,7 +295,9 @@ export class Governance {
         const g = s.grants.find((x) => x.id === grantId);
         if (!g) throw new InvalidArgumentError(`no grant with id ${grantId}`, { context: { grant: grantId } });
         by = this.requireManage(s, caller, g.on);
-        return { state: { ...s, grants: s.grants.filter((x) => x.id !== grantId) }, result: g };
+        const next = { ...s, grants: s.grants.filter((x) => x.id !== grantId) };
+        refuseLockout(s, next, `revoking grant ${grantId}`);
+        return { state: next, result: g };
       },
       (g) => ({ by, what: `revoked ${g.privilege} on ${securableToString(g.on)} from role ${g.role}` }),
     );

@@ -9,6 +9,7 @@
  */
 export * from './model.js';
 export * from './secrets.js';
+export * from './verification-gate.js';
 export * from './tokens.js';
 export * from './authorize.js';
 export * from './operations.js';

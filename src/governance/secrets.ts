@@ -7,8 +7,9 @@
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 
-// OWASP's recommended minimum for scrypt: N=2^17, r=8, p=1 (64 MiB, about 0.1 s); the
-// parameters are stored with each hash so that they can be raised later.
+// OWASP's recommended minimum for scrypt: N=2^17, r=8, p=1 (128·N·r bytes = 128 MiB of memory,
+// about 0.1-0.3 s of CPU per hash); the parameters are stored with each hash so that they can be
+// raised later. That cost is why verifications are bounded (verification-gate.ts).
 const N = 1 << 17;
 const R = 8;
 const P = 1;

@@ -66,6 +66,11 @@ describe('the README walk-through', () => {
     expect(r.stdout.split('\n')[0]).toBe('created service principal trainer (roles: trainers)');
     expect(readmeSection()).toContain('\ncreated service principal trainer (roles: trainers)\n');
     const id = /client id: +(\S+)/.exec(r.stdout)![1]!;
+    // The README's client ids have the shape the server makes (`floe-` and 32 hex digits), cut.
+    expect(id).toMatch(/^floe-[0-9a-f]{32}$/);
+    const shown = [...readmeSection().matchAll(/client id:? +([^\s,]*…)/g)].map((m) => m[1]!);
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    for (const c of shown) expect(c).toMatch(/^floe-[0-9a-f]{8}…$/);
     secret = /client secret: +(\S+)/.exec(r.stdout)![1]!;
     trainer = `${id}:${secret}`;
     expect(r.stdout).toContain(`FLOE_CATALOG_CREDENTIAL='${trainer}'`);

@@ -12,6 +12,8 @@ import { StorageCatalog } from '../../src/catalog/index.js';
 import { StoreError } from '../../src/errors.js';
 import { type AuditEvent, AuditEventSchema, BufferedAuditLog, Governance } from '../../src/governance/index.js';
 import { eventsOfTrail, newAuditTrail } from '../../src/catalog/rest/server/audit-trail.js';
+import { unknownClientId } from '../../src/catalog/rest/server/oauth.js';
+import { createHash } from 'node:crypto';
 import { FaultyStore, type ObjectStore, type ObjectVersion, type PutOptions } from '../../src/store/index.js';
 import { stringifyJson } from '../../src/util/index.js';
 import { runFloe } from '../cli/in-process.js';
@@ -122,8 +124,10 @@ describe.each(backends)('the audit log on $label', (backend) => {
       const b = await tokenFor(server.url, bob.clientId, bob.clientSecret);
       const admin = await tokenFor(server.url, ADMIN.clientId, ADMIN.clientSecret);
       expect((await tokenFor(server.url, alice.clientId, 'not-the-secret')).status).toBe(401);
-      // A claimed client id longer than a row holds is recorded cut, not left out.
+      // A claimed client id no principal has is recorded as a fingerprint, never as claimed: a
+      // user who swapped id and secret claimed the secret as id.
       expect((await tokenFor(server.url, 'x'.repeat(500), 'not-the-secret-either')).status).toBe(401);
+      expect((await tokenFor(server.url, alice.clientSecret, alice.clientId)).status).toBe(401);
       tokens.push(a.token!, b.token!, admin.token!);
 
       const load = await call(server.url, 'GET', TABLE_PATH, a.token);
@@ -146,6 +150,7 @@ describe.each(backends)('the audit log on $label', (backend) => {
           { who: 'alice', op: 'getToken', privilege: null, object: null, allowed: true, status: 200, snapshot: null },
           { who: 'bob', op: 'getToken', privilege: null, object: null, allowed: true, status: 200, snapshot: null },
           { who: 'admin', op: 'getToken', privilege: null, object: null, allowed: true, status: 200, snapshot: null },
+          { who: null, op: 'getToken', privilege: null, object: null, allowed: false, status: 401, snapshot: null },
           { who: null, op: 'getToken', privilege: null, object: null, allowed: false, status: 401, snapshot: null },
           { who: null, op: 'getToken', privilege: null, object: null, allowed: false, status: 401, snapshot: null },
           { who: 'alice', op: 'loadTable', privilege: 'READ', object: 'table ml.events', allowed: true, status: 200, snapshot: s },
@@ -184,8 +189,12 @@ describe.each(backends)('the audit log on $label', (backend) => {
           [bob.clientId, 'bob', 200],
           [ADMIN.clientId, 'admin', 200],
           [alice.clientId, null, 401],
-          [`${'x'.repeat(127)}…`, null, 401],
+          [unknownClientId('x'.repeat(500)), null, 401],
+          [unknownClientId(alice.clientSecret), null, 401],
         ].sort(),
+      );
+      expect(unknownClientId(alice.clientSecret)).toMatch(/^unknown \(sha256 [0-9a-f]{8}\)$/);
+      expect(unknownClientId(alice.clientSecret)).toBe(`unknown (sha256 ${createHash('sha256').update(alice.clientSecret).digest('hex').slice(0, 8)})`,
       );
       expect(rows.filter((r) => r.operation !== 'getToken').every((r) => r.client_id === null)).toBe(true);
       expect(tokenRows.find((r) => r.client_id === alice.clientId && r.status === 401)!.reason).toBe('invalid client credentials');

@@ -108,3 +108,13 @@ export class ManualClock implements Clock {
     this.now += ms;
   }
 }
+
+/** A token for a credential from a server's `POST /v1/oauth/tokens` (client-credentials grant). */
+export async function clientToken(url: string, credential: { readonly clientId: string; readonly clientSecret: string }): Promise<string> {
+  const r = await fetch(`${url}/v1/oauth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: credential.clientId, client_secret: credential.clientSecret }),
+  });
+  return ((await r.json()) as { access_token: string }).access_token;
+}

@@ -3,16 +3,18 @@
  * {@link AuditTrail} as it goes (who authenticated, each decision), the server adds how the
  * request was answered, and {@link recordTrail} turns it into rows — one per decision, or one for
  * an authentication alone: a refused token (401, principal unknown), a token issued, or a request
- * whose operation needs no privilege. Handlers that decide on their own (the management routes)
- * add their decisions with {@link recordDecision}; a refusal a handler throws as
+ * whose operation needs no privilege. Handlers that decide on their own (the management routes,
+ * management.ts) add their decisions with {@link recordDecision}; a refusal a handler throws as
  * `NotAuthorizedError` with `privilege` and `object` in its context is recorded without that.
+ * Floe's own routes (management.ts, read-endpoint.ts) keep a trail of their own and record it as
+ * the catalog's routes do, so that every decision of every route is in the log.
  *
  * @module
  */
 import { isFloeError } from '../../../errors.js';
 import { AUDIT_CLIENT_ID_MAX, AUDIT_OBJECT_MAX, AUDIT_REASON_MAX, type AuditEvent, type AuditLog, type Decision, type Privilege, type Subject } from '../../../governance/index.js';
 import type { JsonValue } from '../../../util/index.js';
-import type { RestRequest, RestResponse } from './context.js';
+import type { RestResponse } from './context.js';
 import type { TokenOutcome } from './oauth.js';
 
 /** One decision of the governance step. */
@@ -129,9 +131,9 @@ export function recordTrail(log: AuditLog | undefined, trail: AuditTrail, answer
 /**
  * Records one decision a handler made on its own (the management routes: `MANAGE_GRANTS` on the
  * object changed), in the request's trail so that it is written with the request's id.
- * @param request the request being handled
+ * @param trail the request's trail (none: the server keeps no log)
  * @param decision the privilege, the object (`securableToString`) and the decision
  */
-export function recordDecision(request: RestRequest, decision: TrailDecision): void {
-  request.trail?.decisions.push(decision);
+export function recordDecision(trail: AuditTrail | undefined, decision: TrailDecision): void {
+  trail?.decisions.push(decision);
 }

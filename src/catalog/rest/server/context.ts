@@ -71,7 +71,7 @@ export interface RestRequest {
   readonly body: JsonValue | undefined;
   /** What governance decided (absent on a server without governance). */
   readonly auth?: RequestAuth;
-  /** The request's audit trail: a handler deciding on its own adds its decisions (audit-trail.ts `recordDecision`). */
+  /** The request's audit trail: a handler deciding on its own adds its decisions (`recordDecision(request.trail, …)`, audit-trail.ts). */
   readonly trail?: AuditTrail;
 }
 

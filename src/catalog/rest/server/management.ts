@@ -41,8 +41,9 @@ import {
   covers,
   principalInfo,
   rolesOf,
+  securableToString,
 } from '../../../governance/index.js';
-import { type JsonValue, parseJson, stringifyJson } from '../../../util/index.js';
+import { type JsonValue, newUuid, parseJson, stringifyJson } from '../../../util/index.js';
 import {
   AnonymousRequestSchema,
   CreatePrincipalRequestSchema,
@@ -57,6 +58,7 @@ import {
   messageOf,
   zodIssuesText,
 } from '../wire/index.js';
+import { type AuditTrail, newAuditTrail, recordDecision, recordTrail } from './audit-trail.js';
 import { type RestResponse, type RestService, namespaceFromParts, tableIdentifierOf } from './context.js';
 import { requestFingerprint, runIdempotent } from './idempotency.js';
 
@@ -74,6 +76,8 @@ interface ManagementCall {
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
   readonly body: JsonValue | undefined;
+  /** The request's audit trail: every decision a handler makes goes in it. */
+  readonly trail: AuditTrail;
 }
 
 /** One route. */
@@ -118,34 +122,28 @@ function callerName(subject: Subject): string {
   return 'principal' in subject ? subject.principal.name : 'an anonymous request';
 }
 
-/** Refuses (403) a caller without `MANAGE_GRANTS` on `on`. */
+/** Refuses (403) a caller without `MANAGE_GRANTS` on `on`; the decision goes to the audit log either way. */
 function requireManage(call: ManagementCall, on: Securable): void {
   const d = authorize(call.state, call.subject, 'MANAGE_GRANTS', on);
+  const object = securableToString(on);
+  recordDecision(call.trail, { privilege: 'MANAGE_GRANTS', object, decision: d });
   // A management route is refused, never hidden: the catalog and its principals are no secret.
-  if (!d.allowed) throw new NotAuthorizedError(d.reason, { context: { privilege: 'MANAGE_GRANTS' } });
+  if (!d.allowed) throw new NotAuthorizedError(d.reason, { context: { privilege: 'MANAGE_GRANTS', object } });
 }
 
-/** Whether the caller holds `MANAGE_GRANTS` anywhere (then it may learn which grants exist). */
-function managesAnything(call: ManagementCall): boolean {
-  const roles = new Set(rolesOf(call.state, call.subject));
-  return call.state.grants.some((g) => g.privilege === 'MANAGE_GRANTS' && roles.has(g.role));
-}
+/** The object of the decision "holds MANAGE_GRANTS somewhere", in the audit log. */
+const ANY_OBJECT = 'any object';
 
 /**
- * Whether some enabled principal can still manage the catalog: a change that would leave nobody
- * able to (disabling the last admin, revoking the last catalog-wide MANAGE_GRANTS) could only be
- * undone by editing the warehouse's state file by hand, so it is refused.
+ * Refuses (403) a caller without `MANAGE_GRANTS` anywhere (who may then learn which grants
+ * exist); the decision goes to the audit log either way.
  */
-function hasCatalogManager(state: GovernanceState): boolean {
-  return Object.values(state.principals).some((p) => !p.disabled && authorize(state, { principal: p }, 'MANAGE_GRANTS', CATALOG).allowed);
-}
-
-function refuseLockout(before: GovernanceState, after: GovernanceState, what: string): void {
-  if (hasCatalogManager(before) && !hasCatalogManager(after)) {
-    throw new InvalidArgumentError(`${what} would leave no enabled principal holding MANAGE_GRANTS on the catalog`, {
-      help: 'grant MANAGE_GRANTS on the catalog to another principal\'s role first',
-    });
-  }
+function requireManagesAnything(call: ManagementCall, what: string): void {
+  const roles = new Set(rolesOf(call.state, call.subject));
+  const allowed = call.state.grants.some((g) => g.privilege === 'MANAGE_GRANTS' && roles.has(g.role));
+  const reason = allowed ? `${callerName(call.subject)} holds MANAGE_GRANTS on some object` : `${callerName(call.subject)} holds MANAGE_GRANTS nowhere, so it may not ${what}`;
+  recordDecision(call.trail, { privilege: 'MANAGE_GRANTS', object: ANY_OBJECT, decision: allowed ? { allowed, status: 200, reason } : { allowed, status: 403, reason } });
+  if (!allowed) throw new NotAuthorizedError(reason, { context: { privilege: 'MANAGE_GRANTS', object: ANY_OBJECT } });
 }
 
 function principalNamed(state: GovernanceState, name: string): Principal | undefined {
@@ -204,9 +202,8 @@ const updatePrincipal = async (call: ManagementCall): Promise<RestResponse> => {
   }
   const old = principalNamed(call.state, name);
   if (!old) return refusal(404, 'NotFoundException', `no principal named ${name}`);
-  const roles = [...new Set([...old.roles.filter((r) => !removeRoles.includes(r)), ...addRoles])];
-  const after: Principal = { ...old, roles, disabled: request.disabled ?? old.disabled };
-  refuseLockout(call.state, { ...call.state, principals: { ...call.state.principals, [old.id]: after } }, `changing principal ${name}`);
+  // Governance refuses a change that would leave nobody able to manage the catalog, checked on
+  // the state the change applies to (not this request's, which a concurrent change may outdate).
   const changed = await call.governance.updatePrincipal(call.subject, name, {
     addRoles,
     removeRoles,
@@ -219,7 +216,7 @@ const updatePrincipal = async (call: ManagementCall): Promise<RestResponse> => {
 };
 
 const listGrants = async (call: ManagementCall): Promise<RestResponse> => {
-  if (!managesAnything(call)) throw new NotAuthorizedError(`${callerName(call.subject)} holds MANAGE_GRANTS nowhere, so it may not list grants`, { context: { privilege: 'MANAGE_GRANTS' } });
+  requireManagesAnything(call, 'list grants');
   const q = parsed(GrantsQuerySchema, call.query, 'grants query');
   const role = q.role === undefined ? undefined : checkedName(q.role, 'role');
   if (q.table !== undefined && q.namespace === undefined) throw new InvalidArgumentError('the table query parameter needs namespace too');
@@ -241,6 +238,8 @@ const grant = async (call: ManagementCall): Promise<RestResponse> => {
   if ((request.columnMask || request.rowFilter !== undefined) && request.privilege !== 'READ') {
     throw new InvalidArgumentError(`a column mask or row filter limits what is read: it goes with READ, not ${request.privilege}`, { context: { privilege: request.privilege } });
   }
+  // Decided here too (Governance decides again on the state it changes), for the audit log.
+  requireManage(call, on);
   const columnMask = request.columnMask ? columnMaskOf(request.columnMask) : undefined;
   // The filter is checked now, in Floe's syntax, so that a grant never holds one no read can apply.
   if (request.rowFilter !== undefined) toExpression(request.rowFilter, { what: 'rowFilter of the grant' });
@@ -258,11 +257,10 @@ const revoke = async (call: ManagementCall): Promise<RestResponse> => {
   const id = call.params['id'] ?? '';
   const found = call.state.grants.find((g) => g.id === id);
   if (!found) {
-    if (!managesAnything(call)) throw new NotAuthorizedError(`${callerName(call.subject)} holds MANAGE_GRANTS nowhere, so it may not revoke grants`, { context: { privilege: 'MANAGE_GRANTS' } });
+    requireManagesAnything(call, 'revoke grants');
     return refusal(404, 'NotFoundException', `no grant with id ${JSON.stringify(id.slice(0, 64))}`);
   }
   requireManage(call, found.on);
-  refuseLockout(call.state, { ...call.state, grants: call.state.grants.filter((g) => g.id !== id) }, `revoking grant ${id}`);
   const revoked = await call.governance.revoke(call.subject, id);
   return answer(200, { grant: revoked as unknown as JsonValue });
 };
@@ -279,6 +277,7 @@ const anonymous = async (call: ManagementCall): Promise<RestResponse> => {
 
 const setAnonymous = async (call: ManagementCall): Promise<RestResponse> => {
   const request = parsed(AnonymousRequestSchema, call.body, 'AnonymousRequest');
+  requireManage(call, CATALOG);
   await call.governance.setAnonymous(call.subject, request.allow);
   return answer(200, { allow: request.allow });
 };
@@ -317,7 +316,7 @@ function stringsOf(record: unknown): Record<string, string> {
 // The REST spec's Idempotency-Key is a UUID; anything else is refused before it names a file.
 const IdempotencyKeySchema = z.guid();
 
-async function run(service: RestService, route: ManagementRoute, req: FastifyRequest): Promise<RestResponse> {
+async function run(service: RestService, route: ManagementRoute, req: FastifyRequest, trail: AuditTrail): Promise<RestResponse> {
   const governance = service.governance;
   if (!governance) throw new UnsupportedError('this server runs without authentication (governance: none): it has no principals or grants to manage');
   const text = typeof req.body === 'string' && req.body.length > 0 ? req.body : undefined;
@@ -332,11 +331,13 @@ async function run(service: RestService, route: ManagementRoute, req: FastifyReq
   const headers = stringsOf(req.headers);
   const state = await governance.state();
   const subject = await governance.authenticate(state, headers['authorization']);
-  const call: ManagementCall = { governance, state, subject, params: stringsOf(req.params), query: stringsOf(req.query), body };
+  trail.subject = subject;
+  const call: ManagementCall = { governance, state, subject, params: stringsOf(req.params), query: stringsOf(req.query), body, trail };
   const handle = async (): Promise<RestResponse> => {
     try {
       return await route.handle(call);
     } catch (e) {
+      trail.failure = e;
       return failure(e);
     }
   };
@@ -349,11 +350,19 @@ async function run(service: RestService, route: ManagementRoute, req: FastifyReq
 }
 
 async function reply(service: RestService, route: ManagementRoute, req: FastifyRequest, res: FastifyReply): Promise<void> {
+  const trail = newAuditTrail(newUuid(), service.warehouse.clock.nowMs(), req.ip);
+  trail.operation = route.id;
   let result: RestResponse;
   try {
-    result = await run(service, route, req);
+    result = await run(service, route, req, trail);
   } catch (e) {
+    trail.failure = e;
     result = failure(e);
+  }
+  // Recorded before the answer leaves, as the catalog's routes are (server.ts).
+  if (service.audit) {
+    recordTrail(service.audit, trail, result);
+    res.header('x-request-id', trail.requestId);
   }
   res.code(result.status);
   for (const [k, v] of Object.entries(result.headers ?? {})) res.header(k, v);

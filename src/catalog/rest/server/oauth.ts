@@ -8,12 +8,13 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 import { isFloeError } from '../../../errors.js';
 import type { Governance, Principal } from '../../../governance/index.js';
 import type { RestRequest, RestResponse } from './context.js';
 
-function oauthError(status: 400 | 401, error: string, description: string): RestResponse {
-  return { status, body: { error, error_description: description } };
+function oauthError(status: 400 | 401 | 503, error: string, description: string, headers?: Readonly<Record<string, string>>): RestResponse {
+  return { status, body: { error, error_description: description }, ...(headers ? { headers } : {}) };
 }
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
@@ -32,10 +33,28 @@ const TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 export interface TokenOutcome {
   /** The principal a token was issued to. */
   readonly principal?: Principal;
-  /** The client id claimed by a client-credentials request (never the secret). */
+  /**
+   * The client id claimed by a client-credentials request when it is a principal's, else
+   * {@link unknownClientId} of it: a user who swapped id and secret claimed the secret as id.
+   */
   readonly clientId?: string;
   /** Why a token was issued or refused (never the credential). */
   readonly reason: string;
+}
+
+/**
+ * What the audit log records for a claimed client id that is no principal's: `unknown` and the
+ * first 8 hex digits of its SHA-256, enough to tell repeated attempts apart, never the value
+ * (which may be a secret sent in the id's place).
+ */
+export function unknownClientId(claimed: string): string {
+  return `unknown (sha256 ${createHash('sha256').update(claimed, 'utf8').digest('hex').slice(0, 8)})`;
+}
+
+/** The client id to record: as claimed when a principal has it, else {@link unknownClientId}. */
+async function recordedClientId(governance: Governance, claimed: string): Promise<string> {
+  const state = await governance.state();
+  return Object.values(state.principals).some((p) => p.clientId === claimed) ? claimed : unknownClientId(claimed);
 }
 
 /**
@@ -49,16 +68,16 @@ export async function getToken(
   onOutcome: (outcome: TokenOutcome) => void = () => undefined,
 ): Promise<RestResponse> {
   const grant = form['grant_type'];
-  let claimed: { clientId: string } | Record<string, never> = {};
+  let claimed: string | undefined;
   try {
     if (grant === 'client_credentials') {
       const basic = basicCredentials(request.headers['authorization']);
       const id = basic?.id ?? form['client_id'];
       const secret = basic?.secret ?? form['client_secret'];
       if (!id || !secret) return oauthError(400, 'invalid_request', 'client_id and client_secret are required');
-      claimed = { clientId: id };
+      claimed = id;
       const t = await governance.tokenForClient(id, secret);
-      onOutcome({ ...claimed, principal: t.principal, reason: `issued a token to principal ${t.principal.name} for its client credentials` });
+      onOutcome({ clientId: t.principal.clientId, principal: t.principal, reason: `issued a token to principal ${t.principal.name} for its client credentials` });
       return { status: 200, body: { access_token: t.token, token_type: 'bearer', expires_in: t.expiresInSeconds, issued_token_type: TOKEN_TYPE }, headers: { 'cache-control': 'no-store' } };
     }
     if (grant === 'urn:ietf:params:oauth:grant-type:token-exchange') {
@@ -71,8 +90,14 @@ export async function getToken(
     return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials or urn:ietf:params:oauth:grant-type:token-exchange');
   } catch (e) {
     if (isFloeError(e, 'NOT_AUTHENTICATED')) {
-      onOutcome({ ...claimed, reason: e.message });
+      onOutcome({ ...(claimed !== undefined ? { clientId: await recordedClientId(governance, claimed) } : {}), reason: e.message });
       return oauthError(401, grant === 'client_credentials' ? 'invalid_client' : 'invalid_grant', e.message);
+    }
+    if (isFloeError(e, 'OVERLOADED')) {
+      onOutcome({ ...(claimed !== undefined ? { clientId: await recordedClientId(governance, claimed) } : {}), reason: e.message });
+      // The spec declares 5XX as an OAuthError, whose `error` has no "temporarily unavailable"
+      // value: `invalid_request` (try again later), the description and Retry-After say why.
+      return oauthError(503, 'invalid_request', e.message, { 'retry-after': String(e.context['retryAfterSeconds'] ?? 1) });
     }
     throw e;
   }

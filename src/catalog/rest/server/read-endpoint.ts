@@ -29,8 +29,9 @@ import { arrowSchemaFromIceberg, encodeIpcStream, withNullColumns } from '../../
 import { type FileScanTask, hiddenFieldIds, maskedFields, pickVisibleColumn, planFiles, snapshotById } from '../../../scan/index.js';
 import { MAIN_BRANCH, type Schema, type Snapshot, parseArgument } from '../../../spec/index.js';
 import { Table } from '../../../table.js';
-import { type JsonValue, parseJson, stringifyJson } from '../../../util/index.js';
+import { type JsonValue, newUuid, parseJson, stringifyJson } from '../../../util/index.js';
 import { errorResponseBody, httpFailureOf, messageOf, readEndpointPath } from '../wire/index.js';
+import { type AuditTrail, newAuditTrail, recordTrail } from './audit-trail.js';
 import { authorizeRequest } from './authz.js';
 import type { RestRequest, RestService } from './context.js';
 import { tableParam } from './context.js';
@@ -208,27 +209,40 @@ async function filesOf(read: PreparedRead, tasks: readonly { task: FileScanTask 
   return { 'snapshot-id': read.snapshot?.snapshotId ?? null, 'schema-id': read.schema.schemaId, files: out };
 }
 
-function sendError(reply: FastifyReply, e: unknown): void {
+/**
+ * Records the request in the audit log as it is answered with `status` (before the answer
+ * leaves, as the catalog's routes do); the headers to answer with (`x-request-id`).
+ */
+function answered(service: RestService, trail: AuditTrail, status: number): Record<string, string> {
+  if (!service.audit) return {};
+  recordTrail(service.audit, trail, { status });
+  return { 'x-request-id': trail.requestId };
+}
+
+function sendError(service: RestService, trail: AuditTrail, reply: FastifyReply, e: unknown): void {
+  trail.failure = e;
   const failure = httpFailureOf(e);
-  reply.raw.writeHead(failure.status, { 'content-type': 'application/json' });
+  reply.raw.writeHead(failure.status, { 'content-type': 'application/json', ...answered(service, trail, failure.status), ...(failure.status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
   reply.raw.end(stringifyJson(errorResponseBody(failure.status, failure.type, messageOf(e))));
 }
 
 async function serveRead(service: RestService, plans: PlanCache, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   reply.hijack();
+  const trail = newAuditTrail(newUuid(), service.warehouse.clock.nowMs(), req.ip);
   let started = false;
   try {
     const params = req.params as Record<string, string>;
     if (params['prefix'] !== service.prefix) {
-      reply.raw.writeHead(404, { 'content-type': 'application/json' });
+      reply.raw.writeHead(404, { 'content-type': 'application/json', ...answered(service, trail, 404) });
       reply.raw.end(stringifyJson(errorResponseBody(404, 'NoSuchWarehouseException', `no catalog at prefix ${JSON.stringify(params['prefix'])}; GET /v1/config gives the prefix`)));
       return;
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
     const unread: RestRequest = { operationId: READ_TABLE_OPERATION, params: { namespace: params['namespace'] ?? '', table: params['table'] ?? '' }, query: {}, headers, body: undefined };
+    trail.operation = READ_TABLE_OPERATION;
     // Who asks and may they (401/403/404) before anything of the request is looked at.
-    const auth = service.governance ? await authorizeRequest(service.governance, unread) : undefined;
+    const auth = service.governance ? await authorizeRequest(service.governance, unread, trail) : undefined;
     const text = typeof req.body === 'string' ? req.body : '';
     let body: JsonValue | undefined;
     try {
@@ -241,7 +255,7 @@ async function serveRead(service: RestService, plans: PlanCache, req: FastifyReq
     const tasks = await tasksOf(read, asked, plans);
     if (asked.mode === 'files') {
       const json = stringifyJson(await filesOf(read, tasks));
-      reply.raw.writeHead(200, { 'content-type': 'application/json' });
+      reply.raw.writeHead(200, { 'content-type': 'application/json', ...answered(service, trail, 200) });
       reply.raw.end(json);
       return;
     }
@@ -249,7 +263,7 @@ async function serveRead(service: RestService, plans: PlanCache, req: FastifyReq
     // The first chunk comes after the first file was read: a failure until then is still an
     // error response.
     let next = await chunks.next();
-    reply.raw.writeHead(200, { 'content-type': ARROW_STREAM_TYPE });
+    reply.raw.writeHead(200, { 'content-type': ARROW_STREAM_TYPE, ...answered(service, trail, 200) });
     started = true;
     while (!next.done) {
       if (!reply.raw.write(next.value)) await new Promise((resolve) => reply.raw.once('drain', resolve));
@@ -258,7 +272,7 @@ async function serveRead(service: RestService, plans: PlanCache, req: FastifyReq
     reply.raw.end();
   } catch (e) {
     if (started) reply.raw.destroy(e instanceof Error ? e : new Error(String(e)));
-    else sendError(reply, e);
+    else sendError(service, trail, reply, e);
   }
 }
 

@@ -55,6 +55,7 @@ const BY_CODE: Partial<Record<ErrorCode, HttpFailure>> = {
   STORE_ERROR: { status: 503, type: 'ServiceUnavailableException' },
   NOT_AUTHENTICATED: { status: 401, type: 'NotAuthorizedException' },
   NOT_AUTHORIZED: { status: 403, type: 'ForbiddenException' },
+  OVERLOADED: { status: 503, type: 'ServiceUnavailableException' },
 };
 
 /** How a Floe error (or anything thrown) is answered over HTTP. */
