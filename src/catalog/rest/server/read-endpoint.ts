@@ -210,7 +210,8 @@ async function filesOf(read: PreparedRead, tasks: readonly { task: FileScanTask 
 
 function sendError(reply: FastifyReply, e: unknown): void {
   const failure = httpFailureOf(e);
-  reply.raw.writeHead(failure.status, { 'content-type': 'application/json' });
+  // RFC 6750 §3: a 401 names the authentication scheme, as the catalog's other routes do.
+  reply.raw.writeHead(failure.status, { 'content-type': 'application/json', ...(failure.status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
   reply.raw.end(stringifyJson(errorResponseBody(failure.status, failure.type, messageOf(e))));
 }
 
