@@ -10,3 +10,4 @@ export * from './storage-catalog.js';
 export * from './namespace-doc.js';
 export * from './paging.js';
 export * from './purge.js';
+export * from './location-rules.js';

@@ -18,6 +18,7 @@ import {
   NamespaceAlreadyExistsError,
   NamespaceNotEmptyError,
   NamespaceNotFoundError,
+  NotAuthorizedError,
   TableAlreadyExistsError,
   TableNotFoundError,
   UnsupportedError,
@@ -36,6 +37,7 @@ import {
   readNamespaceDoc,
   updateNamespaceDoc,
 } from './namespace-doc.js';
+import { isReservedPath, locationsOverlap, trimLocation } from './location-rules.js';
 import { type Page, type PageRequest, pageOf } from './paging.js';
 import { type PurgeOptions, purgeLocation } from './purge.js';
 
@@ -98,8 +100,19 @@ export class StorageCatalog {
   async createNamespace(namespace: string | readonly string[], properties: Readonly<Record<string, string>> = {}): Promise<void> {
     const parts = parseNamespace(namespace);
     const name = parts.join('.');
-    if (parts.length > 1 && !(await this.namespaceExists(parts.slice(0, -1)))) {
-      throw new NamespaceNotFoundError(parts.slice(0, -1).join('.'), { help: 'create the parent namespace first' });
+    if (parts.length > 1) {
+      const parent = await readNamespaceDoc(this.root.store, parts.slice(0, -1));
+      if (!parent) throw new NamespaceNotFoundError(parts.slice(0, -1).join('.'), { help: 'create the parent namespace first' });
+      // The namespace's folder must not be (or hold, or lie in) a table's folder of its parent:
+      // table `a.b` lives at `<warehouse>/a/b`, where namespace `a.b` keeps its document and tables.
+      const folder = `${this.root.uri}/${parts.join('/')}`;
+      for (const t of await this.liveTableLocations(parts.slice(0, -1), parent.doc)) {
+        if (!locationsOverlap(t.uri, folder)) continue;
+        const clash = t.name === name ? `table ${name} exists, and its files are` : `a table of namespace ${parts.slice(0, -1).join('.')} has its files`;
+        throw new NamespaceAlreadyExistsError(name, {
+          help: `${clash} in ${folder}, where the namespace would keep its document and tables: choose another name`,
+        });
+      }
     }
     const fresh: NamespaceDoc = { namespace: parts, properties: { ...properties }, tables: {}, dropped: false, writes: [] };
     const path = namespaceDocPath(parts);
@@ -255,6 +268,84 @@ export class StorageCatalog {
     return [...names].sort();
   }
 
+  /** The live tables of one namespace with their locations (URIs without trailing slash). */
+  private async liveTableLocations(parts: readonly string[], doc: NamespaceDoc): Promise<{ name: string; uri: string }[]> {
+    const out: { name: string; uri: string }[] = [];
+    for (const name of await this.liveTableNames(parts, doc)) {
+      const binding = await this.bindingOf(parts, name, doc);
+      if (binding && 'location' in binding) out.push({ name: [...parts, name].join('.'), uri: trimLocation(this.locationOf(binding).uri) });
+    }
+    return out;
+  }
+
+  /** Every live table of the catalog with its location: the namespaces are walked from the root. */
+  private async allLiveTableLocations(): Promise<{ name: string; uri: string }[]> {
+    const out: { name: string; uri: string }[] = [];
+    const walk = async (parent: readonly string[]): Promise<void> => {
+      const { prefixes } = await this.root.store.listWithDelimiter(parent.length === 0 ? '' : `${parent.join('/')}/`);
+      for (const p of prefixes) {
+        const parts = p.slice(0, -1).split('/');
+        const found = await readNamespaceDoc(this.root.store, parts).catch(() => undefined);
+        if (!found) continue;
+        if (!found.doc.dropped) out.push(...(await this.liveTableLocations(parts, found.doc)));
+        await walk(parts);
+      }
+    };
+    await walk([]);
+    return out;
+  }
+
+  /** A location's path relative to the warehouse root, or undefined when it lies outside it. */
+  private relativeOf(uri: string): string | undefined {
+    const clean = trimLocation(uri);
+    if (clean === this.root.uri) return '';
+    return clean.startsWith(`${this.root.uri}/`) ? clean.slice(this.root.uri.length + 1) : undefined;
+  }
+
+  /**
+   * Checks that a table may live at a location a client chose (spec/catalog.md §K1, as Polaris's
+   * location-overlap checks): inside the warehouse, strictly inside the folder of the table's own
+   * namespace and not in the folder of a namespace nested in it; anywhere (outside the warehouse
+   * the server was allowed to write) never equal to, inside or around another live table's
+   * location. The refusal names no other table (the caller may not be allowed to see it).
+   * @param replacing the table bound to `identifier` is being replaced (its own location is no conflict)
+   * @throws NotAuthorizedError naming the rule broken
+   */
+  async checkTableLocation(identifier: string | TableIdentifier, location: OpenedLocation, options: { readonly replacing?: boolean } = {}): Promise<void> {
+    const id = typeof identifier === 'string' ? parseTableIdentifier(identifier) : identifier;
+    const name = formatTableIdentifier(id);
+    const uri = trimLocation(location.uri);
+    const refuse = (why: string): never => {
+      throw new NotAuthorizedError(`table ${name} may not live at ${JSON.stringify(uri.slice(0, 200))}: ${why}`, {
+        context: { table: name },
+        help: `use the table's default location ${this.tableLocation(id).uri}, or another folder inside its namespace's folder that no other table uses`,
+      });
+    };
+    const rel = this.relativeOf(uri);
+    const folder = id.namespace.join('/');
+    if (rel !== undefined) {
+      if (rel === '' || isReservedPath(rel)) refuse(`it is the warehouse root or one of the warehouse's reserved folders (beginning with _)`);
+      if (!rel.startsWith(`${folder}/`)) refuse(`it is not inside the folder of the table's namespace, ${this.root.uri}/${folder}`);
+      const first = rel.slice(folder.length + 1).split('/')[0]!;
+      if (await this.exists(namespaceDocPath([...id.namespace, first]))) refuse('it is the folder of a nested namespace, or inside one');
+    }
+    const others = rel === undefined ? await this.allLiveTableLocations() : await this.namespaceTableLocations(id.namespace);
+    for (const t of others) {
+      if (t.name === name) {
+        // The name is taken: answered as a create of a taken name is, whatever the location.
+        if (!options.replacing) throw new TableAlreadyExistsError(name);
+        continue;
+      }
+      if (locationsOverlap(t.uri, uri)) refuse('another table lives at it, inside it or around it');
+    }
+  }
+
+  private async namespaceTableLocations(parts: readonly string[]): Promise<{ name: string; uri: string }[]> {
+    const found = await readNamespaceDoc(this.root.store, parts);
+    if (!found) throw new NamespaceNotFoundError(parts.join('.'));
+    return this.liveTableLocations(parts, found.doc);
+  }
+
   /**
    * Where a table lives, or undefined when no table has that name.
    * @throws NamespaceNotFoundError when its namespace does not exist
@@ -327,6 +418,15 @@ export class StorageCatalog {
     if (!options.location && binding && (await this.hasDefaultTable(id.namespace, id.name))) {
       location = childLocation(this.root, `${[...id.namespace, id.name].join('/')}-${newUuid().slice(0, 8)}`);
     }
+    // A namespace of the same name keeps its document and tables in the default folder
+    // (`<warehouse>/ml/a` for both table and namespace `ml.a`).
+    if (!options.location && (await this.exists(namespaceDocPath([...id.namespace, id.name])))) {
+      throw new TableAlreadyExistsError(name, { help: `namespace ${name} exists and keeps its document and tables in ${location.uri}, the table's folder: choose another name` });
+    }
+    const uri = trimLocation(location.uri);
+    for (const t of await this.liveTableLocations(id.namespace, found.doc)) {
+      if (locationsOverlap(t.uri, uri)) throw new TableAlreadyExistsError(name, { help: `another table's files are in or around ${uri}: choose another name or location` });
+    }
     const state = await commitFirstVersion(location);
     const recorded = this.recordedLocation(location);
     await updateNamespaceDoc(this.root.store, id.namespace, (doc) => {
@@ -348,6 +448,10 @@ export class StorageCatalog {
     const id = typeof identifier === 'string' ? parseTableIdentifier(identifier) : identifier;
     const name = formatTableIdentifier(id);
     const recorded = this.recordedLocation(location);
+    const rel = this.relativeOf(location.uri);
+    if (rel !== undefined && (rel === '' || isReservedPath(rel))) {
+      throw new NotAuthorizedError(`table ${name} may not be registered at ${location.uri}: it is the warehouse root or one of its reserved folders (beginning with _)`, { context: { table: name } });
+    }
     await updateNamespaceDoc(this.root.store, id.namespace, async (doc) => {
       const binding = await this.bindingOf(id.namespace, id.name, doc);
       if (binding && 'location' in binding && !options.overwrite) throw new TableAlreadyExistsError(name);
@@ -384,6 +488,29 @@ export class StorageCatalog {
   }
 
   /**
+   * Refuses to purge a location holding more than the table's own files: the warehouse root, a
+   * reserved folder, a folder holding a namespace document, or one another live table's location
+   * equals, lies inside or contains (those files are the other table's).
+   */
+  private async checkPurge(name: string, location: OpenedLocation): Promise<void> {
+    const uri = trimLocation(location.uri);
+    const refuse = (why: string): never => {
+      throw new NotAuthorizedError(`table ${name} is not dropped: its files at ${uri} are not purged, because ${why}`, {
+        context: { table: name },
+        help: 'drop it without purge (its files stay)',
+      });
+    };
+    const rel = this.relativeOf(uri);
+    if (rel !== undefined && (rel === '' || isReservedPath(rel))) refuse('that is the warehouse root or one of its reserved folders (beginning with _)');
+    for (const t of await this.allLiveTableLocations()) {
+      if (t.name !== name && locationsOverlap(t.uri, uri)) refuse('another table lives at that location, inside it or around it');
+    }
+    for await (const meta of location.store.list('')) {
+      if (meta.path.split('/').at(-1) === NAMESPACE_MARKER) refuse('a namespace keeps its document there');
+    }
+  }
+
+  /**
    * Drops a table: its name is unbound at once (a tombstone in the namespace document); with
    * `purge`, every object under its location is then deleted (metadata versions last).
    * @throws TableNotFoundError
@@ -396,6 +523,7 @@ export class StorageCatalog {
       unbound = await updateNamespaceDoc(this.root.store, id.namespace, async (doc) => {
         const binding = await this.bindingOf(id.namespace, id.name, doc);
         if (!binding || 'dropped' in binding) throw new TableNotFoundError(name);
+        if (options.purge !== false) await this.checkPurge(name, this.locationOf(binding));
         return { doc: { ...doc, tables: { ...doc.tables, [id.name]: { dropped: true } } }, result: binding };
       });
     } catch (e) {

@@ -19,6 +19,10 @@ export interface OperationTarget {
   readonly updateActions?: readonly string[];
   /** For remote signing: whether the signed request writes. */
   readonly writes?: boolean;
+  /** For a commit: whether it is a create transaction (its requirements hold `assert-create`). */
+  readonly creates?: boolean;
+  /** For a registration: whether it replaces a table bound to the name (`overwrite: true`). */
+  readonly overwrite?: boolean;
 }
 
 /** One privilege needed on one object. */
@@ -86,8 +90,13 @@ export function requirementsOf(operationId: string, t: OperationTarget): readonl
     case 'listTables':
       return [{ privilege: 'LIST', on: ns(t) }];
     case 'createTable':
-    case 'registerTable':
       return [{ privilege: 'CREATE', on: ns(t) }];
+    case 'registerTable':
+      // Replacing a table's registration replaces its data for every reader: what dropping it and
+      // writing to it need, besides creating a name (Polaris asks the same of a drop and a create).
+      return t.overwrite
+        ? [{ privilege: 'CREATE', on: ns(t) }, { privilege: 'DROP', on: table(t) }, { privilege: 'WRITE', on: table(t) }]
+        : [{ privilege: 'CREATE', on: ns(t) }];
     case 'loadTable':
     case 'cancelPlanning':
     case 'reportMetrics':
@@ -113,6 +122,12 @@ export function requirementsOf(operationId: string, t: OperationTarget): readonl
     }
     case 'updateTable':
     case 'commitTransaction':
+      // A create transaction creates the table as createTable does (CREATE on its namespace);
+      // data it adds (a create-table-as-select) needs WRITE as an append would.
+      if (t.creates) {
+        const data = (t.updateActions ?? []).some((a) => DATA_UPDATES.has(a));
+        return [{ privilege: 'CREATE', on: ns(t) }, ...(data ? [{ privilege: 'WRITE' as const, on: table(t) }] : [])];
+      }
       return commitPrivileges(t.updateActions ?? []).map((privilege) => ({ privilege, on: table(t) }));
     case 'signRequest':
       return [{ privilege: t.writes ? 'WRITE' : 'READ', on: table(t), rawFiles: true }];

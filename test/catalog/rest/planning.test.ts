@@ -117,9 +117,12 @@ describe.each(featureBackends)('REST scan planning: $label', (backend) => {
     const s = await serve(backend);
     try {
       const root = (s.wh.catalog as StorageCatalog).root;
-      for (const rel of filesUnder(BUNNIES)) await root.store.put(`copies/java_bunnies/${rel.split(path.sep).join('/')}`, readFileSync(path.join(BUNNIES, rel)));
+      // Copied into the table's default folder (a table registers only from its namespace's folder,
+      // and a folder holding a v1.metadata.json already reads as the table of its name, spec/catalog.md
+      // §K1, §K3): the registration binds the name to the Java table's newest metadata file.
       await s.wh.createNamespace('ext');
-      const reg = await s.call('POST', '/v1/floe/namespaces/ext/register', { name: 'bunnies', 'metadata-location': `${root.uri}/copies/java_bunnies/metadata/v5.metadata.json` });
+      for (const rel of filesUnder(BUNNIES)) await root.store.put(`ext/bunnies/${rel.split(path.sep).join('/')}`, readFileSync(path.join(BUNNIES, rel)));
+      const reg = await s.call('POST', '/v1/floe/namespaces/ext/register', { name: 'bunnies', 'metadata-location': `${root.uri}/ext/bunnies/metadata/v5.metadata.json`, overwrite: true });
       expect(reg.status).toBe(200);
       const r = await s.call('POST', '/v1/floe/namespaces/ext/tables/bunnies/plan', {});
       expect(r.status).toBe(200);

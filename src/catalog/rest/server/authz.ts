@@ -49,6 +49,12 @@ function updateActions(body: JsonValue | undefined): string[] {
   });
 }
 
+/** Whether a commit's requirements hold `assert-create` (a create transaction). */
+function createsTable(body: JsonValue | undefined): boolean {
+  const requirements = obj(body)['requirements'];
+  return Array.isArray(requirements) && requirements.some((r) => obj(r)['type'] === 'assert-create');
+}
+
 /** What the request names, for the operation table. */
 export function targetOf(request: RestRequest): OperationTarget[] {
   const p = request.params;
@@ -72,7 +78,7 @@ export function targetOf(request: RestRequest): OperationTarget[] {
       const changes = Array.isArray(body['table-changes']) ? body['table-changes'] : [];
       return changes.map((c) => {
         const id = obj(obj(c)['identifier']);
-        return { namespace: Array.isArray(id['namespace']) ? id['namespace'].map(String) : [], table: String(id['name'] ?? ''), updateActions: updateActions(c) };
+        return { namespace: Array.isArray(id['namespace']) ? id['namespace'].map(String) : [], table: String(id['name'] ?? ''), updateActions: updateActions(c), creates: createsTable(c) };
       });
     }
     default:
@@ -80,7 +86,9 @@ export function targetOf(request: RestRequest): OperationTarget[] {
         {
           ...(p['namespace'] !== undefined ? { namespace: parts(p['namespace']) ?? [] } : {}),
           ...(p['table'] !== undefined ? { table: p['table'] } : {}),
-          ...(request.operationId === 'updateTable' ? { updateActions: updateActions(request.body) } : {}),
+          ...(request.operationId === 'updateTable' ? { updateActions: updateActions(request.body), creates: createsTable(request.body) } : {}),
+          // A registration names its table in the body; `overwrite` replaces a bound one.
+          ...(request.operationId === 'registerTable' ? { table: String(body['name'] ?? ''), overwrite: body['overwrite'] === true } : {}),
           // Remote signing: READ for a GET/HEAD, WRITE for anything else (a missing method too).
           ...(request.operationId === 'signRequest' ? { writes: s3MethodWrites(String(body['method'] ?? '')) } : {}),
         },

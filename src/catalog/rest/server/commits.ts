@@ -41,9 +41,12 @@ function clientCommitId(updates: readonly TableUpdate[]): string | undefined {
 async function commitToTable(service: RestService, id: TableIdentifier, requirements: readonly TableRequirement[], updates: readonly TableUpdate[]): Promise<RestResponse> {
   const name = formatTableIdentifier(id);
   const catalog = service.catalog;
-  // A table may move only within what the server may write (spec/catalog.md §K1).
-  for (const u of updates) if (u.action === 'set-location') service.openClientLocation(u.location);
   const resolved = await catalog.resolveTable(id);
+  // A table may move only within what the server may write, and only to a folder of its own
+  // namespace that no other table uses (spec/catalog.md §K1).
+  for (const u of updates) {
+    if (u.action === 'set-location') await catalog.checkTableLocation(id, service.openClientLocation(u.location), { replacing: resolved !== undefined });
+  }
   if (!resolved) {
     if (!requirements.some((r) => r.type === 'assert-create')) throw new TableNotFoundError(name);
     return createFromUpdates(service, id, requirements, updates);
@@ -72,6 +75,7 @@ async function createFromUpdates(service: RestService, id: TableIdentifier, requ
     throw new InvalidArgumentError(`a create transaction for ${name} must add a schema, a partition spec and a sort order`);
   }
   const asked = built.location ? service.openClientLocation(built.location) : undefined;
+  if (asked) await catalog.checkTableLocation(id, asked);
   const { location, state } = await catalog.createTable(
     id,
     (at) => {

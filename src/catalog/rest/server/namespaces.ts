@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from 'zod';
-import { InvalidArgumentError } from '../../../errors.js';
+import { InvalidArgumentError, NotAuthorizedError } from '../../../errors.js';
 import type { JsonValue } from '../../../util/index.js';
 import type { PageRequest } from '../../index.js';
 import { type RestHandler, type RestRequest, bodyObject, namespaceFromParts, namespaceFromText, namespaceParam, noContent, ok } from './context.js';
@@ -48,6 +48,13 @@ export const createNamespace: RestHandler = async (service, request) => {
   const parsed = CreateNamespaceSchema.safeParse(bodyObject(request));
   if (!parsed.success) throw new InvalidArgumentError(`invalid CreateNamespaceRequest: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const parts = namespaceFromParts(parsed.data.namespace);
+  // Top-level folders beginning with `_` are the warehouse's own (`_floe`: the governance state
+  // with its signing keys; `_system`: the audit log): no client namespace, so no table, goes there.
+  if (parts[0]!.startsWith('_')) {
+    throw new NotAuthorizedError(`namespace ${parts.join('.').slice(0, 200)} is not created: top-level names beginning with _ are reserved for the warehouse's own folders`, {
+      context: { namespace: parts.join('.').slice(0, 200) },
+    });
+  }
   const properties = parsed.data.properties ?? {};
   await service.catalog.createNamespace(parts, properties);
   return ok({ namespace: parts, properties });

@@ -9,7 +9,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { isFloeError } from '../../../errors.js';
+import { NotAuthenticatedError, isFloeError } from '../../../errors.js';
 import type { Governance, Principal } from '../../../governance/index.js';
 import type { RestRequest, RestResponse } from './context.js';
 
@@ -23,8 +23,13 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const text = Buffer.from(m[1]!, 'base64').toString('utf8');
   const at = text.indexOf(':');
   if (at < 0) return undefined;
-  // RFC 6749 §2.3.1: both parts are form-urlencoded inside the Basic header.
-  return { id: decodeURIComponent(text.slice(0, at).replace(/\+/g, ' ')), secret: decodeURIComponent(text.slice(at + 1).replace(/\+/g, ' ')) };
+  // RFC 6749 §2.3.1: both parts are form-urlencoded inside the Basic header. One that is not
+  // fails the client's authentication (invalid_client, 401), as a wrong secret does.
+  try {
+    return { id: decodeURIComponent(text.slice(0, at).replace(/\+/g, ' ')), secret: decodeURIComponent(text.slice(at + 1).replace(/\+/g, ' ')) };
+  } catch {
+    throw new NotAuthenticatedError('the Basic authorization header does not hold form-urlencoded client_id:client_secret (bad percent-encoding)');
+  }
 }
 
 const TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';

@@ -222,6 +222,7 @@ function answered(service: RestService, trail: AuditTrail, status: number): Reco
 function sendError(service: RestService, trail: AuditTrail, reply: FastifyReply, e: unknown): void {
   trail.failure = e;
   const failure = httpFailureOf(e);
+  // RFC 6750 §3: a 401 names the authentication scheme, as the catalog's other routes do.
   reply.raw.writeHead(failure.status, { 'content-type': 'application/json', ...answered(service, trail, failure.status), ...(failure.status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
   reply.raw.end(stringifyJson(errorResponseBody(failure.status, failure.type, messageOf(e))));
 }

@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import { InvalidArgumentError, NotAuthorizedError, UnsupportedError, isFloeError } from '../../../errors.js';
 import type { S3SigningAuthority } from '../../../store/index.js';
-import { type TableIdentifier, formatTableIdentifier } from '../../index.js';
+import { type TableIdentifier, formatTableIdentifier, isReservedPath } from '../../index.js';
 import { NAMESPACE_SEPARATOR, type RestHandler, type RestRequest, type RestService, ok, tableParam } from './context.js';
 
 /** The config key a non-S3 warehouse answers delegated-access requests with (its value says why). */
@@ -109,6 +109,20 @@ export const signRequest: RestHandler = async (service, request) => {
   const own = at.key === '' ? '' : `${at.key}/`;
   // Only the table's own objects: a key (or listed prefix) under its location, never beside it.
   if (!touched.startsWith(own)) return refuse(`s3://${at.bucket}/${touched.slice(0, 300)} is outside the table's location ${resolved.location.uri}`);
+  // Whatever a table's location (one bound before locations were confined may cover them), never
+  // the warehouse's reserved folders: `_floe` holds the governance state with its signing keys.
+  const root = s3Location(service.catalog.root.uri);
+  if (root && root.bucket === at.bucket) {
+    const base = root.key === '' ? '' : `${root.key}/`;
+    const rel = touched.startsWith(base) ? touched.slice(base.length) : undefined;
+    if (rel !== undefined && (rel === '' || isReservedPath(rel))) return refuse("it is in the warehouse's reserved folders (beginning with _), which hold the catalog's own state");
+    if (scope.kind === 'list' && base.startsWith(touched)) return refuse("listing it would list the warehouse's reserved folders");
+  }
+  // A REST client gets a table's metadata from loadTable, which redacts what the caller may not
+  // see (lineage inputs); the raw metadata files (and the version hint) are never signed.
+  if (scope.kind === 'object' && /(?:\.metadata\.json(?:\.gz)?|(?:^|\/)version-hint\.text)$/.test(touched)) {
+    return refuse('metadata files are served by loadTable (redacted for the caller), never signed');
+  }
   // authz.ts asked for WRITE exactly when the method writes; the scope says the same of the request.
   if (scope.writes && request.auth && !request.auth.decisions.some((d) => d.privilege === 'WRITE' && d.decision.allowed)) return refuse('it writes, and WRITE was not granted');
   const signed = await authority.sign(scoped.request, ask.uri);

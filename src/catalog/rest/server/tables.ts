@@ -48,6 +48,7 @@ export const createTable: RestHandler = async (service, request) => {
   const name = formatTableIdentifier(id);
   const catalog = service.catalog;
   const asked = create.location !== undefined ? service.openClientLocation(create.location) : undefined;
+  if (asked) await catalog.checkTableLocation(id, asked);
   const clock = service.warehouse.clock;
   if (create.stageCreate) {
     // Nothing is written: the client commits the create with `assert-create` (commits.ts).
@@ -114,14 +115,17 @@ export const registerTable: RestHandler = async (service, request) => {
   const match = /^(.*)\/metadata\/([^/]+\.metadata\.json(?:\.gz)?)$/.exec(file);
   if (!match) throw new InvalidArgumentError(`metadata-location must be a table's metadata/<name>.metadata.json file, not ${JSON.stringify(file.slice(0, 200))}`);
   const location = service.openClientLocation(match[1]!);
+  // Checked before anything there is read: a location that is not this name's to use (another
+  // table's, a reserved folder) answers the same refusal whatever is stored there.
+  await service.catalog.checkTableLocation(id, location, { replacing: r.data.overwrite === true });
   const state = await loadTableState(location.store, formatTableIdentifier(id), `metadata/${match[2]!}`);
   // A table is served at the newest metadata version at its location (spec/catalog.md §K3), so
   // registering an older file would answer with a state that no later load or commit sees.
   const newest = await findLatestVersion(location.store, formatTableIdentifier(id));
   if (newest.path !== state.path) {
     const root = match[1]!.slice(0, 200);
-    throw new InvalidArgumentError(`metadata-location ${JSON.stringify(file.slice(0, 200))} is not the newest metadata of the table at ${root}, which is ${newest.path}: this server serves a table at its newest version`, {
-      help: `register ${root}/${newest.path}, then roll back with set-snapshot-ref to serve an older snapshot`,
+    throw new InvalidArgumentError(`metadata-location ${JSON.stringify(file.slice(0, 200))} is not the newest metadata version of the table at ${root}: this server serves a table at its newest version`, {
+      help: 'register the newest metadata file there, then roll back with set-snapshot-ref to serve an older snapshot',
     });
   }
   await service.catalog.registerTable(id, location, { metadataFile: match[2]!, ...(r.data.overwrite ? { overwrite: true } : {}) });
