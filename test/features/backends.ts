@@ -18,9 +18,9 @@ export interface FeatureBackend {
 const cleanups: (() => Promise<void> | void)[] = [];
 let counter = 0;
 
-/** Removes what the backends created (call from `afterAll`). */
+/** Removes what the backends created, newest first (a server closes, writing its audit log, before its bucket goes). Call from `afterAll`. */
 export async function cleanupBackends(): Promise<void> {
-  for (const c of cleanups.splice(0)) await c();
+  for (const c of cleanups.splice(0).reverse()) await c();
 }
 
 /** Memory, local-fs and S3. */
