@@ -34,6 +34,8 @@ const EXEC = join(BENCH_DIR, 'lib', 'exec.js');
  * @property {Cell} [duckdb]
  * @property {Cell} [lancedb]
  * @property {Cell} [direct]     Floe itself used another way (rest.bench.js: a folder opened directly)
+ * @property {Cell} [limit]      the machine's limit for the same work: merely moving the same
+ *                               bytes (`bench/lib/limits.js`), in the row's unit
  */
 
 /** A failed child measurement. */
@@ -170,10 +172,13 @@ export const DEFAULT_PEERS = [
  * @param {string} [floeLabel] the heading of Floe's column
  */
 export function printRows(title, rows, out = console.log, peers = DEFAULT_PEERS, floeLabel = 'Floe') {
-  const header = ['case', 'metric', floeLabel, ...peers.map((p) => p.label), ...peers.map((p) => `vs ${p.label}`)];
+  // The machine-limit columns appear only when a row measured one.
+  const limits = rows.some((r) => r.limit) ? [{ key: 'limit', label: 'machine limit' }] : [];
+  const cols = [...peers, ...limits];
+  const header = ['case', 'metric', floeLabel, ...cols.map((p) => p.label), ...cols.map((p) => `vs ${p.label === 'machine limit' ? 'limit' : p.label}`)];
   const lines = rows.map((r) => {
-    const ratios = peers.map((p) => ratio(r, r[p.key]));
-    return [r.case, r.metric, formatCell(r.floe, r.unit), ...peers.map((p) => formatCell(r[p.key], r.unit)), ...ratios.map((x) => (x === undefined ? '' : `${x.toFixed(2)}×`))];
+    const ratios = cols.map((p) => ratio(r, r[p.key]));
+    return [r.case, r.metric, formatCell(r.floe, r.unit), ...cols.map((p) => formatCell(r[p.key], r.unit)), ...ratios.map((x) => (x === undefined ? '' : `${x.toFixed(2)}×`))];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   out('');
@@ -183,7 +188,7 @@ export function printRows(title, rows, out = console.log, peers = DEFAULT_PEERS,
   for (const l of lines) out(l.map((c, i) => pad(c, widths[i], i >= 2)).join('  '));
   const notes = new Set();
   for (const r of rows) {
-    for (const [engine, cell] of [[floeLabel, r.floe], ...peers.map((p) => [p.label, r[p.key]])]) {
+    for (const [engine, cell] of [[floeLabel, r.floe], ...cols.map((p) => [p.label, r[p.key]])]) {
       if (!cell || 'value' in cell) {
         if (cell && 'detail' in cell && cell.detail) notes.add(`${engine}, ${r.case} ${r.metric}: ${cell.detail}`);
         continue;

@@ -9,11 +9,11 @@
  *
  * @module
  */
-import { readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync, statSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { eventColumns, EMBEDDING_DIM } from '../lib/datagen.js';
 import { memorySampler, percentile, timed } from '../lib/measure.js';
+import { bytesUnder } from '../lib/limits.js';
 
 async function open(path = ':memory:') {
   const instance = await DuckDBInstance.create(path);
@@ -24,13 +24,6 @@ function quote(s) {
   return `'${String(s).replaceAll("'", "''")}'`;
 }
 
-function bytesUnder(path) {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.size;
-  let n = 0;
-  for (const e of readdirSync(path)) n += bytesUnder(join(path, e));
-  return n;
-}
 
 function selectFrom(args) {
   const cast = args.kind === 'embeddings' ? `id, embedding::FLOAT[${EMBEDDING_DIM}] AS embedding` : '*';
@@ -66,7 +59,7 @@ export async function append(args) {
 export async function scan(args) {
   const { conn } = await open();
   const from = args.hive ? `read_parquet(${quote(args.path)}, hive_partitioning = true)` : `read_parquet(${quote(args.path)})`;
-  const sql = `SELECT * FROM ${from}${args.where ? ` WHERE ${args.where}` : ''}`;
+  const sql = `SELECT * FROM ${from}${args.where ? ` WHERE ${args.where}` : ''}${args.limit !== undefined ? ` LIMIT ${Number(args.limit)}` : ''}`;
   const times = [];
   let rows = 0;
   for (let i = 0; i < (args.repeats ?? 1); i++) {
@@ -98,6 +91,21 @@ export async function commitLatency(args) {
     if (i >= args.warmup) times.push(ms);
   }
   return { times, p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+/**
+ * Reads a CSV (`read_csv`, types inferred as DuckDB does) or JSON-lines (`read_json`) file and
+ * writes it as one zstd Parquet file: the same job as `floe append` of that file minus the table
+ * commit. Peak RSS is the whole child's (Node + DuckDB).
+ */
+export async function ingest(args) {
+  const { conn } = await open();
+  const reader = args.format === 'csv' ? `read_csv(${quote(args.file)})` : `read_json(${quote(args.file)}, format = 'newline_delimited')`;
+  const { ms } = await timed(() => conn.run(`COPY (SELECT * FROM ${reader}) TO ${quote(args.out)} (FORMAT parquet, COMPRESSION zstd)`));
+  const count = await conn.runAndReadAll(`SELECT count(*) FROM read_parquet(${quote(args.out)})`);
+  const bytes = statSync(args.out).size;
+  rmSync(args.out, { force: true });
+  return { ms, rows: Number(count.getRows()[0][0]), bytes, maxRss: process.resourceUsage().maxRSS * 1024 };
 }
 
 /** Streams Parquet chunk by chunk, sampling memory; run under a heap limit. */

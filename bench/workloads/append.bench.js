@@ -5,6 +5,9 @@
  *
  * - Floe: `createTable` + one `append` (Parquet zstd, metrics, manifest, commit).
  *
+ * The machine limit beside each time: copying the input's Arrow bytes once and writing Floe's
+ * output bytes with fsync (`bench/lib/limits.js`).
+ *
  * Each engine does it twice (a fresh table each time) and the faster run is the figure: on a
  * shared 2-core machine one run is at the mercy of whatever else runs.
  * - DuckDB: `COPY t TO 'x.parquet' (FORMAT parquet, COMPRESSION zstd)` from an in-memory table
@@ -14,10 +17,11 @@
  *
  * @module
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attempt, cellOf, runChild } from '../lib/harness.js';
+import { bytesUnder } from '../lib/limits.js';
 
 /** Printed title. */
 export const title = 'append to a new table (local-fs)';
@@ -42,16 +46,16 @@ export async function floeAppend(args) {
     first ??= { uri: table.uri, summary: snap.summary ?? {} };
     if (i > 0) await wh.dropTable(`bench.${args.name}_r${i}`);
   }
-  return { times, ms: Math.min(...times), uri: first.uri, files: Number(first.summary['added-data-files'] ?? 0), bytes: Number(first.summary['added-files-size'] ?? 0) };
+  const arrowBytes = data.batches.reduce((n, b) => n + b.data.byteLength, 0);
+  return { times, ms: Math.min(...times), uri: first.uri, files: Number(first.summary['added-data-files'] ?? 0), bytes: Number(first.summary['added-files-size'] ?? 0), arrowBytes };
 }
 
-function bytesUnder(path) {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.size;
-  let n = 0;
-  for (const e of readdirSync(path)) n += bytesUnder(join(path, e));
-  return n;
+/** Limit child: copy the input's Arrow bytes and write the output's bytes (see bench/lib/limits.js). */
+export async function limit(args) {
+  const { writeLimit } = await import('../lib/limits.js');
+  return writeLimit(args);
 }
+
 
 const MB = 1024 * 1024;
 /** Each append runs twice (a fresh table each time); the figure is the faster one. */
@@ -85,6 +89,9 @@ export async function run(ctx) {
     const lance = c.partitionBy
       ? { ok: false, cell: { na: 'LanceDB tables have no partitioning' } }
       : await attempt(() => ctx.peer('lancedb', 'append', { dir: lanceDir, name, kind: c.kind, rows: c.rows, repeats: REPEATS }, { timeoutMs: 300_000 }));
+    const lim = floe.ok
+      ? await attempt(() => runChild(SELF, 'limit', { bytesIn: floe.value.arrowBytes, bytesOut: bytesUnder(fileURLToPath(floe.value.uri)), dir: ctx.dir }, { label: 'write limit' }))
+      : floe;
     ctx.tables[c.key] = {
       rows: c.rows,
       floeUri: floe.ok ? floe.value.uri : undefined,
@@ -100,6 +107,7 @@ export async function run(ctx) {
       floe: cellOf(floe, (v) => ({ value: v.ms, detail: `${v.files} data file(s), ${(c.rows / (v.ms / 1000) / 1e6).toFixed(2)}M rows/s; runs: ${v.times.map((t) => Math.round(t)).join(', ')} ms` })),
       duckdb: cellOf(duck, (v) => (v.rows === c.rows ? best(v) : { error: `DuckDB read ${v.rows} rows from Floe's files, expected ${c.rows}` })),
       lancedb: cellOf(lance, best),
+      limit: cellOf(lim, (v) => ({ value: v.ms, detail: `copy ${(floe.value.arrowBytes / MB).toFixed(0)} MB of Arrow input in memory + write the table's bytes with fsync` })),
     });
     rows.push({
       case: c.label,
