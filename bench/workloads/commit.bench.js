@@ -136,6 +136,33 @@ export async function race(n, commitsEach, spawnWriter) {
   }
 }
 
+/** A commit writes 4 objects before its point: data file, manifest, manifest list, metadata. */
+const COMMIT_OBJECTS = 4;
+const COMMIT_OBJECT_BYTES = 4096;
+
+/** Limit child, local-fs: 4 small files written one after another, each fsynced and renamed. */
+export async function limitLocal(args) {
+  const { smallWritesLimit } = await import('../lib/limits.js');
+  return smallWritesLimit({ count: COMMIT_OBJECTS, bytes: COMMIT_OBJECT_BYTES, dir: args.dir });
+}
+
+/** Limit child, S3: 4 PUTs of 4 KiB one after another (plain, unconditional), median of 20. */
+export async function limitS3(args) {
+  const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const { ensureBucket } = await import('../lib/floe.js');
+  await ensureBucket(args.s3);
+  const client = new S3Client({ endpoint: args.s3.endpoint, region: args.s3.region, forcePathStyle: true, credentials: { accessKeyId: args.s3.accessKeyId, secretAccessKey: args.s3.secretAccessKey } });
+  const body = new Uint8Array(COMMIT_OBJECT_BYTES).fill(7);
+  const times = [];
+  for (let i = 0; i < 23; i++) {
+    const t0 = performance.now();
+    for (let f = 0; f < COMMIT_OBJECTS; f++) await client.send(new PutObjectCommand({ Bucket: args.s3.bucket, Key: `${args.prefix}/limit-${i}-${f}`, Body: body }));
+    if (i >= 3) times.push(performance.now() - t0);
+  }
+  client.destroy();
+  return { ms: percentile(times, 50), times };
+}
+
 /**
  * Runs the workload.
  * @param {any} ctx see bench/run.js
@@ -157,20 +184,25 @@ export async function run(ctx) {
       floe: () => runChild(SELF, 'floeCommitLatency', { warehouse: localWh, name: 'small_appends', commits, warmup, rows: ROWS }, { label: 'floe commit latency' }),
       duckdb: () => ctx.peer('duckdb', 'commitLatency', { dbFile: join(ctx.dir, 'duckdb', 'commits.duckdb'), commits, warmup, rows: ROWS }),
       lancedb: () => ctx.peer('lancedb', 'commitLatency', { dir: join(ctx.dir, 'lance'), name: 'small_appends', commits, warmup, rows: ROWS }),
+      limit: () => runChild(SELF, 'limitLocal', { dir: ctx.dir }, { label: 'local write limit' }),
+      limitNote: `${COMMIT_OBJECTS} files of ${COMMIT_OBJECT_BYTES / 1024} KiB written one after another, each fsynced and renamed`,
     },
     {
       label: `${ROWS}-row append, S3 (n=${Math.round(commits / 2)})`,
       s3: true,
       floe: () => runChild(SELF, 'floeCommitLatency', { warehouse: s3Wh, s3: ctx.s3, name: 'small_appends', commits: Math.round(commits / 2), warmup, rows: ROWS }, { label: 'floe S3 commit latency' }),
       lancedb: () => ctx.peer('lancedb', 'commitLatency', { s3: ctx.s3, prefix: `lance-${Date.now()}`, name: 'small_appends', commits: Math.round(commits / 2), warmup, rows: ROWS }),
+      limit: () => runChild(SELF, 'limitS3', { s3: ctx.s3, prefix: `limit-${Date.now()}` }, { label: 'S3 put limit' }),
+      limitNote: `${COMMIT_OBJECTS} PUTs of ${COMMIT_OBJECT_BYTES / 1024} KiB one after another (median of 20)`,
     },
   ];
   for (const c of latency) {
     const floe = c.s3 && !ctx.s3 ? s3Skip : await attempt(c.floe);
     const duck = c.duckdb ? await attempt(c.duckdb) : { ok: false, cell: { na: 'a DuckDB database file is local only' } };
     const lance = c.s3 && !ctx.s3 ? s3Skip : await attempt(c.lancedb);
+    const lim = c.s3 && !ctx.s3 ? s3Skip : await attempt(c.limit);
     for (const p of ['p50', 'p95']) {
-      rows.push({ case: c.label, metric: p, unit: 'ms', better: 'lower', floe: cellOf(floe, (v) => v[p]), duckdb: cellOf(duck, (v) => v[p]), lancedb: cellOf(lance, (v) => v[p]) });
+      rows.push({ case: c.label, metric: p, unit: 'ms', better: 'lower', floe: cellOf(floe, (v) => v[p]), duckdb: cellOf(duck, (v) => v[p]), lancedb: cellOf(lance, (v) => v[p]), limit: cellOf(lim, (v) => ({ value: v.ms, detail: c.limitNote })) });
     }
   }
 
