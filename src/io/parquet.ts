@@ -361,7 +361,11 @@ export function readParquetSchema(bytes: Uint8Array, path?: string): arrow.Schem
 // (A5 hyparquet fetches 512 KiB; Floe's footers are small, a manifest tells us the file size).
 const INITIAL_TAIL_BYTES = 64 * 1024;
 
-async function sliceBytes(source: AsyncBuffer, start: number, end: number, path: string | undefined): Promise<Uint8Array> {
+/**
+ * @internal bytes `[start, end)` of `source`, exactly
+ * @throws {CorruptFileError} when the read fails with a non-Floe error or comes back short
+ */
+export async function sliceBytes(source: AsyncBuffer, start: number, end: number, path: string | undefined): Promise<Uint8Array> {
   let buf: ArrayBuffer;
   try {
     buf = await source.slice(start, end);
