@@ -170,7 +170,8 @@ export class Scan {
     fill();
     while (inFlight.length > 0) {
       const batches = await inFlight.shift()!;
-      fill();
+      // Under a limit the next file starts only once this one's rows are counted (and short).
+      if (!limited) fill();
       for (const batch of batches) {
         const projected = sameColumns(batch, names) ? batch : selectColumns(batch, names);
         if (projected.numRows <= remaining) {
@@ -182,6 +183,7 @@ export class Scan {
         }
         if (remaining === 0) return;
       }
+      if (limited) fill();
     }
   }
 
