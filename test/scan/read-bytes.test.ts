@@ -7,7 +7,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type IoStats, Table, instrumented, openLocation } from 'floe';
+import { type IoStats, Table, Warehouse, instrumented, openLocation } from 'floe';
 import { readParquetMetadata, SPECULATIVE_TAIL_BYTES } from '../../src/io/index.js';
 import { cleanupBackends, featureBackends } from '../features/backends.js';
 import { prng } from '../support/prng.js';
@@ -151,3 +151,49 @@ describe.each(featureBackends)('bytes a scan fetches ($label)', (backend) => {
     }
   });
 });
+
+describe('ranged reads of missing, short and corrupt files', () => {
+  async function damaged(damage: (bytes: Uint8Array) => Uint8Array | undefined): Promise<Table> {
+    const wh = await Warehouse.open(`memory://read-bytes-errors-${Math.random().toString(36).slice(2)}`);
+    await wh.createNamespace('r');
+    const t = await wh.createTable('r.t', schema, { properties: { 'write.parquet.row-group-limit': '1000' } });
+    await t.append(rows(0, 5000, prng(5)));
+    const store = openLocation(t.uri).store;
+    const [task] = (await t.scan().planFiles()).tasks;
+    const key = task!.file.filePath.slice(t.location().length + 1);
+    const bytes = (await store.get(key)).bytes;
+    const next = damage(bytes);
+    if (next === undefined) await store.delete(key);
+    else await store.put(key, next);
+    return t;
+  }
+
+  const reads: [string, (t: Table) => Promise<unknown>][] = [
+    ['a filtered scan', (t) => t.scan({ filter: 'id >= 4500' }).toArrow()],
+    ['a limited scan', (t) => t.scan({ limit: 3 }).toArrow()],
+    ['a row-group read', async (t) => t.fileReader().read((await t.scan().planFiles()).tasks[0]!, { rowGroups: [1] })],
+  ];
+
+  it.each(reads)('%s of a missing file is DataFileNotFoundError', async (_, read) => {
+    const t = await damaged(() => undefined);
+    await expect(read(t)).rejects.toMatchObject({ code: 'DATA_FILE_NOT_FOUND' });
+  });
+
+  it.each(reads)('%s of a file shorter than recorded, or of garbage, is CorruptFileError', async (_, read) => {
+    for (const damage of [
+      (b: Uint8Array) => b.subarray(0, b.length >> 1),
+      (b: Uint8Array) => b.subarray(0, 10),
+      (b: Uint8Array) => new Uint8Array(0),
+      (b: Uint8Array) => prngBytes(b.length),
+      (b: Uint8Array) => Uint8Array.from(b).fill(0, b.length - 4096, b.length - 8),
+    ]) {
+      const t = await damaged(damage);
+      await expect(read(t)).rejects.toMatchObject({ code: 'CORRUPT_FILE' });
+    }
+  });
+});
+
+function prngBytes(n: number): Uint8Array {
+  const random = prng(n);
+  return Uint8Array.from({ length: n }, () => Math.floor(random() * 256));
+}
