@@ -75,3 +75,13 @@ export { decodeIpcStream, encodeIpcStream, withNullColumns } from './ipc.js';
 export { readParquetFooter } from './parquet.js';
 export { rowGroupMetrics, type RowGroupMetrics } from './row-group-metrics.js';
 export type { Footer, FooterColumnStats, FooterLeaf, FooterRowGroup } from './parquet-footer.js';
+export {
+  canReadRowGroupsRanged,
+  coalesceRanges,
+  readParquetTail,
+  readRowGroupsRanged,
+  rowGroupBytes,
+  COALESCE_GAP_BYTES,
+  SPECULATIVE_TAIL_BYTES,
+  type ParquetTail,
+} from './parquet-ranges.js';

@@ -40,7 +40,7 @@ import { parseJson } from '../util/index.js';
 import { footerLength, PARQUET_MAGIC } from './parquet-footer.js';
 
 /** A Thrift struct as hyparquet decodes it: values keyed by `field_<id>`. */
-type ThriftObject = { [key: `field_${number}`]: unknown };
+export type ThriftObject = { [key: `field_${number}`]: unknown };
 
 // parquet.thrift numbers (see the module notes).
 const FIXED_LEN_BYTE_ARRAY = 7;
@@ -100,8 +100,9 @@ function withUuidLogicalType(e: ThriftObject): ThriftObject {
 /**
  * `e` ready for hyparquet-writer: the one `i8` a `SchemaElement` can hold (IntType.bitWidth)
  * spelled out, since untyped numbers are written as i32.
+ * @param e a `SchemaElement` as hyparquet decodes it
  */
-function typedSchemaElement(e: ThriftObject): ThriftObject {
+export function typedSchemaElement(e: ThriftObject): ThriftObject {
   const logical = e.field_10 as ThriftObject | undefined;
   const int = logical?.field_10 as ThriftObject | undefined;
   // Unknown fields are left to the exactness check in annotateUuidColumns.

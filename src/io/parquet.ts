@@ -38,9 +38,12 @@
  *   calls `size` and `slice(a, b).arrayBuffer()`), but any failure inside that path (a rejected
  *   read, a short read, a corrupt page) panics inside a wasm future: the promise never settles
  *   and an uncaught `RuntimeError` is raised, which ends a Node process (verified by fuzzing:
- *   120 of 200 corrupted files). So data files are read whole, with the synchronous reader, whose
- *   failures are ordinary exceptions; footers are parsed in JS (`parquet-footer.ts`), so
- *   {@link readParquetMetadataAsync} fetches only a file's tail through an {@link AsyncBuffer}.
+ *   120 of 200 corrupted files). So parquet-wasm is only ever handed bytes in memory, to its
+ *   synchronous reader, whose failures are ordinary exceptions. Footers are parsed in JS
+ *   (`parquet-footer.ts`), so {@link readParquetMetadataAsync} fetches only a file's tail through
+ *   an {@link AsyncBuffer}; and a read of some row groups fetches the footer and those row
+ *   groups' column chunks by ranges and hands {@link readParquet} a compact file of just them
+ *   (`parquet-ranges.ts`). A whole file is fetched only when every row group of it is read.
  *
  * @module
  */
@@ -361,7 +364,11 @@ export function readParquetSchema(bytes: Uint8Array, path?: string): arrow.Schem
 // (A5 hyparquet fetches 512 KiB; Floe's footers are small, a manifest tells us the file size).
 const INITIAL_TAIL_BYTES = 64 * 1024;
 
-async function sliceBytes(source: AsyncBuffer, start: number, end: number, path: string | undefined): Promise<Uint8Array> {
+/**
+ * @internal bytes `[start, end)` of `source`, exactly
+ * @throws {CorruptFileError} when the read fails with a non-Floe error or comes back short
+ */
+export async function sliceBytes(source: AsyncBuffer, start: number, end: number, path: string | undefined): Promise<Uint8Array> {
   let buf: ArrayBuffer;
   try {
     buf = await source.slice(start, end);
@@ -454,9 +461,10 @@ function wasmReaderOptions(options: ReadParquetOptions): wasm.ReaderOptions {
  * projection by field id into names); they come back in file order. `rowGroups` selects row groups
  * by index (see {@link readParquetMetadata} for how many there are).
  *
- * Files are read whole, not through byte ranges (see the module notes: parquet-wasm's range
- * reader cannot fail safely). parquet-wasm 0.8's synchronous reader ignores `columns`, so the
- * unselected columns are decoded and then dropped here.
+ * The bytes are a whole file in memory, not a range reader (see the module notes: parquet-wasm's
+ * range reader cannot fail safely); to read some row groups of a file in storage, build a compact
+ * file of them with `readRowGroupsRanged` (`parquet-ranges.ts`). parquet-wasm 0.8's synchronous
+ * reader ignores `columns`, so the unselected columns are decoded and then dropped here.
  *
  * @param bytes the whole file
  * @param options columns, row groups, batch size, limit/offset, path for errors

@@ -66,8 +66,9 @@ export interface FromSpecOptions extends Pick<LoadTableOptions, 's3' | 'remap' |
 }
 
 /**
- * Whole files a dataset keeps in memory after reading one of their row groups: enough that a
- * file's row groups read one after another (no seed, or the prefetch window) fetch it once.
+ * Files a dataset keeps what it read of (their footers, or the whole files on a store without
+ * range reads) after reading one of their row groups: enough that a file's row groups read one
+ * after another (no seed, or the prefetch window) fetch its footer once.
  */
 const CACHED_FILES = 3;
 

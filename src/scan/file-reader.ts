@@ -11,16 +11,16 @@
  */
 import type * as arrow from 'apache-arrow';
 import { DataFileNotFoundError, InvalidArgumentError, isFloeError } from '../errors.js';
-import { readLocated } from './read-located.js';
+import { canReadRanges, readLocated } from './read-located.js';
 import { type BoundExpression, type Expression, bindExpression, boundExpressionToJson, referencedFieldIds, toExpression } from '../expr/index.js';
-import { type AsyncBuffer, readParquetMetadataAsync } from '../io/index.js';
+import { type AsyncBuffer, type ParquetTail, readParquetMetadataAsync } from '../io/index.js';
 import { DataFileContent, MAIN_BRANCH } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
 import { type RemotePlannedFile, type RemoteRowsRequest, maskedFields } from './remote.js';
 import { toSnapshotId } from './select-snapshot.js';
 import { DeleteLoader } from './deletes.js';
 import type { FileScanTask } from './plan.js';
-import { readTask } from './read-task.js';
+import { type ReadTaskOptions, readTask } from './read-task.js';
 import { parseFileReaderOptions } from './scan-options.js';
 import { type ScanContext, checkFilterVisible, pickVisibleColumn, sameColumns, selectColumns, topLevelOwner } from './scan.js';
 
@@ -31,8 +31,11 @@ export interface DataFileReaderOptions {
   /** A row filter: an expression or a string such as `x > 5`. */
   readonly filter?: Expression | string;
   /**
-   * Keep the bytes of this many recently read files (default 0), so that reading the row groups
-   * of one file one by one fetches it once. Memory grows by up to that many whole files.
+   * Keep what was read of this many recently read files (default 0), so that reading the row
+   * groups of one file one by one fetches its footer once. Where the store reads byte ranges,
+   * a read fetches only the footer and the chosen row groups, and what is kept is the file's
+   * tail (its footer, and at most 64 KiB of the data before it); on a store without range
+   * reads, files are fetched whole and kept whole (memory grows by up to that many files).
    */
   readonly cachedFiles?: number;
   /**
@@ -83,6 +86,7 @@ export class DataFileReader {
 
   private readonly cachedFiles: number;
   private readonly byteCache = new Map<string, Promise<Uint8Array>>();
+  private readonly tailCache = new Map<string, Promise<ParquetTail>>();
   private readonly snapshotId: bigint | undefined;
   private remoteFiles: Promise<Map<string, RemotePlannedFile>> | undefined;
 
@@ -106,18 +110,18 @@ export class DataFileReader {
     return this.remoteFiles;
   }
 
-  /** The file's bytes, through a small LRU of whole files (failed reads are not kept). */
-  private fetchBytes(path: string): Promise<Uint8Array> {
-    const hit = this.byteCache.get(path);
+  /** `load(path)` through a small LRU of `cachedFiles` entries (failed reads are not kept). */
+  private cached<T>(cache: Map<string, Promise<T>>, path: string, load: () => Promise<T>): Promise<T> {
+    const hit = cache.get(path);
     if (hit) {
-      this.byteCache.delete(path);
-      this.byteCache.set(path, hit);
+      cache.delete(path);
+      cache.set(path, hit);
       return hit;
     }
-    const p = readLocated(this.ctx.locator, path, this.ctx.table);
-    this.byteCache.set(path, p);
-    p.catch(() => this.byteCache.delete(path));
-    while (this.byteCache.size > this.cachedFiles) this.byteCache.delete(this.byteCache.keys().next().value!);
+    const p = load();
+    cache.set(path, p);
+    p.catch(() => cache.delete(path));
+    while (cache.size > this.cachedFiles) cache.delete(cache.keys().next().value!);
     return p;
   }
 
@@ -202,9 +206,15 @@ export class DataFileReader {
       ...(this.filter ? { filter: this.filter } : {}),
       ...(this.ctx.vectorDimensions ? { vectorDimensions: this.ctx.vectorDimensions } : {}),
       ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}),
-      ...(this.cachedFiles > 0 ? { fetchBytes: (path: string) => this.fetchBytes(path) } : {}),
+      ...(this.cachedFiles > 0 ? this.caches(task.file.filePath) : {}),
     });
     return batches.map((b) => (sameColumns(b, this.names) ? b : selectColumns(b, this.names)));
+  }
+
+  /** What `readTask` reads through the caches: tails where the store reads ranges, else whole files. */
+  private caches(path: string): Pick<ReadTaskOptions, 'fetchBytes' | 'tails'> {
+    if (canReadRanges(this.ctx.locator, path)) return { tails: (p, load) => this.cached(this.tailCache, p, load) };
+    return { fetchBytes: (p) => this.cached(this.byteCache, p, () => readLocated(this.ctx.locator, p, this.ctx.table)) };
   }
 
   private withEqualityColumns(task: FileScanTask): Schema {

@@ -7,11 +7,15 @@
  * @module
  */
 import type * as arrow from 'apache-arrow';
-import { UnsupportedError } from '../errors.js';
+import { InvalidArgumentError, UnsupportedError } from '../errors.js';
 import { type BoundExpression, fileMightMatch, rowMask } from '../expr/index.js';
 import {
+  type AsyncBuffer,
+  type Footer,
+  type ParquetTail,
   NAME_MAPPING_PROPERTY,
   type NameMapping,
+  canReadRowGroupsRanged,
   decodeNameMapping,
   fileColumnsFor,
   filterRows,
@@ -19,6 +23,8 @@ import {
   readParquet,
   readParquetFooter,
   readParquetMetadata,
+  readParquetTail,
+  readRowGroupsRanged,
   resolveBatch,
   rowGroupMetrics,
 } from '../io/index.js';
@@ -30,7 +36,7 @@ import type { FileLocator } from '../store/index.js';
 import { type DeleteLoader, rowKey } from './deletes.js';
 import { specById } from './plan.js';
 import type { FileScanTask } from './plan.js';
-import { readLocated } from './read-located.js';
+import { canReadRanges, locatedRanges, readLocated } from './read-located.js';
 
 /** What reading a file needs. */
 export interface ReadTaskOptions {
@@ -53,8 +59,18 @@ export interface ReadTaskOptions {
    * still apply by the row's position in the whole file (spec §Position Delete Files).
    */
   readonly rowGroups?: readonly number[];
-  /** Fetches the file's bytes (default: a whole-object read through `locator`), e.g. through a cache. */
+  /**
+   * Fetches the file's bytes whole (default: a whole-object read through `locator`), e.g. through
+   * a cache. When given, the file is always read whole.
+   */
   readonly fetchBytes?: (recorded: string) => Promise<Uint8Array>;
+  /** Reads a file's tail (footer) for a ranged read, e.g. through a cache (default: `load` itself). */
+  readonly tails?: (recorded: string, load: () => Promise<ParquetTail>) => Promise<ParquetTail>;
+  /**
+   * Stop once this many rows are kept (after deletes and the filter): row groups are read one at
+   * a time and the rest are not fetched. The result may hold more rows than this.
+   */
+  readonly limit?: number;
 }
 
 const nameMappings = new WeakMap<TableMetadata, NameMapping | null>();
@@ -86,10 +102,21 @@ export function partitionConstants(metadata: TableMetadata, task: FileScanTask, 
   return constants;
 }
 
+/** One read of consecutive rows starting at `firstRow` of the file (so position deletes line up with row groups read alone). */
+interface Segment {
+  readonly firstRow: number;
+  readonly batches: readonly arrow.RecordBatch[];
+}
+
 /**
  * Reads one data file, yielding batches of `readSchema` with deleted and non-matching rows removed.
+ *
+ * Where the store reads byte ranges and not every row group is needed (a filter whose row-group
+ * statistics prune, a limit, or chosen row groups), only the footer and the column chunks of the
+ * row groups read are fetched (`io/parquet-ranges.ts`); otherwise the file is fetched whole, in
+ * one request.
  * @throws DataFileNotFoundError when the file is missing
- * @throws CorruptFileError when it cannot be decoded
+ * @throws CorruptFileError when it cannot be decoded, or is shorter than its recorded size
  */
 export async function readTask(task: FileScanTask, options: ReadTaskOptions): Promise<arrow.RecordBatch[]> {
   if (task.file.fileFormat.toUpperCase() !== 'PARQUET') {
@@ -98,43 +125,121 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
       context: { table: options.table, path: task.file.filePath, format: task.file.fileFormat },
     });
   }
-  const fetched = options.fetchBytes ? options.fetchBytes(task.file.filePath) : readLocated(options.locator, task.file.filePath, options.table);
+  if (options.limit === 0) return [];
+  const path = task.file.filePath;
+  const size = Number(task.file.fileSizeInBytes);
+  const selective = options.filter !== undefined || options.limit !== undefined || options.rowGroups !== undefined;
+  if (selective && size > 0 && !options.fetchBytes && canReadRanges(options.locator, path)) {
+    const source = locatedRanges(options.locator, path, size, options.table);
+    const [tail] = await Promise.all([options.tails ? options.tails(path, () => readParquetTail(source, path)) : readParquetTail(source, path), initParquetWasm()]);
+    if (canReadRowGroupsRanged(tail, path)) return readRanged(task, options, source, tail);
+  }
+  const fetched = options.fetchBytes ? options.fetchBytes(path) : readLocated(options.locator, path, options.table);
   const [bytes] = await Promise.all([fetched, initParquetWasm()]);
-  const meta = readParquetMetadata(bytes, task.file.filePath);
-  const nameMapping = nameMappingOf(options.metadata);
-  const columns = fileColumnsFor(meta.arrowSchema, options.readSchema, nameMapping);
-  // Each segment is one read of consecutive rows starting at `firstRow` of the file, so position
-  // deletes line up with row groups read alone.
-  const segments: { readonly firstRow: number; readonly batches: readonly arrow.RecordBatch[] }[] = [];
-  const rowGroups = options.rowGroups ?? prunedRowGroups(task, bytes, options, meta.rowGroups.length);
+  const meta = readParquetMetadata(bytes, path);
+  const columns = fileColumnsFor(meta.arrowSchema, options.readSchema, nameMappingOf(options.metadata));
+  const rowGroups = options.rowGroups ?? prunedRowGroups(task, () => readParquetFooter(bytes, path), options, meta.rowGroups.length);
   if (rowGroups !== undefined && rowGroups.length === 0) return [];
-  if (rowGroups === undefined) {
-    segments.push({ firstRow: 0, batches: readParquet(bytes, { columns, path: task.file.filePath }).batches });
-  } else {
-    const starts: number[] = [];
-    let acc = 0;
-    for (const g of meta.rowGroups) {
-      starts.push(acc);
-      acc += g.numRows;
-    }
+  const rows = new RowPipeline(task, options);
+  if (rowGroups === undefined && options.limit === undefined) {
+    return rows.add({ firstRow: 0, batches: readParquet(bytes, { columns, path }).batches });
+  }
+  const starts = firstRows(meta.rowGroups);
+  for (const g of rowGroups ?? meta.rowGroups.map((_, i) => i)) {
+    const batches = readParquet(bytes, { columns, rowGroups: [g], path }).batches;
+    await rows.add({ firstRow: starts[g] ?? 0, batches });
+    if (rows.isSatisfied()) break;
+  }
+  return rows.out;
+}
+
+/** {@link readTask} by ranges: the row groups read are fetched alone, one at a time under a limit. */
+async function readRanged(task: FileScanTask, options: ReadTaskOptions, source: AsyncBuffer, tail: ParquetTail): Promise<arrow.RecordBatch[]> {
+  const path = task.file.filePath;
+  const count = tail.footer.rowGroups.length;
+  if (options.rowGroups) checkRowGroups(options.rowGroups, count, path);
+  const columns = fileColumnsFor(tail.arrowSchema, options.readSchema, nameMappingOf(options.metadata));
+  const rowGroups = options.rowGroups ?? prunedRowGroups(task, () => tail.footer, options, count) ?? tail.footer.rowGroups.map((_, i) => i);
+  if (rowGroups.length === 0) return [];
+  const starts = firstRows(tail.footer.rowGroups);
+  const rows = new RowPipeline(task, options);
+  if (options.limit !== undefined) {
+    // Row group by row group: a limit met by the first one fetches no other.
     for (const g of rowGroups) {
-      const batches = readParquet(bytes, { columns, rowGroups: [g], path: task.file.filePath }).batches;
-      segments.push({ firstRow: starts[g] ?? 0, batches });
+      const bytes = (await readRowGroupsRanged(source, tail, [g], { path }))!;
+      const batches = readParquet(bytes, { columns, path }).batches;
+      await rows.add({ firstRow: starts[g] ?? 0, batches });
+      if (rows.isSatisfied()) break;
+    }
+    return rows.out;
+  }
+  const bytes = (await readRowGroupsRanged(source, tail, rowGroups, { path }))!;
+  for (let i = 0; i < rowGroups.length; i++) {
+    const batches = readParquet(bytes, { columns, rowGroups: [i], path }).batches;
+    await rows.add({ firstRow: starts[rowGroups[i]!] ?? 0, batches });
+  }
+  return rows.out;
+}
+
+function firstRows(rowGroups: readonly { readonly numRows: number }[]): number[] {
+  const starts: number[] = [];
+  let acc = 0;
+  for (const g of rowGroups) {
+    starts.push(acc);
+    acc += g.numRows;
+  }
+  return starts;
+}
+
+function checkRowGroups(rowGroups: readonly number[], count: number, path: string): void {
+  for (const rg of rowGroups) {
+    if (!Number.isSafeInteger(rg) || rg < 0 || rg >= count) {
+      throw new InvalidArgumentError(`row group ${rg} is out of range for parquet file ${path} (${count} row groups)`, {
+        context: { path, rowGroup: rg, numRowGroups: count },
+      });
     }
   }
-  const constants = partitionConstants(options.metadata, task, options.table);
-  const positions = await options.deletes.positionsFor(task.file.filePath, task.deletes);
-  const equality = await options.deletes.equalityFor(task.deletes);
-  const byId = indexById(options.readSchema);
-  const out: arrow.RecordBatch[] = [];
-  for (const segment of segments) {
+}
+
+/** Turns decoded segments into output batches: read schema, deletes, residual filter, limit. */
+class RowPipeline {
+  /** The batches kept so far. */
+  readonly out: arrow.RecordBatch[] = [];
+  private rows = 0;
+  private deletes: Promise<{ positions: Int32Array | undefined; equality: Awaited<ReturnType<DeleteLoader['equalityFor']>> }> | undefined;
+  private readonly constants: Map<number, Literal | null>;
+  private readonly nameMapping: NameMapping | undefined;
+  private readonly byId: ReturnType<typeof indexById>;
+
+  constructor(
+    private readonly task: FileScanTask,
+    private readonly options: ReadTaskOptions,
+  ) {
+    this.constants = partitionConstants(options.metadata, task, options.table);
+    this.nameMapping = nameMappingOf(options.metadata);
+    this.byId = indexById(options.readSchema);
+  }
+
+  /** Whether the limit's rows are all kept. */
+  isSatisfied(): boolean {
+    return this.options.limit !== undefined && this.rows >= this.options.limit;
+  }
+
+  /** Adds a segment's rows; returns {@link out}. */
+  async add(segment: Segment): Promise<arrow.RecordBatch[]> {
+    const options = this.options;
+    this.deletes ??= (async () => ({
+      positions: await options.deletes.positionsFor(this.task.file.filePath, this.task.deletes),
+      equality: await options.deletes.equalityFor(this.task.deletes),
+    }))();
+    const { positions, equality } = await this.deletes;
     let firstRow = segment.firstRow;
     let nextDelete = positions ? lowerBound(positions, firstRow) : 0;
     for (const raw of segment.batches) {
       const batch = resolveBatch(raw, {
         readSchema: options.readSchema,
-        constants,
-        ...(nameMapping ? { nameMapping } : {}),
+        constants: this.constants,
+        ...(this.nameMapping ? { nameMapping: this.nameMapping } : {}),
         ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
       });
       const n = batch.numRows;
@@ -152,7 +257,7 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
       }
       for (const eq of equality) {
         const cols = eq.fieldIds.map((id) => {
-          const field = byId.get(id);
+          const field = this.byId.get(id);
           const idx = field ? batch.schema.fields.findIndex((f) => f.name === field.name) : -1;
           return idx < 0 ? null : batch.getChildAt(idx);
         });
@@ -164,17 +269,17 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
         else mask = m;
       }
       firstRow += n;
-      if (!mask) {
-        out.push(batch);
-        continue;
+      let kept = n;
+      if (mask) {
+        kept = 0;
+        for (let i = 0; i < n; i++) kept += mask[i]!;
       }
-      let kept = 0;
-      for (let i = 0; i < n; i++) kept += mask[i]!;
-      if (kept === n) out.push(batch);
-      else if (kept > 0) out.push(filterRows(batch, mask));
+      if (kept === n) this.out.push(batch);
+      else if (kept > 0) this.out.push(filterRows(batch, mask!));
+      this.rows += kept;
     }
+    return this.out;
   }
-  return out;
 }
 
 /**
@@ -182,9 +287,9 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
  * Parquet column statistics with the same inclusive evaluator that prunes files (only exact
  * statistics count, see `io/row-group-metrics.ts`); undefined when every row group is read.
  */
-function prunedRowGroups(task: FileScanTask, bytes: Uint8Array, options: ReadTaskOptions, count: number): number[] | undefined {
+function prunedRowGroups(task: FileScanTask, footer: () => Footer, options: ReadTaskOptions, count: number): number[] | undefined {
   if (!options.filter || count < 2) return undefined;
-  const metrics = rowGroupMetrics(readParquetFooter(bytes, task.file.filePath), options.readSchema);
+  const metrics = rowGroupMetrics(footer(), options.readSchema);
   const { nanValueCounts: _fileNans, columnSizes: _sizes, ...file } = task.file;
   const keep: number[] = [];
   metrics.forEach((m, g) => {

@@ -4,7 +4,8 @@
  * whatever is committed meanwhile.
  *
  * Memory is bounded: at most `concurrency` files are being read at once, and batches are
- * yielded in plan order as soon as their file is done.
+ * yielded in plan order as soon as their file is done. A scan with a `limit` reads one file at a
+ * time, row group by row group, and stops fetching once it has the rows.
  *
  * @module
  */
@@ -30,9 +31,12 @@ export interface ScanOptions extends SnapshotSelector {
   readonly columns?: readonly string[];
   /** A row filter: an expression or a string such as `x > 5 AND cat IN ('a','b')`. */
   readonly filter?: Expression | string;
-  /** Return at most this many rows. */
+  /**
+   * Return at most this many rows. A limited scan reads one file at a time, row group by row
+   * group (by byte ranges where the store has them), and fetches nothing once it has the rows.
+   */
   readonly limit?: number;
-  /** Files read at once (default 4). */
+  /** Files read at once (default 4; 1 under a `limit`). */
   readonly concurrency?: number;
   /** Match column names case-sensitively in `columns` and `filter` (default true). */
   readonly caseSensitive?: boolean;
@@ -139,8 +143,10 @@ export class Scan {
     const readSchema = this.withEqualityColumns(plan);
     const deletes = new DeleteLoader(this.ctx);
     const names = this.schema.fields.map((f) => f.name);
+    const limited = this.options.limit !== undefined;
     const read = (task: FileScanTask): Promise<arrow.RecordBatch[]> =>
       readTask(task, {
+        ...(limited ? { limit: remaining } : {}),
         table: this.ctx.table,
         metadata: this.ctx.metadata,
         locator: this.ctx.locator,
@@ -149,7 +155,9 @@ export class Scan {
         ...(this.filter ? { filter: this.filter } : {}),
         ...(this.ctx.vectorDimensions ? { vectorDimensions: this.ctx.vectorDimensions } : {}),
       });
-    const window = this.options.concurrency ?? 4;
+    // Under a limit, files are read one at a time (each row group by row group, see readTask),
+    // so nothing is fetched past the file that completes the limit.
+    const window = limited ? 1 : (this.options.concurrency ?? 4);
     const inFlight: Promise<arrow.RecordBatch[]>[] = [];
     let next = 0;
     const fill = (): void => {
@@ -162,7 +170,8 @@ export class Scan {
     fill();
     while (inFlight.length > 0) {
       const batches = await inFlight.shift()!;
-      fill();
+      // Under a limit the next file starts only once this one's rows are counted (and short).
+      if (!limited) fill();
       for (const batch of batches) {
         const projected = sameColumns(batch, names) ? batch : selectColumns(batch, names);
         if (projected.numRows <= remaining) {
@@ -174,6 +183,7 @@ export class Scan {
         }
         if (remaining === 0) return;
       }
+      if (limited) fill();
     }
   }
 
