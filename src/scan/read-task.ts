@@ -16,7 +16,7 @@ import {
   fileColumnsFor,
   filterRows,
   initParquetWasm,
-  readParquet,
+  readParquetAsync,
   readParquetFooter,
   readParquetMetadata,
   resolveBatch,
@@ -109,7 +109,7 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
   const rowGroups = options.rowGroups ?? prunedRowGroups(task, bytes, options, meta.rowGroups.length);
   if (rowGroups !== undefined && rowGroups.length === 0) return [];
   if (rowGroups === undefined) {
-    segments.push({ firstRow: 0, batches: readParquet(bytes, { columns, path: task.file.filePath }).batches });
+    segments.push({ firstRow: 0, batches: (await readParquetAsync(bytes, { columns, path: task.file.filePath })).batches });
   } else {
     const starts: number[] = [];
     let acc = 0;
@@ -118,7 +118,7 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
       acc += g.numRows;
     }
     for (const g of rowGroups) {
-      const batches = readParquet(bytes, { columns, rowGroups: [g], path: task.file.filePath }).batches;
+      const batches = (await readParquetAsync(bytes, { columns, rowGroups: [g], path: task.file.filePath })).batches;
       segments.push({ firstRow: starts[g] ?? 0, batches });
     }
   }
