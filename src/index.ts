@@ -83,6 +83,7 @@ export { MAIN_BRANCH } from './spec/index.js';
 export { decodeSchema, encodeSchema, parseType, schemaFromShorthand, typeToString, type ShorthandOptions, type ShorthandSchema } from './spec/index.js';
 export { datetime } from './spec/index.js';
 export { readParquet, readParquetSchema, writeParquet } from './io/index.js';
+export { closeWorkerThreads, setWorkerThreads, workerThreads } from './io/index.js';
 export {
   MemoryStore,
   S3Store,

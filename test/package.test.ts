@@ -55,6 +55,9 @@ describe('package', () => {
       'openapi-backend',
       'p-limit',
       'parquet-wasm',
+      // Parquet encode/decode on worker threads (io/parquet-pool.ts); chosen over tinypool for its
+      // worker replacement after a crash and transfer of results back (Piscina.move).
+      'piscina',
       'yaml',
       'zod',
     ]);

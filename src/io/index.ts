@@ -14,6 +14,8 @@
  *   columns keep their data, dropped ones disappear, added ones read as identity-partition
  *   constant, `initial-default` or null; int→long, float→double and decimal widening apply.
  * - `FixedSizeList<Float32>` embedding columns round-trip as fixed-size lists.
+ * - Encode and decode may run on worker threads (`parquet-pool.ts`, `FLOE_THREADS`): the same
+ *   wasm calls as in process, so the same bytes, metrics and rows, and the same typed errors.
  * - No wasm error escapes: failures are `CorruptFileError` (bad bytes), `InvalidArgumentError`
  *   (bad options) or `SchemaMismatchError` (data that does not fit a schema).
  *
@@ -37,6 +39,17 @@ export {
   type ReadParquetOptions,
   type WriteParquetOptions,
 } from './parquet.js';
+export {
+  closeWorkerThreads,
+  encodeDataFile,
+  readParquetAsync,
+  readParquetRowGroupsAsync,
+  setWorkerThreads,
+  THREADS_ENV,
+  workerThreads,
+  workerTasksRun,
+  type EncodedDataFile,
+} from './parquet-pool.js';
 export {
   arrowFieldFromIceberg,
   arrowSchemaFromIceberg,

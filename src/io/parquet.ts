@@ -215,6 +215,39 @@ const COMPRESSION: Readonly<Record<ParquetCompression, wasm.Compression>> = {
  * @throws {CorruptFileError} when arrow-rs rejects the data (e.g. an Arrow type Parquet cannot hold)
  */
 export function writeParquet(table: arrow.Table, options: WriteParquetOptions = {}): Uint8Array {
+  const { ipc, settings } = prepareParquetWrite(table, options);
+  try {
+    return parquetFromIpc(ipc, settings);
+  } catch (e) {
+    return corrupt(options.path, 'cannot write parquet', e);
+  }
+}
+
+/**
+ * What the wasm encoder needs besides the Arrow IPC stream: plain, structured-cloneable data, so
+ * that the encoding can run on a worker thread (`parquet-pool.ts`) exactly as it runs here.
+ */
+export interface ParquetEncodeSettings {
+  /** Page compression. */
+  readonly compression: ParquetCompression;
+  /** Maximum rows per row group, if set. */
+  readonly rowGroupRows?: number;
+  /** Footer key-value metadata, in order. */
+  readonly keyValue: readonly (readonly [string, string])[];
+  /** Field ids of the uuid columns that get the `UUID` annotation. */
+  readonly uuidIds: readonly number[];
+  /** The destination path, for error messages only. */
+  readonly path?: string;
+}
+
+/**
+ * The main-thread half of {@link writeParquet}: validate the options, read the footer metadata
+ * and uuid columns off the schema, and serialise the table (with Parquet's group names) to an
+ * Arrow IPC stream.
+ * @throws {InvalidArgumentError} for a bad option value, an `iceberg.schema` that is not an
+ *   Iceberg schema, or a table that cannot be serialised
+ */
+export function prepareParquetWrite(table: arrow.Table, options: WriteParquetOptions = {}): { ipc: Uint8Array; settings: ParquetEncodeSettings } {
   assertWasmReady();
   const compression = options.compression ?? 'zstd';
   if (!(compression in COMPRESSION)) {
@@ -248,6 +281,24 @@ export function writeParquet(table: arrow.Table, options: WriteParquetOptions = 
       context: { path: options.path ?? UNKNOWN_PATH },
     });
   }
+  const settings: ParquetEncodeSettings = {
+    compression,
+    ...(rowGroupRows === undefined ? {} : { rowGroupRows }),
+    keyValue: [...keyValue],
+    uuidIds: [...uuidIds],
+    ...(options.path === undefined ? {} : { path: options.path }),
+  };
+  return { ipc, settings };
+}
+
+/**
+ * The wasm half of {@link writeParquet}: an Arrow IPC stream to Parquet bytes, uuid columns
+ * annotated. Throws what wasm throws (callers turn it into {@link CorruptFileError}).
+ * @param ipc an Arrow IPC stream, as {@link prepareParquetWrite} makes it
+ * @param settings compression, row-group size, footer metadata, uuid columns
+ */
+export function parquetFromIpc(ipc: Uint8Array, settings: ParquetEncodeSettings): Uint8Array {
+  assertWasmReady();
   let builder: wasm.WriterPropertiesBuilder | undefined;
   let props: wasm.WriterProperties | undefined;
   let wasmTable: wasm.Table | undefined;
@@ -255,25 +306,19 @@ export function writeParquet(table: arrow.Table, options: WriteParquetOptions = 
   try {
     builder = new wasm.WriterPropertiesBuilder();
     // Each setter consumes the builder and returns a new handle to the same state.
-    builder = builder.setCompression(COMPRESSION[compression]);
+    builder = builder.setCompression(COMPRESSION[settings.compression]);
     builder = builder.setStatisticsEnabled(wasm.EnabledStatistics.Page);
-    if (rowGroupRows !== undefined) builder = builder.setMaxRowGroupSize(rowGroupRows);
-    if (keyValue.size > 0) builder = builder.setKeyValueMetadata(keyValue);
+    if (settings.rowGroupRows !== undefined) builder = builder.setMaxRowGroupSize(settings.rowGroupRows);
+    if (settings.keyValue.length > 0) builder = builder.setKeyValueMetadata(new Map(settings.keyValue));
     props = builder.build();
     wasmTable = wasm.Table.fromIPCStream(ipc);
     written = wasm.writeParquet(wasmTable, props);
-  } catch (e) {
-    return corrupt(options.path, 'cannot write parquet', e);
   } finally {
     release(wasmTable);
     release(props);
     release(builder);
   }
-  return annotateUuidColumns(written, uuidIds, options.path ?? UNKNOWN_PATH);
-}
-
-function tableFromWasm(wasmTable: wasm.Table): arrow.Table {
-  return arrow.tableFromIPC(wasmTable.intoIPCStream());
+  return annotateUuidColumns(written, new Set(settings.uuidIds), settings.path ?? UNKNOWN_PATH);
 }
 
 function footerError(path: string | undefined, e: unknown): never {
@@ -472,21 +517,74 @@ function wasmReaderOptions(options: ReadParquetOptions): wasm.ReaderOptions {
  * @throws {CorruptFileError} when the bytes are not valid Parquet
  */
 export function readParquet(bytes: Uint8Array, options: ReadParquetOptions = {}): arrow.Table {
-  assertWasmReady();
-  validateReadOptions(options, footerBytes(bytes, options.path));
-  let wasmTable: wasm.Table | undefined;
-  let table: arrow.Table;
+  const readerOptions = prepareParquetRead(bytes, options);
+  let ipc: Uint8Array;
   try {
-    wasmTable = wasm.readParquet(bytes, wasmReaderOptions(options));
-    table = tableFromWasm(wasmTable);
+    ipc = ipcFromParquet(bytes, readerOptions);
   } catch (e) {
     return corrupt(options.path, 'cannot read parquet', e);
+  }
+  return tableFromParquetIpc(ipc, options);
+}
+
+/**
+ * What the wasm decoder is told (plain data, so it crosses to a worker thread): row groups,
+ * batch size, limit and offset.
+ */
+export type ParquetDecodeSettings = wasm.ReaderOptions;
+
+/**
+ * The main-thread half of {@link readParquet} before decoding: checks the options against the
+ * file's footer and returns the decoder's settings.
+ * @throws {InvalidArgumentError} for a column the file lacks or a row-group index out of range
+ * @throws {CorruptFileError} when the footer cannot be decoded
+ */
+export function prepareParquetRead(bytes: Uint8Array, options: ReadParquetOptions = {}): ParquetDecodeSettings {
+  assertWasmReady();
+  validateReadOptions(options, footerBytes(bytes, options.path));
+  return wasmReaderOptions(options);
+}
+
+/**
+ * The wasm half of {@link readParquet}: Parquet bytes to an Arrow IPC stream. Throws what wasm
+ * throws (callers turn it into {@link CorruptFileError}).
+ * @param bytes the whole file
+ * @param settings from {@link prepareParquetRead}
+ */
+export function ipcFromParquet(bytes: Uint8Array, settings: ParquetDecodeSettings): Uint8Array {
+  assertWasmReady();
+  let wasmTable: wasm.Table | undefined;
+  try {
+    wasmTable = wasm.readParquet(bytes, settings);
+    return wasmTable.intoIPCStream();
   } finally {
     release(wasmTable);
+  }
+}
+
+/**
+ * The main-thread half of {@link readParquet} after decoding: the IPC stream as an Arrow table,
+ * only the selected columns kept.
+ * @throws {CorruptFileError} when the stream cannot be read
+ */
+export function tableFromParquetIpc(ipc: Uint8Array, options: ReadParquetOptions = {}): arrow.Table {
+  let table: arrow.Table;
+  try {
+    table = arrow.tableFromIPC(ipc);
+  } catch (e) {
+    return corrupt(options.path, 'cannot read parquet', e);
   }
   if (options.columns === undefined) return table;
   const wanted = new Set(options.columns);
   return table.select(table.schema.fields.filter((f) => wanted.has(f.name)).map((f) => f.name));
+}
+
+/**
+ * The message {@link readParquet} and {@link writeParquet} put in a {@link CorruptFileError} for
+ * what wasm threw (a worker sends this text back, as errors do not cross threads with their class).
+ */
+export function parquetFailureMessage(e: unknown): string {
+  return wasmMessage(e);
 }
 
 /**

@@ -20,8 +20,9 @@ import {
   fileColumnsFor,
   filterRows,
   initParquetWasm,
-  readParquet,
+  readParquetAsync,
   readParquetFooter,
+  readParquetRowGroupsAsync,
   readParquetMetadata,
   readParquetTail,
   readRowGroupsRanged,
@@ -142,11 +143,18 @@ export async function readTask(task: FileScanTask, options: ReadTaskOptions): Pr
   if (rowGroups !== undefined && rowGroups.length === 0) return [];
   const rows = new RowPipeline(task, options);
   if (rowGroups === undefined && options.limit === undefined) {
-    return rows.add({ firstRow: 0, batches: readParquet(bytes, { columns, path }).batches });
+    return rows.add({ firstRow: 0, batches: (await readParquetAsync(bytes, { columns, path })).batches });
   }
   const starts = firstRows(meta.rowGroups);
-  for (const g of rowGroups ?? meta.rowGroups.map((_, i) => i)) {
-    const batches = readParquet(bytes, { columns, rowGroups: [g], path }).batches;
+  const groups = rowGroups ?? meta.rowGroups.map((_, i) => i);
+  if (options.limit === undefined) {
+    // Decoded at once (on the worker pool's threads when it runs), added in the order asked.
+    const decoded = await readParquetRowGroupsAsync(bytes, groups, { columns, path });
+    for (let i = 0; i < groups.length; i++) await rows.add({ firstRow: starts[groups[i]!] ?? 0, batches: decoded[i]!.batches });
+    return rows.out;
+  }
+  for (const g of groups) {
+    const batches = (await readParquetAsync(bytes, { columns, rowGroups: [g], path })).batches;
     await rows.add({ firstRow: starts[g] ?? 0, batches });
     if (rows.isSatisfied()) break;
   }
@@ -167,17 +175,16 @@ async function readRanged(task: FileScanTask, options: ReadTaskOptions, source: 
     // Row group by row group: a limit met by the first one fetches no other.
     for (const g of rowGroups) {
       const bytes = (await readRowGroupsRanged(source, tail, [g], { path }))!;
-      const batches = readParquet(bytes, { columns, path }).batches;
+      const batches = (await readParquetAsync(bytes, { columns, path })).batches;
       await rows.add({ firstRow: starts[g] ?? 0, batches });
       if (rows.isSatisfied()) break;
     }
     return rows.out;
   }
   const bytes = (await readRowGroupsRanged(source, tail, rowGroups, { path }))!;
-  for (let i = 0; i < rowGroups.length; i++) {
-    const batches = readParquet(bytes, { columns, rowGroups: [i], path }).batches;
-    await rows.add({ firstRow: starts[rowGroups[i]!] ?? 0, batches });
-  }
+  // Row group i of the compact file is row group rowGroups[i] of the data file; decoded at once.
+  const decoded = await readParquetRowGroupsAsync(bytes, rowGroups.map((_, i) => i), { columns, path });
+  for (let i = 0; i < rowGroups.length; i++) await rows.add({ firstRow: starts[rowGroups[i]!] ?? 0, batches: decoded[i]!.batches });
   return rows.out;
 }
 

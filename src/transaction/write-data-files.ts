@@ -16,9 +16,9 @@ import {
   adoptTable,
   type ArrowRecordBatchLike,
   type ArrowTableLike,
-  computeMetrics,
   conformToSchema,
   describeValue,
+  encodeDataFile,
   initParquetWasm,
   isArrowRecordBatchLike,
   isArrowTableLike,
@@ -26,7 +26,7 @@ import {
   rowsOf,
   tableFromRows,
   takeRows,
-  writeParquet,
+  workerThreads,
   type WriteRow,
 } from '../io/index.js';
 import { type DataFile, DataFileContent } from '../spec/index.js';
@@ -168,6 +168,21 @@ function dataBytes(d: arrow.Data): number {
 }
 
 /**
+ * Rows per file when worker threads encode: a file holding several row groups is cut, at
+ * row-group boundaries, into up to one file per thread, so that the files encode at once (one
+ * Parquet file is encoded by one thread). In process (one thread) files are cut by size only.
+ * Exported for tests.
+ * @param rowsPerFile rows a file may hold by the target file size
+ * @param rowGroupRows rows per row group
+ * @param threads worker threads
+ */
+export function parallelFileRows(rowsPerFile: number, rowGroupRows: number, threads: number): number {
+  if (threads <= 1 || rowsPerFile <= rowGroupRows) return rowsPerFile;
+  const groups = Math.ceil(rowsPerFile / rowGroupRows);
+  return Math.ceil(groups / Math.min(threads, groups)) * rowGroupRows;
+}
+
+/**
  * Writes `input` as data files of the table; returns their entries for a manifest.
  * @throws SchemaMismatchError when the rows do not fit the schema (nothing is written then)
  */
@@ -181,21 +196,22 @@ export async function writeDataFiles(ctx: TableContext, input: WriteInput, optio
   const compression = (options.properties['write.parquet.compression-codec'] ?? 'zstd') as 'zstd';
   const rowsPerFile = Math.max(1, Math.floor(targetBytes / estimateBytesPerRow(data)));
   const footer = { 'iceberg.schema': stringifyJson(encodeSchema(options.schema)) };
+  const threads = workerThreads();
   const jobs: { values: (Literal | null)[]; slice: arrow.Table }[] = [];
   for (const group of groupByPartition(data, options.schema, options.spec)) {
     const rows = options.spec.fields.length === 0 ? undefined : Int32Array.from(group.rows);
     const part = rows ? new arrow.Table([takeRows(data, rows)]) : data;
-    for (let start = 0; start < part.numRows; start += rowsPerFile) {
-      const slice = start === 0 && part.numRows <= rowsPerFile ? part : part.slice(start, start + rowsPerFile);
+    const perFile = parallelFileRows(Math.min(rowsPerFile, part.numRows), rowGroupRows, threads);
+    for (let start = 0; start < part.numRows; start += perFile) {
+      const slice = start === 0 && part.numRows <= perFile ? part : part.slice(start, start + perFile);
       jobs.push({ values: group.values, slice });
     }
   }
-  const limit = pLimit(4);
+  const limit = pLimit(Math.max(4, threads));
   return Promise.all(
     jobs.map((job) =>
       limit(async (): Promise<DataFile> => {
-        const bytes = writeParquet(job.slice, { compression, rowGroupRows, keyValueMetadata: footer });
-        const metrics = computeMetrics(job.slice, options.schema);
+        const { bytes, metrics } = await encodeDataFile(job.slice, options.schema, { compression, rowGroupRows, keyValueMetadata: footer });
         const folder = options.spec.fields.length === 0 ? 'data' : `data/${partitionPath(options.spec, options.schema, job.values)}`;
         const recorded = newFileLocation(options.location, `${folder}/${newUuid()}.parquet`);
         const { store, key } = ctx.locator.resolve(recorded);

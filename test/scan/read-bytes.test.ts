@@ -7,7 +7,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type IoStats, Table, Warehouse, instrumented, openLocation } from 'floe';
+import { type IoStats, Table, Warehouse, instrumented, openLocation, setWorkerThreads } from 'floe';
 import { readParquetMetadata, SPECULATIVE_TAIL_BYTES } from '../../src/io/index.js';
 import { cleanupBackends, featureBackends } from '../features/backends.js';
 import { prng } from '../support/prng.js';
@@ -72,7 +72,14 @@ describe.each(featureBackends)('bytes a scan fetches ($label)', (backend) => {
     await wh.createNamespace('r');
     const t = await wh.createTable(`r.${name}`, schema, { properties: { 'write.parquet.row-group-limit': String(ROWS_PER_GROUP) } });
     const random = prng(files * 1000 + rowsPerFile);
-    for (let f = 0; f < files; f++) await t.append(rows(f * rowsPerFile, rowsPerFile, random));
+    // One file per append, whatever the machine's cores (worker threads cut a multi-row-group
+    // append into one file per thread); reads below use the default threads again.
+    await setWorkerThreads(1);
+    try {
+      for (let f = 0; f < files; f++) await t.append(rows(f * rowsPerFile, rowsPerFile, random));
+    } finally {
+      await setWorkerThreads(undefined);
+    }
     if (wh.s3Options) s3Options.set(t, { s3: wh.s3Options });
     return t;
   }
@@ -157,7 +164,12 @@ describe('ranged reads of missing, short and corrupt files', () => {
     const wh = await Warehouse.open(`memory://read-bytes-errors-${Math.random().toString(36).slice(2)}`);
     await wh.createNamespace('r');
     const t = await wh.createTable('r.t', schema, { properties: { 'write.parquet.row-group-limit': '1000' } });
-    await t.append(rows(0, 5000, prng(5)));
+    await setWorkerThreads(1); // one data file (see `table` above)
+    try {
+      await t.append(rows(0, 5000, prng(5)));
+    } finally {
+      await setWorkerThreads(undefined);
+    }
     const store = openLocation(t.uri).store;
     const [task] = (await t.scan().planFiles()).tasks;
     const key = task!.file.filePath.slice(t.location().length + 1);

@@ -1,0 +1,254 @@
+/**
+ * Parquet encode and decode on worker threads, so that a large append or a scan uses every core:
+ * a piscina pool running `parquet-worker.ts` (the same wasm calls as the in-process path, see
+ * `parquet.ts`). Arrow IPC crosses to a worker and Parquet bytes come back *transferred*, not
+ * copied; a file decoded by several workers at once (one range of row groups each) is shared
+ * with them in one `SharedArrayBuffer`.
+ *
+ * - Size: `FLOE_THREADS` (an integer ≥ 0), else {@link setWorkerThreads}, else
+ *   `min(availableParallelism(), 4)`. `0` or `1` means no workers: everything runs in process,
+ *   exactly as before the pool existed.
+ * - Started lazily on the first task; workers are unref'd while idle (piscina does that), so the
+ *   pool never keeps a process alive, and they exit after a few idle seconds, giving back their
+ *   wasm memory (a WebAssembly memory only grows).
+ * - At most twice as many tasks in flight as threads (p-limit): callers queue behind that, so
+ *   memory stays bounded by what the callers already hold.
+ * - A failure inside a worker comes back as the same typed error the in-process path raises
+ *   (`CorruptFileError` with the path for bad bytes); a worker that dies fails only its own task
+ *   and piscina starts another.
+ *
+ * The worker is loaded from the compiled `parquet-worker.js` next to this file; when this module
+ * runs from TypeScript sources (vitest), which a worker thread cannot load, from the build in
+ * `dist/` (`npm test` builds first).
+ *
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as arrow from 'apache-arrow';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { Piscina } from 'piscina';
+import { z } from 'zod';
+import { CorruptFileError, InternalError, InvalidArgumentError } from '../errors.js';
+import type { Schema } from '../spec/index.js';
+import { computeMetrics, type ColumnMetrics } from './metrics.js';
+import {
+  initParquetWasm,
+  prepareParquetRead,
+  prepareParquetWrite,
+  readParquet,
+  readParquetFooter,
+  tableFromParquetIpc,
+  writeParquet,
+  type ReadParquetOptions,
+  type WriteParquetOptions,
+} from './parquet.js';
+import type { DecodeTask, EncodeTask, WorkerFailure, WorkerResult } from './parquet-worker.js';
+
+/** The environment variable that sets the number of worker threads. */
+export const THREADS_ENV = 'FLOE_THREADS';
+
+const DEFAULT_MAX_THREADS = 4;
+/** Idle workers exit after this long, releasing their wasm memory. */
+const IDLE_TIMEOUT_MS = 5_000;
+
+const ThreadsSchema = z.number().int().min(0).max(256);
+const ThreadsEnvSchema = z.string().regex(/^\d+$/).transform(Number).pipe(ThreadsSchema);
+
+let configured: number | undefined;
+let pool: { readonly piscina: Piscina; readonly limit: LimitFunction; readonly threads: number } | undefined;
+let tasksRun = 0;
+
+/**
+ * Sets how many worker threads encode and decode Parquet (`FLOE_THREADS` wins when set);
+ * `undefined` restores the default, `0` or `1` runs everything in process. A running pool with
+ * another size is closed (its tasks finish first) and the next task starts one of the new size.
+ * @param threads an integer from 0 to 256, or undefined
+ * @throws {InvalidArgumentError} for anything else
+ */
+export async function setWorkerThreads(threads: number | undefined): Promise<void> {
+  if (threads !== undefined && !ThreadsSchema.safeParse(threads).success) {
+    throw new InvalidArgumentError(`threads must be an integer from 0 to 256, got ${String(threads)}`, { context: { threads: String(threads) } });
+  }
+  configured = threads;
+  if (pool !== undefined && pool.threads !== workerThreads()) await closeWorkerThreads();
+}
+
+/**
+ * The number of worker threads Parquet work uses (1 when it runs in process).
+ * @throws {InvalidArgumentError} when `FLOE_THREADS` is not an integer from 0 to 256
+ */
+export function workerThreads(): number {
+  const env = process.env[THREADS_ENV];
+  if (env !== undefined && env !== '') {
+    const parsed = ThreadsEnvSchema.safeParse(env.trim());
+    if (!parsed.success) {
+      throw new InvalidArgumentError(`${THREADS_ENV} must be an integer from 0 to 256, got '${env}'`, {
+        context: { [THREADS_ENV]: env },
+        help: `unset it for the default (one per core, at most ${DEFAULT_MAX_THREADS}), or set 1 to run in process`,
+      });
+    }
+    return Math.max(1, parsed.data);
+  }
+  if (configured !== undefined) return Math.max(1, configured);
+  return Math.max(1, Math.min(availableParallelism(), DEFAULT_MAX_THREADS));
+}
+
+/**
+ * Stops the worker threads (waiting for the tasks in flight); the next task starts them again.
+ * Never needed for a process to exit, as idle workers do not keep it alive.
+ */
+export async function closeWorkerThreads(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  if (p !== undefined) await p.piscina.close();
+}
+
+/** How many tasks worker threads have run in this process (for tests: is the pool used?). */
+export function workerTasksRun(): number {
+  return tasksRun;
+}
+
+function workerFile(): string {
+  const here = import.meta.url;
+  // A worker thread cannot load TypeScript: run from the sources (vitest), use the build.
+  return fileURLToPath(here.endsWith('.ts') ? new URL('../../dist/io/parquet-worker.js', here) : new URL('./parquet-worker.js', here));
+}
+
+/** The running pool, started on first use; undefined when work runs in process. */
+function activePool(): NonNullable<typeof pool> | undefined {
+  const threads = workerThreads();
+  if (threads <= 1) return undefined;
+  if (pool === undefined || pool.threads !== threads) {
+    const old = pool;
+    if (old !== undefined) void old.piscina.close();
+    const piscina = new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: threads, idleTimeout: IDLE_TIMEOUT_MS, recordTiming: false });
+    pool = { piscina, limit: pLimit(threads * 2), threads };
+  }
+  return pool;
+}
+
+/** Run a task on the pool; a worker that failed (died, could not load) rejects with a plain Error. */
+async function runTask(p: NonNullable<typeof pool>, task: EncodeTask | DecodeTask, transferList: ArrayBuffer[]): Promise<WorkerResult> {
+  return p.limit(async () => {
+    const result = (await p.piscina.run(task, { transferList })) as WorkerResult;
+    tasksRun += 1;
+    return result;
+  });
+}
+
+function raise(failure: WorkerFailure, path: string | undefined, what: string): never {
+  const where = path ?? '<in-memory parquet>';
+  if (failure.kind === 'wasm') throw new CorruptFileError(where, `${what}: ${failure.detail}`);
+  if (failure.code === 'CORRUPT_FILE') throw new CorruptFileError(where, failure.message.startsWith(`${where}: `) ? failure.message.slice(where.length + 2) : failure.message);
+  throw new InternalError(failure.message, { context: { path: where, code: failure.code } });
+}
+
+function workerDied(e: unknown, path: string | undefined, what: string): never {
+  const detail = e instanceof Error ? e.message : String(e);
+  throw new CorruptFileError(path ?? '<in-memory parquet>', `${what}: the worker thread failed (${detail})`, { cause: e });
+}
+
+function transferable(bytes: Uint8Array): ArrayBuffer[] {
+  const b = bytes.buffer;
+  return b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength ? [b] : [];
+}
+
+/** A data file's bytes and the column metrics its manifest entry carries. */
+export interface EncodedDataFile {
+  /** The Parquet file. */
+  readonly bytes: Uint8Array;
+  /** Metrics of the rows in it (`computeMetrics`). */
+  readonly metrics: ColumnMetrics;
+}
+
+/**
+ * {@link writeParquet} plus `computeMetrics`, on a worker thread when the pool runs (the same
+ * bytes and metrics as in process).
+ * @param table the rows, conformed to `schema`
+ * @param schema the table schema (metrics are per field id)
+ * @param options as {@link writeParquet}
+ * @throws as {@link writeParquet}
+ */
+export async function encodeDataFile(table: arrow.Table, schema: Schema, options: WriteParquetOptions = {}): Promise<EncodedDataFile> {
+  await initParquetWasm();
+  const p = activePool();
+  if (p === undefined) return { bytes: writeParquet(table, options), metrics: computeMetrics(table, schema) };
+  const { ipc, settings } = prepareParquetWrite(table, options);
+  let result: WorkerResult;
+  try {
+    result = await runTask(p, { op: 'encode', ipc, settings, schema }, transferable(ipc));
+  } catch (e) {
+    return workerDied(e, options.path, 'cannot write parquet');
+  }
+  if (!result.ok) return raise(result.failure, options.path, 'cannot write parquet');
+  return { bytes: result.bytes, metrics: result.metrics ?? computeMetrics(table, schema) };
+}
+
+/**
+ * {@link readParquet}, decoded on worker threads when the pool runs: a whole-file read of a file
+ * with several row groups is split into one contiguous range of row groups per thread, decoded
+ * at once; the rows come back in file order, the same as in process.
+ * @param bytes the whole file
+ * @param options as {@link readParquet}
+ * @throws as {@link readParquet}
+ */
+export async function readParquetAsync(bytes: Uint8Array, options: ReadParquetOptions = {}): Promise<arrow.Table> {
+  await initParquetWasm();
+  const p = activePool();
+  if (p === undefined) return readParquet(bytes, options);
+  const settings = prepareParquetRead(bytes, options);
+  const groups = settings.rowGroups ?? Array.from({ length: readParquetFooter(bytes, options.path).rowGroups.length }, (_, i) => i);
+  const whole = settings.limit === undefined && settings.offset === undefined;
+  const parts = whole ? Math.max(1, Math.min(p.threads, groups.length)) : 1;
+  // One copy into shared memory, read by every worker (a transfer would take it from the caller).
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  shared.set(bytes);
+  const tasks: DecodeTask[] = [];
+  for (let k = 0; k < parts; k++) {
+    const from = Math.floor((k * groups.length) / parts);
+    const to = Math.floor(((k + 1) * groups.length) / parts);
+    tasks.push({ op: 'decode', bytes: shared, settings: parts === 1 ? settings : { ...settings, rowGroups: groups.slice(from, to) } });
+  }
+  let results: WorkerResult[];
+  try {
+    results = await Promise.all(tasks.map((t) => runTask(p, t, [])));
+  } catch (e) {
+    return workerDied(e, options.path, 'cannot read parquet');
+  }
+  const tables = results.map((r) => {
+    if (!r.ok) return raise(r.failure, options.path, 'cannot read parquet');
+    return tableFromParquetIpc(r.bytes, options);
+  });
+  const [first, ...rest] = tables;
+  return rest.length === 0 ? first! : first!.concat(...rest);
+}
+
+/**
+ * Several row groups of one file, each decoded alone (on worker threads at once when the pool
+ * runs, the file shared with them in one copy): one table per row group, in the order asked, so
+ * a caller knows which rows came from which row group (position deletes count from the start of
+ * the file, spec §Position Delete Files).
+ * @param bytes the whole file (or a compact file holding the row groups)
+ * @param rowGroups the row-group indexes to decode
+ * @param options as {@link readParquet}, without `rowGroups`
+ * @throws as {@link readParquet}
+ */
+export async function readParquetRowGroupsAsync(bytes: Uint8Array, rowGroups: readonly number[], options: Omit<ReadParquetOptions, 'rowGroups'> = {}): Promise<arrow.Table[]> {
+  await initParquetWasm();
+  const p = activePool();
+  if (p === undefined || rowGroups.length <= 1) return Promise.all(rowGroups.map((g) => readParquetAsync(bytes, { ...options, rowGroups: [g] })));
+  const base = prepareParquetRead(bytes, { ...options, rowGroups: [...rowGroups] });
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  shared.set(bytes);
+  let results: WorkerResult[];
+  try {
+    results = await Promise.all(rowGroups.map((g) => runTask(p, { op: 'decode', bytes: shared, settings: { ...base, rowGroups: [g] } }, [])));
+  } catch (e) {
+    return workerDied(e, options.path, 'cannot read parquet');
+  }
+  return results.map((r) => {
+    if (!r.ok) return raise(r.failure, options.path, 'cannot read parquet');
+    return tableFromParquetIpc(r.bytes, options);
+  });
+}
