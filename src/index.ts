@@ -112,6 +112,7 @@ export {
   nearest,
   numericColumn,
   vectorColumn,
+  VectorCache,
   type ColumnArray,
   type DatasetFile,
   type DatasetFingerprint,
@@ -126,4 +127,6 @@ export {
   type ReaderOptions,
   type ReadUnit,
   type ShardOptions,
+  type VectorCacheOptions,
+  type VectorCacheStats,
 } from './ml/index.js';

@@ -26,4 +26,6 @@ export { DatasetReader, type ReaderOptions } from './reader.js';
 export { READ_CURSOR_FORMAT, type DatasetFingerprint, type ReadCursor } from './cursor.js';
 export { type ReadUnit, type ShardOptions } from './shard.js';
 export { numericColumn, vectorColumn, type ColumnArray, type NumericArray } from './tensors.js';
-export { distanceFunction, nearest, type DistanceMetric, type NearestHit, type NearestOptions } from './nearest.js';
+export { distanceFunction, type DistanceMetric } from './distance.js';
+export { nearest, type NearestHit, type NearestOptions } from './nearest.js';
+export { VectorCache, type VectorCacheOptions, type VectorCacheStats } from './vector-cache.js';
