@@ -113,6 +113,7 @@ export {
   nearest,
   numericColumn,
   vectorColumn,
+  VectorCache,
   type ColumnArray,
   type DatasetFile,
   type DatasetFingerprint,
@@ -127,4 +128,6 @@ export {
   type ReaderOptions,
   type ReadUnit,
   type ShardOptions,
+  type VectorCacheOptions,
+  type VectorCacheStats,
 } from './ml/index.js';

@@ -267,8 +267,24 @@ export function castPrimitive(data: arrow.Data, target: arrow.DataType, options:
 export type FixedSizeListResult = { readonly data: arrow.Data } | { readonly badRow: number; readonly badLength: number };
 
 /**
+ * The list's elements as one view, when no list or element is null and every list holds `dim`
+ * elements laid end to end (how any writer's non-null embedding column decodes): the
+ * fixed-size list can then share the element buffer instead of copying it value by value.
+ */
+function contiguousValues(list: arrow.Data, element: arrow.Data, dim: number): Float32Array | undefined {
+  if (list.nullCount !== 0 || element.nullCount !== 0 || !(element.values instanceof Float32Array)) return undefined;
+  const offsets = list.valueOffsets as ArrayLike<number | bigint>;
+  const n = list.length;
+  const first = Number(offsets[0]);
+  for (let i = 1; i <= n; i++) if (Number(offsets[i]) !== first + i * dim) return undefined;
+  const values = element.values;
+  return first + n * dim <= values.length ? values.subarray(first, first + n * dim) : undefined;
+}
+
+/**
  * A `List<Float32>` column as `FixedSizeList<Float32>[dim]`: every non-null list must hold `dim`
- * elements; null lists become `dim` null elements under a null slot.
+ * elements; null lists become `dim` null elements under a null slot. Without nulls the result
+ * shares the element buffer (no copy).
  * @param list the list column (its offsets point into `element`)
  * @param element the list's child, already cast to Float32
  * @param target the FixedSizeList type
@@ -277,6 +293,11 @@ export function fixedSizeListFromList(list: arrow.Data, element: arrow.Data, tar
   const dim = target.listSize;
   const n = list.length;
   const offsets = list.valueOffsets as ArrayLike<number | bigint>;
+  const contiguous = contiguousValues(list, element, dim);
+  if (contiguous !== undefined) {
+    const child = arrow.makeData({ type: element.type as arrow.Float32, length: n * dim, nullCount: 0, data: contiguous });
+    return { data: arrow.makeData({ type: target, length: n, nullCount: 0, child }) };
+  }
   const values = new Float32Array(n * dim);
   const elementValidity = new Uint8Array((n * dim + 7) >> 3);
   let elementNulls = 0;

@@ -5,7 +5,7 @@
  * that re-opens to the same rows in the same order), deterministic sharding of row groups over
  * N workers, seeded per-epoch shuffling with a bounded shuffle buffer, resumable readers with a
  * small cursor, fixed-size batches and typed-array views of numeric and vector columns, and exact
- * k-nearest-neighbour search (`nearest`).
+ * k-nearest-neighbour search (`nearest`, with an opt-in byte-bounded `VectorCache` of a snapshot's rows).
  *
  * Guarantees: the same spec and (seed, epoch, workers, worker) always yield the same batches;
  * the N shards of an epoch partition the dataset's rows (each row read by exactly one worker);
@@ -26,4 +26,6 @@ export { DatasetReader, type ReaderOptions } from './reader.js';
 export { READ_CURSOR_FORMAT, type DatasetFingerprint, type ReadCursor } from './cursor.js';
 export { type ReadUnit, type ShardOptions } from './shard.js';
 export { numericColumn, vectorColumn, type ColumnArray, type NumericArray } from './tensors.js';
-export { distanceFunction, nearest, type DistanceMetric, type NearestHit, type NearestOptions } from './nearest.js';
+export { distanceFunction, type DistanceMetric } from './distance.js';
+export { nearest, type NearestHit, type NearestOptions } from './nearest.js';
+export { VectorCache, type VectorCacheOptions, type VectorCacheStats } from './vector-cache.js';

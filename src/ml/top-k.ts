@@ -32,7 +32,9 @@ export class TopK<T> {
   accepts(distance: number, ordinal: number): boolean {
     if (this.k === 0 || Number.isNaN(distance)) return false;
     if (this.heap.length < this.k) return true;
-    return worse(this.heap[0]!, { distance, ordinal, value: undefined as T });
+    // `worse(root, candidate)` without building the candidate: called once per row scanned.
+    const root = this.heap[0]!;
+    return root.distance > distance || (root.distance === distance && root.ordinal > ordinal);
   }
 
   /** Offers an entry; keeps it if it is among the k nearest so far. */

@@ -19,7 +19,7 @@ function readmeBlocks(): string[] {
 
 // What the README's blocks take for granted: tables and data a reader already has.
 const PRELUDE = `
-import { Dataset, asOfJoin, numericColumn, vectorColumn } from 'floe';
+import { Dataset, VectorCache, asOfJoin, numericColumn, vectorColumn } from 'floe';
 declare const batchOrTable: import('apache-arrow').Table;
 declare const items: import('floe').Table;
 declare const features: import('floe').Table;
