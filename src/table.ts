@@ -698,9 +698,14 @@ export class Table {
   }
 
   /**
-   * Expires old snapshots and deletes the files only they referenced (defaults from the
-   * `history.expire.*` properties: older than 5 days, keeping at least the branch heads).
+   * Expires old snapshots and deletes the files only they referenced, by the retention policy
+   * of the Iceberg spec: options left out come from the `history.expire.*` table properties
+   * (`max-snapshot-age-ms`, default 5 days; `min-snapshots-to-keep`, default 1;
+   * `max-ref-age-ms`, default never), and each ref's own `min-snapshots-to-keep`,
+   * `max-snapshot-age-ms` and `max-ref-age-ms` win over them; tags and branches (not `main`)
+   * older than their max ref age are removed (spec/maintenance.md §M3).
    * Reading an expired snapshot afterwards fails with `SnapshotNotFoundError`.
+   * @throws ValidationError when a `history.expire.*` property is malformed (nothing is committed)
    * @throws InvalidArgumentError for a malformed option (`olderThanMs` not a finite number,
    *   `retainLast` not a positive integer, an unknown key); nothing is committed
    */
@@ -708,9 +713,9 @@ export class Table {
     options = parseExpireOptions(options, this.name);
     this.checkDataWrite('expire snapshots of');
     const before = this.state.metadata;
-    const expiredSnapshotIds = await this.commit(() => expireChange(options, this.home.clock.nowMs()));
-    const deletedFiles = options.cleanFiles === false ? 0 : await deleteExpiredFiles(this.ctx, before, this.state.metadata, expiredSnapshotIds);
-    return { expiredSnapshotIds, deletedFiles };
+    const plan = await this.commit(() => expireChange(options, this.home.clock.nowMs(), this.name));
+    const deletedFiles = options.cleanFiles === false ? 0 : await deleteExpiredFiles(this.ctx, before, this.state.metadata, plan.snapshotIds);
+    return { expiredSnapshotIds: plan.snapshotIds, removedRefs: plan.refs, deletedFiles };
   }
 
   /**
