@@ -38,6 +38,8 @@ import {
   currentSchema,
   deleteExpiredFiles,
   expireChange,
+  expireSettings,
+  planExpiry,
   type ExpireOptions,
   type ExpireResult,
   checkPropertyChanges,
@@ -704,7 +706,8 @@ export class Table {
    * `max-ref-age-ms`, default never), and each ref's own `min-snapshots-to-keep`,
    * `max-snapshot-age-ms` and `max-ref-age-ms` win over them; tags and branches (not `main`)
    * older than their max ref age are removed (spec/maintenance.md §M3).
-   * Reading an expired snapshot afterwards fails with `SnapshotNotFoundError`.
+   * Reading an expired snapshot afterwards fails with `SnapshotNotFoundError`. With `dryRun`,
+   * returns what would be expired and removed on the latest metadata, committing nothing.
    * @throws ValidationError when a `history.expire.*` property is malformed (nothing is committed)
    * @throws InvalidArgumentError for a malformed option (`olderThanMs` not a finite number,
    *   `retainLast` not a positive integer, an unknown key); nothing is committed
@@ -712,6 +715,11 @@ export class Table {
   async expireSnapshots(options: ExpireOptions = {}): Promise<ExpireResult> {
     options = parseExpireOptions(options, this.name);
     this.checkDataWrite('expire snapshots of');
+    if (options.dryRun) {
+      await this.refresh();
+      const plan = planExpiry(this.state.metadata, expireSettings(this.state.metadata, this.home.clock.nowMs(), options, this.name));
+      return { expiredSnapshotIds: plan.snapshotIds, removedRefs: plan.refs, deletedFiles: 0 };
+    }
     const before = this.state.metadata;
     const plan = await this.commit(() => expireChange(options, this.home.clock.nowMs(), this.name));
     const deletedFiles = options.cleanFiles === false ? 0 : await deleteExpiredFiles(this.ctx, before, this.state.metadata, plan.snapshotIds);

@@ -29,6 +29,8 @@ export interface ExpireOptions {
   readonly retainLast?: number;
   /** Delete the files only expired snapshots referenced (default true). */
   readonly cleanFiles?: boolean;
+  /** Only say what would expire, against the latest metadata: nothing is committed or deleted (default false). */
+  readonly dryRun?: boolean;
 }
 
 /** What an expiry did. */

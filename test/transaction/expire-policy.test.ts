@@ -31,6 +31,9 @@ describe('expireSnapshots by policy', () => {
   it('takes the cut-off and the count to keep from history.expire.* when called without options', async () => {
     const { t, ids } = await hourly('props');
     await t.setProperties({ 'history.expire.max-snapshot-age-ms': String(90 * 60_000) });
+    const dry = await t.expireSnapshots({ dryRun: true });
+    expect(dry).toEqual({ expiredSnapshotIds: [ids[0], ids[1]], removedRefs: [], deletedFiles: 0 });
+    expect(idsOf(t)).toEqual(ids);
     let r = await t.expireSnapshots();
     expect(r.expiredSnapshotIds).toEqual([ids[0], ids[1]]);
     expect(idsOf(t)).toEqual([ids[2], ids[3]]);
