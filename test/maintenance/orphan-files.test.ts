@@ -141,6 +141,11 @@ describe.each(featureBackends)('removeOrphanFiles on $label', (backend) => {
     await t.refresh();
     expect(t.version).toBe(version);
     await expectIntact(t, 5);
+    // a table whose files may be shared (Java's gc.enabled=false) is refused too
+    await t.setProperties({ 'gc.enabled': 'false' });
+    f.clock.advance(4 * DAY);
+    await expect(t.removeOrphanFiles()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('gc.enabled') });
+    expect(await keys(f.store)).toContain('data/crashed.parquet');
   });
 
   it('never lets a writer commit a file it deleted: a writer paused before its commit point past the window is refused', async () => {
