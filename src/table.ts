@@ -11,6 +11,7 @@ import { type CommitStats, type TableState, loadTableState, retryPolicyFromPrope
 import { CommitConflictError, ConstraintViolationError, InvalidArgumentError, NotAuthorizedError, RefNotFoundError, SnapshotNotFoundError } from './errors.js';
 import { type Expression, bindExpression, toExpression } from './expr/index.js';
 import { arrowSchemaFromIceberg, conformToSchema, takeRows } from './io/index.js';
+import { type RemoveOrphanFilesOptions, type RemoveOrphanFilesResult, parseOrphanOptions, removeOrphanFiles } from './maintenance/index.js';
 import { remoteReaderOver } from './scan/index.js';
 import { DataFileReader, type DataFileReaderOptions, type RemoteReadPolicy, type RemoteReadTransport, type RemoteReader, Scan, type ScanOptions, parseFileReaderOptions, snapshotById, toSnapshotId } from './scan/index.js';
 import { type PartitionSpec, parseArgument } from './spec/index.js';
@@ -37,6 +38,8 @@ import {
   currentSchema,
   deleteExpiredFiles,
   expireChange,
+  expireSettings,
+  planExpiry,
   type ExpireOptions,
   type ExpireResult,
   checkPropertyChanges,
@@ -360,8 +363,10 @@ export class Table {
    */
   async commit<R>(prepare: (state: TableState, commitId: string) => Promise<Change<R>> | Change<R>, options: { readonly commitId?: string } = {}): Promise<R> {
     const commitId = options.commitId ?? newUuid();
+    // Before `prepare` writes any file: the staging window starts here (spec/maintenance.md §M2).
+    const stagedAtMs = this.home.clock.nowMs();
     const change = await prepare(this.state, commitId);
-    const outcome = await commitChange(this.ctx, this.state, change, { commitId });
+    const outcome = await commitChange(this.ctx, this.state, change, { commitId, stagedAtMs });
     this.setState(outcome.state);
     this.lastStats = outcome.stats;
     return outcome.result;
@@ -695,19 +700,51 @@ export class Table {
   }
 
   /**
-   * Expires old snapshots and deletes the files only they referenced (defaults from the
-   * `history.expire.*` properties: older than 5 days, keeping at least the branch heads).
-   * Reading an expired snapshot afterwards fails with `SnapshotNotFoundError`.
+   * Expires old snapshots and deletes the files only they referenced, by the retention policy
+   * of the Iceberg spec: options left out come from the `history.expire.*` table properties
+   * (`max-snapshot-age-ms`, default 5 days; `min-snapshots-to-keep`, default 1;
+   * `max-ref-age-ms`, default never), and each ref's own `min-snapshots-to-keep`,
+   * `max-snapshot-age-ms` and `max-ref-age-ms` win over them; tags and branches (not `main`)
+   * older than their max ref age are removed (spec/maintenance.md §M3).
+   * Reading an expired snapshot afterwards fails with `SnapshotNotFoundError`. With `dryRun`,
+   * returns what would be expired and removed on the latest metadata, committing nothing.
+   * @throws ValidationError when a `history.expire.*` property is malformed (nothing is committed)
    * @throws InvalidArgumentError for a malformed option (`olderThanMs` not a finite number,
    *   `retainLast` not a positive integer, an unknown key); nothing is committed
    */
   async expireSnapshots(options: ExpireOptions = {}): Promise<ExpireResult> {
     options = parseExpireOptions(options, this.name);
     this.checkDataWrite('expire snapshots of');
+    if (options.dryRun) {
+      await this.refresh();
+      const plan = planExpiry(this.state.metadata, expireSettings(this.state.metadata, this.home.clock.nowMs(), options, this.name));
+      return { expiredSnapshotIds: plan.snapshotIds, removedRefs: plan.refs, deletedFiles: 0 };
+    }
     const before = this.state.metadata;
-    const expiredSnapshotIds = await this.commit(() => expireChange(options, this.home.clock.nowMs()));
-    const deletedFiles = options.cleanFiles === false ? 0 : await deleteExpiredFiles(this.ctx, before, this.state.metadata, expiredSnapshotIds);
-    return { expiredSnapshotIds, deletedFiles };
+    const plan = await this.commit(() => expireChange(options, this.home.clock.nowMs(), this.name));
+    const deletedFiles = options.cleanFiles === false ? 0 : await deleteExpiredFiles(this.ctx, before, this.state.metadata, plan.snapshotIds);
+    return { expiredSnapshotIds: plan.snapshotIds, removedRefs: plan.refs, deletedFiles };
+  }
+
+  /**
+   * Deletes orphan files: files under the table's `data/` and `metadata/` folders that no
+   * reachable metadata version references (a crashed writer's, a failed expiry's) and that were
+   * last modified before `olderThanMs` (default 3 days ago; at least 24 hours ago). Files of a
+   * commit in flight are never deleted: a writer refuses to commit files staged more than 12
+   * hours earlier (spec/maintenance.md §M2). Metadata files and the version hint are never
+   * deleted. With `dryRun`, only lists them.
+   * @throws InvalidArgumentError for a malformed option or an `olderThanMs` less than 24 hours
+   *   ago, or when `gc.enabled` is false; nothing is deleted
+   * @throws DataFileNotFoundError when a file the current metadata references is missing (nothing is deleted)
+   */
+  async removeOrphanFiles(options: RemoveOrphanFilesOptions = {}): Promise<RemoveOrphanFilesResult> {
+    const checked = parseOrphanOptions(options, this.name, this.home.clock.nowMs());
+    this.checkDataWrite('remove orphan files of');
+    const reload = async (): Promise<{ state: TableState; locator: FileLocator }> => {
+      await this.refresh();
+      return { state: this.state, locator: this.ctx.locator };
+    };
+    return removeOrphanFiles({ table: this.name, store: this.home.store, reload }, checked);
   }
 
   /**

@@ -18,6 +18,7 @@ import { evolveCommand } from './commands/evolve.js';
 import { historyCommand } from './commands/history.js';
 import { infoCommand } from './commands/info.js';
 import { branchCommand, rollbackCommand, tagCommand } from './commands/refs.js';
+import { expireCommand, removeOrphansCommand } from './commands/maintenance.js';
 import { scanCommand } from './commands/scan.js';
 import { schemaCommand } from './commands/schema.js';
 import { constraintsCommand } from './commands/constraints.js';
@@ -102,6 +103,8 @@ Example:
     tagCommand(),
     branchCommand(),
     rollbackCommand(),
+    expireCommand(),
+    removeOrphansCommand(),
     infoCommand(),
     constraintsCommand(),
     lineageCommand(),

@@ -22,6 +22,7 @@ import type { ObjectStore } from '../store/index.js';
 import { type Clock, sleep as sleepMs } from '../util/index.js';
 import { commitMetadataVersion, writeVersionHint } from './commit-point.js';
 import { type RetryPolicy, backoffDelayMs } from './retry-policy.js';
+import { checkStagedAge } from './staging-window.js';
 import { COMMIT_ID_PROPERTY, type TableState } from './table-state.js';
 import { isFloeMetadataPath } from './version-files.js';
 
@@ -88,6 +89,11 @@ export interface CommitLoopOptions<R> {
    * up to `latest`, if any; default reads `v<base+1>…v<latest>` from the store.
    */
   readonly findOwn?: (base: TableState, latest: TableState, commitId: string) => Promise<TableState | undefined>;
+  /**
+   * When the change began writing its files (by `clock`): each attempt checks, right before its
+   * commit point, that they are not older than the staging window (spec/maintenance.md §M2).
+   */
+  readonly stagedAtMs?: number;
 }
 
 /** The committed state and the attempt's result. */
@@ -136,6 +142,9 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
     };
     const version = base.version + 1;
     resultsByVersion.set(version, { result: built.result, metadata });
+    // As late as possible before the commit point: orphan cleanup may delete files older than
+    // the window, so a change that staged them earlier must not commit them now.
+    if (options.stagedAtMs !== undefined) checkStagedAge({ stagedAtMs: options.stagedAtMs, nowMs: clock.nowMs(), table });
     let failure: unknown;
     try {
       if (options.commitPoint) {

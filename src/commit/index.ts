@@ -24,5 +24,6 @@ export * from './table-state.js';
 export * from './commit-point.js';
 export * from './retry-policy.js';
 export * from './commit-loop.js';
+export * from './staging-window.js';
 export * from './load.js';
 export * from './cas-document.js';

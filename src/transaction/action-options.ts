@@ -53,6 +53,7 @@ const ExpireOptionsSchema = z.strictObject({
   olderThanMs: z.number({ error: 'expected ms since the epoch (a finite number)' }).optional(),
   retainLast: z.number({ error: 'expected a positive integer' }).int('expected a positive integer').min(1, 'expected a positive integer').optional(),
   cleanFiles: z.boolean().optional(),
+  dryRun: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 /**

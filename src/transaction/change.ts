@@ -39,6 +39,8 @@ export interface CommitChangeOptions {
   readonly random?: () => number;
   /** Injected for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** When the change began writing files, by the table's clock (spec/maintenance.md §M2). */
+  readonly stagedAtMs?: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function commitChange<R>(ctx: TableContext, base: TableState, chang
     clock: ctx.clock,
     ...(options.random ? { random: options.random } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.stagedAtMs !== undefined ? { stagedAtMs: options.stagedAtMs } : {}),
     build: async (b, attempt) => {
       const timestampMs = nextTimestampMs(b, ctx.clock.nowMs());
       const built = await change.build(b, attempt, timestampMs);

@@ -2,9 +2,10 @@
  * Expiring snapshots (Iceberg's `ExpireSnapshots`): old snapshots leave the metadata, then the
  * files only they referenced (manifest lists, manifests, data and delete files) are deleted.
  *
- * What is kept: the snapshot every branch and tag points at; on each branch, its newest
- * `retainLast` ancestors and every ancestor newer than `olderThanMs`; every other snapshot newer
- * than `olderThanMs`. Metadata files are never deleted (spec/commit-protocol.md §C4).
+ * What is kept follows the spec's "Snapshot Retention Policy" with the table's `history.expire.*`
+ * properties and each ref's own `min-snapshots-to-keep`, `max-snapshot-age-ms` and
+ * `max-ref-age-ms` ({@link planExpiry}). Metadata files are never deleted
+ * (spec/commit-protocol.md §C4).
  *
  * The metadata change re-derives what to expire from each fresh base, so it commutes with
  * concurrent commits (§C7). Files are deleted only after the commit, and only those no retained
@@ -13,9 +14,9 @@
  * @module
  */
 import type { TableState } from '../commit/index.js';
-import { InvalidArgumentError, isFloeError } from '../errors.js';
+import { InvalidArgumentError, ValidationError, isFloeError } from '../errors.js';
 import { readLiveFiles, readSnapshotManifests } from '../scan/index.js';
-import type { Snapshot, TableMetadata } from '../spec/index.js';
+import { MAIN_BRANCH, type Snapshot, type SnapshotRef, type TableMetadata } from '../spec/index.js';
 import type { TableContext } from './table-context.js';
 import { metadataChange } from './metadata-change.js';
 import type { Change } from './change.js';
@@ -28,12 +29,16 @@ export interface ExpireOptions {
   readonly retainLast?: number;
   /** Delete the files only expired snapshots referenced (default true). */
   readonly cleanFiles?: boolean;
+  /** Only say what would expire, against the latest metadata: nothing is committed or deleted (default false). */
+  readonly dryRun?: boolean;
 }
 
 /** What an expiry did. */
 export interface ExpireResult {
   /** The snapshots removed from the metadata. */
   readonly expiredSnapshotIds: readonly bigint[];
+  /** Tags and branches removed because they outlived their `max-ref-age-ms`. */
+  readonly removedRefs: readonly string[];
   /** Files deleted (manifest lists, manifests, data and delete files). */
   readonly deletedFiles: number;
 }
@@ -49,35 +54,89 @@ function ancestors(metadata: TableMetadata, head: bigint): Snapshot[] {
   return out;
 }
 
-/** The snapshots to expire from a base (pure). */
-export function snapshotsToExpire(metadata: TableMetadata, olderThanMs: number, retainLast: number): bigint[] {
+/** What an expiry removes from a base. */
+export interface ExpirePlan {
+  /** Snapshots removed. */
+  readonly snapshotIds: bigint[];
+  /** Refs removed because their snapshot is older than their `max-ref-age-ms`. */
+  readonly refs: string[];
+}
+
+/**
+ * What to expire from a base (pure), by the Iceberg spec's "Snapshot Retention Policy" as Java's
+ * `RemoveSnapshots` applies it:
+ * 1. refs other than `main` whose snapshot is older than their `max-ref-age-ms` (default
+ *    `history.expire.max-ref-age-ms`, default never) are removed;
+ * 2. every remaining ref's snapshot is kept;
+ * 3. on each remaining branch, ancestors are kept while they are among the first
+ *    `min-snapshots-to-keep` (the ref's, else `retainLast`) or newer than the branch's cut-off
+ *    (now − the ref's `max-snapshot-age-ms`, else `olderThanMs`);
+ * 4. a snapshot on no remaining branch or tag is kept when newer than `olderThanMs`;
+ * 5. everything else expires.
+ */
+export function planExpiry(metadata: TableMetadata, settings: { readonly nowMs: number; readonly olderThanMs: number; readonly retainLast: number; readonly maxRefAgeMs: number }): ExpirePlan {
+  const byId = new Map(metadata.snapshots.map((s) => [s.snapshotId, s]));
+  const refs: string[] = [];
+  const retained: [string, SnapshotRef][] = [];
+  for (const [name, ref] of Object.entries(metadata.refs)) {
+    const snap = byId.get(ref.snapshotId);
+    if (name === MAIN_BRANCH || (snap !== undefined && settings.nowMs - snap.timestampMs <= (ref.maxRefAgeMs ?? settings.maxRefAgeMs))) retained.push([name, ref]);
+    else refs.push(name);
+  }
   const keep = new Set<bigint>();
-  for (const ref of Object.values(metadata.refs)) {
+  const onRefs = new Set<bigint>();
+  for (const [, ref] of retained) {
     keep.add(ref.snapshotId);
+    onRefs.add(ref.snapshotId);
     if (ref.type !== 'branch') continue;
-    ancestors(metadata, ref.snapshotId).forEach((s, i) => {
-      if (i < Math.max(1, ref.minSnapshotsToKeep ?? retainLast) || s.timestampMs >= olderThanMs) keep.add(s.snapshotId);
-    });
+    const cutoff = ref.maxSnapshotAgeMs !== undefined ? settings.nowMs - ref.maxSnapshotAgeMs : settings.olderThanMs;
+    const minKeep = Math.max(1, ref.minSnapshotsToKeep ?? settings.retainLast);
+    let kept = 0;
+    let walking = true;
+    for (const s of ancestors(metadata, ref.snapshotId)) {
+      onRefs.add(s.snapshotId);
+      if (walking && (kept < minKeep || s.timestampMs >= cutoff)) {
+        keep.add(s.snapshotId);
+        kept += 1;
+      } else walking = false;
+    }
   }
   if (metadata.currentSnapshotId !== null) keep.add(metadata.currentSnapshotId);
-  return metadata.snapshots.filter((s) => !keep.has(s.snapshotId) && s.timestampMs < olderThanMs).map((s) => s.snapshotId);
+  for (const s of metadata.snapshots) if (!onRefs.has(s.snapshotId) && s.timestampMs >= settings.olderThanMs) keep.add(s.snapshotId);
+  return { snapshotIds: metadata.snapshots.filter((s) => !keep.has(s.snapshotId)).map((s) => s.snapshotId), refs };
 }
 
-/** Resolves options against table properties and the clock. */
-export function expireSettings(metadata: TableMetadata, nowMs: number, options: ExpireOptions): { olderThanMs: number; retainLast: number } {
-  const maxAge = Number(metadata.properties['history.expire.max-snapshot-age-ms'] ?? 5 * 24 * 3_600_000);
-  const minKeep = Number(metadata.properties['history.expire.min-snapshots-to-keep'] ?? 1);
+/** A non-negative integer `history.expire.*` property, or its default; a malformed one is an error naming it. */
+function retentionProperty(metadata: TableMetadata, key: string, fallback: number, table: string, min = 0): number {
+  const raw = metadata.properties[key];
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
+    throw new ValidationError(`table ${table} has a malformed ${key}: ${JSON.stringify(raw)} (expected an integer >= ${min})`, { context: { table, property: key } });
+  }
+  return Number(raw);
+}
+
+/** Resolves options against table properties (`history.expire.*`, Java's defaults) and the clock. */
+export function expireSettings(metadata: TableMetadata, nowMs: number, options: ExpireOptions, table = 'table'): { olderThanMs: number; retainLast: number; maxRefAgeMs: number; nowMs: number } {
+  const maxAge = retentionProperty(metadata, 'history.expire.max-snapshot-age-ms', 5 * 24 * 3_600_000, table);
+  const minKeep = retentionProperty(metadata, 'history.expire.min-snapshots-to-keep', 1, table, 1);
+  const maxRefAge = metadata.properties['history.expire.max-ref-age-ms'] === undefined ? Number.POSITIVE_INFINITY : retentionProperty(metadata, 'history.expire.max-ref-age-ms', 0, table);
   const retainLast = options.retainLast ?? minKeep;
   if (!Number.isInteger(retainLast) || retainLast < 1) throw new InvalidArgumentError(`retainLast must be a positive integer, got ${retainLast}`);
-  return { olderThanMs: options.olderThanMs ?? nowMs - maxAge, retainLast };
+  return { olderThanMs: options.olderThanMs ?? nowMs - maxAge, retainLast, maxRefAgeMs: maxRefAge, nowMs };
 }
 
-/** The metadata change that removes the expired snapshots (re-derived per attempt). */
-export function expireChange(options: ExpireOptions, nowMs: number): Change<bigint[]> {
+/** The metadata change that removes the expired snapshots and refs (re-derived per attempt). */
+export function expireChange(options: ExpireOptions, nowMs: number, table = 'table'): Change<ExpirePlan> {
   return metadataChange((base: TableState) => {
-    const { olderThanMs, retainLast } = expireSettings(base.metadata, nowMs, options);
-    const expired = snapshotsToExpire(base.metadata, olderThanMs, retainLast);
-    return { updates: expired.length > 0 ? [{ action: 'remove-snapshots', snapshotIds: expired }] : [], result: expired };
+    const plan = planExpiry(base.metadata, expireSettings(base.metadata, nowMs, options, table));
+    return {
+      updates: [
+        ...plan.refs.map((refName) => ({ action: 'remove-snapshot-ref' as const, refName })),
+        ...(plan.snapshotIds.length > 0 ? [{ action: 'remove-snapshots' as const, snapshotIds: plan.snapshotIds }] : []),
+      ],
+      result: plan,
+    };
   });
 }
 

@@ -48,14 +48,15 @@ const SinceSchema = z.union([
 ]);
 
 /**
- * `--since`: ms since the epoch, a duration back from now (`15m`, `2h`, `7d`), or ISO-8601.
+ * `--since` (or another time option, named by `option`): ms since the epoch, a duration back
+ * from now (`15m`, `2h`, `7d`), or ISO-8601.
  * @throws InvalidArgumentError naming the value
  */
-export function parseSince(text: string, nowMs: number): Date {
+export function parseSince(text: string, nowMs: number, option = '--since'): Date {
   const r = SinceSchema.safeParse(text.trim());
   if (!r.success) {
-    throw new InvalidArgumentError(`--since must be ISO-8601 (2026-01-05T10:00:00Z), ms since the epoch, or a duration such as 15m, 2h or 7d; got ${JSON.stringify(text.slice(0, 64))}`, {
-      context: { option: '--since' },
+    throw new InvalidArgumentError(`${option} must be ISO-8601 (2026-01-05T10:00:00Z), ms since the epoch, or a duration such as 15m, 2h or 7d; got ${JSON.stringify(text.slice(0, 64))}`, {
+      context: { option },
     });
   }
   return new Date(typeof r.data === 'number' ? r.data : nowMs - r.data.back);
