@@ -90,8 +90,9 @@ export class Progress {
     this.startMs = this.nowMs();
   }
 
-  /** Changes the label (e.g. from reading to committing) and redraws. */
+  /** Changes the label (e.g. from reading to committing) and redraws; the old phase's last counts are drawn first. */
   phase(label: string): void {
+    this.draw(true);
     this.label = label;
     this.draw(true);
   }

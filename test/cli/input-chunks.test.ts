@@ -167,6 +167,10 @@ describe('progress of a known size', () => {
       'reading 1 file: 100,000 rows, 2.5 MB, 1.3 MB/s, 50,000 rows/s, 25%, ETA 6s\n',
       'reading 1 file: 200,000 rows, 5.0 MB, 1.3 MB/s, 50,000 rows/s, 50%, ETA 4s\n',
     ]);
+    now = 4050;
+    p.add(1, 0); // within 100 ms of the last line: not drawn, but the phase's last counts are
+    p.phase('committing to ml.t');
+    expect(lines.slice(2).map((l) => l.slice(0, l.indexOf(':')) + l.slice(l.indexOf(':'), l.indexOf(' rows,')))).toEqual(['reading 1 file: 200,001', 'committing to ml.t: 200,001']);
     expect([formatSeconds(59.6), formatSeconds(185), formatSeconds(3720)]).toEqual(['1m 00s', '3m 05s', '1h 02m']);
   });
 });
