@@ -47,6 +47,8 @@ import {
   metadataChange,
   PartitionSpecUpdate,
   prepareAppend,
+  prepareAppendOfFiles,
+  writeStreamedDataFiles,
   SchemaUpdate,
   prepareRewrite,
   prepareUpsert,
@@ -396,6 +398,39 @@ export class Table {
         vectorDimensions: this.vectorDimensions(),
         ...(options.branch ? { branch: options.branch } : {}),
         ...summaryOption(options.summary, checked.summary),
+      }),
+    );
+  }
+
+  /**
+   * Appends rows that arrive in batches (a large file read chunk by chunk) in one snapshot: each
+   * batch is written as data files as it arrives, so memory holds about one batch, not the whole
+   * input, and the snapshot is committed once, after the last batch. If a batch does not fit or
+   * `source` throws, nothing is committed and the files already written are deleted (best effort;
+   * no snapshot references them either way). A table with constraints has its batches collected
+   * and checked together as by {@link Table.append}, since a unique key or a row count holds over
+   * all the rows.
+   * @param source the batches, each accepted by {@link Table.append}
+   * @returns the new snapshot, or `undefined` when the batches hold no rows (nothing is committed)
+   * @throws as {@link Table.append}, or what `source` throws (nothing is committed)
+   */
+  async appendStream(source: AsyncIterable<WriteInput> | Iterable<WriteInput>, options: WriteOptions & ContractOptions = {}): Promise<Snapshot | undefined> {
+    parseAppendOptions(options, this.name);
+    this.checkDataWrite('append to');
+    if (this.constraints().length > 0) {
+      const batches: arrow.RecordBatch[] = [];
+      for await (const data of source) batches.push(...this.writeTable(data).batches);
+      return batches.some((b) => b.numRows > 0) ? this.append(batches, options) : undefined;
+    }
+    const vectorDimensions = this.vectorDimensions();
+    const files = await writeStreamedDataFiles(this.ctx, this.state, source, { vectorDimensions });
+    if (files.length === 0) return undefined;
+    return this.commit((state, commitId) =>
+      prepareAppendOfFiles(this.ctx, state, files, {
+        commitId,
+        vectorDimensions,
+        ...(options.branch ? { branch: options.branch } : {}),
+        ...summaryOption(options.summary, {}),
       }),
     );
   }

@@ -77,12 +77,14 @@ export function detectFormat(file: string, head: Uint8Array, tail: Uint8Array): 
   return byName;
 }
 
-function unreadable(file: string, e: unknown): InvalidArgumentError {
+/** The error for a file that cannot be read. */
+export function unreadable(file: string, e: unknown): InvalidArgumentError {
   const code = (e as NodeJS.ErrnoException).code;
   return new InvalidArgumentError(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${(e as Error).message}`, { context: { file }, cause: e });
 }
 
-async function readBytes(file: string): Promise<Uint8Array> {
+/** A whole file's bytes. */
+export async function readBytes(file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (e) {
@@ -94,7 +96,7 @@ async function readBytes(file: string): Promise<Uint8Array> {
 const HEAD_BYTES = 64 * 1024;
 
 /** The first {@link HEAD_BYTES} and the last four bytes of a file. */
-async function readEnds(file: string): Promise<{ head: Uint8Array; tail: Uint8Array }> {
+export async function readEnds(file: string): Promise<{ head: Uint8Array; tail: Uint8Array }> {
   try {
     const handle = await open(file, 'r');
     try {
@@ -112,7 +114,8 @@ async function readEnds(file: string): Promise<{ head: Uint8Array; tail: Uint8Ar
   }
 }
 
-function arrowFromIpc(bytes: Uint8Array, file: string): arrow.Table {
+/** Reads a whole Arrow IPC file or stream. */
+export function arrowFromIpc(bytes: Uint8Array, file: string): arrow.Table {
   try {
     return arrow.tableFromIPC(bytes);
   } catch (e) {
@@ -120,7 +123,8 @@ function arrowFromIpc(bytes: Uint8Array, file: string): arrow.Table {
   }
 }
 
-function parseCellJson(text: string): JsonValue {
+/** Parses JSON text in a CSV cell, losslessly. */
+export function parseCellJson(text: string): JsonValue {
   return parseJson(text);
 }
 
@@ -130,7 +134,7 @@ function textRows(format: InputFormat, bytes: Uint8Array, file: string, onInvali
 }
 
 /** Maps the file's columns onto the table's fields by name (exact, else case-insensitive). */
-function matchColumns(rows: TextRows, target: arrow.Schema, file: string, table: string): Map<string, string> {
+function matchColumns(rows: RawRows, target: arrow.Schema, file: string, table: string): Map<string, string> {
   const byField = new Map<string, string>();
   const names = target.fields.map((f) => f.name);
   for (const c of rows.columns) {
@@ -182,8 +186,25 @@ export async function readInputFile(file: string, target: arrow.Schema, options:
   if (format === 'parquet') return { data: readParquet(bytes, { path: file }), format, sizeBytes: bytes.length };
   if (format === 'arrow') return { data: arrowFromIpc(bytes, file), format, sizeBytes: bytes.length };
   const rows = textRows(format, bytes, file, onInvalidText);
+  const batch = batchOfRows(rows, (r) => rows.lines[r] ?? 0, target, { file, table });
+  return { data: new arrow.Table([batch]), format, sizeBytes: bytes.length };
+}
+
+/** Raw rows of a text file by column, as {@link batchOfRows} converts them. */
+export type RawRows = Pick<TextRows, 'columns' | 'values' | 'rowCount'>;
+
+/**
+ * Converts rows of a text file to a record batch of the table's Arrow schema, column by column.
+ * @param rows the rows by column
+ * @param lineOf the file line of a row (called only for an error)
+ * @param target the table's Arrow schema
+ * @param where the file and the table, for errors
+ * @throws SchemaMismatchError naming the file, line and column of a value that does not fit, or a column the table lacks
+ */
+export function batchOfRows(rows: RawRows, lineOf: (row: number) => number, target: arrow.Schema, where: { readonly file: string; readonly table: string }): arrow.RecordBatch {
+  const { file, table } = where;
   const byField = matchColumns(rows, target, file, table);
-  const source = { file, lineOf: (r: number) => rows.lines[r] ?? 0 };
+  const source = { file, lineOf };
   const children = target.fields.map((field) => {
     const column = byField.get(field.name);
     const raw = column === undefined ? new Array<null>(rows.rowCount).fill(null) : rows.values.get(column)!;
@@ -193,7 +214,7 @@ export async function readInputFile(file: string, target: arrow.Schema, options:
     return columnFromValues(field, raw, { source, parseText: parseCellJson });
   });
   const struct = arrow.makeData({ type: new arrow.Struct(target.fields), length: rows.rowCount, nullCount: 0, children });
-  return { data: new arrow.Table([new arrow.RecordBatch(target, struct)]), format, sizeBytes: bytes.length };
+  return new arrow.RecordBatch(target, struct);
 }
 
 /** What `floe create --like` learns from a file. */

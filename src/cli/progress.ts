@@ -1,6 +1,6 @@
 /**
- * Progress of long appends and scans on stderr: rows, MB and rate, redrawn in place at most ten
- * times a second. Shown only when stderr is a terminal, and only once an operation has run for
+ * Progress of long appends and scans on stderr: rows, MB and rate (and, when the total size is
+ * known, percent done and the time left), redrawn in place at most ten times a second. Shown only when stderr is a terminal, and only once an operation has run for
  * a moment, so pipes, logs and quick commands stay clean; `FLOE_PROGRESS=always|never`
  * overrides the terminal check (tests force it on).
  *
@@ -53,10 +53,22 @@ export function formatBytes(bytes: number): string {
   return u === 0 ? `${v} B` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
 }
 
+/**
+ * Formats a duration for an ETA: `45s`, `3m 05s`, `1h 02m`.
+ * @param seconds the duration
+ */
+export function formatSeconds(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
+}
+
 /** A progress line for one operation: `add` as work is done, `done` at the end. */
 export class Progress {
   private rows = 0;
   private bytes = 0;
+  private totalBytes: number | undefined;
   private readonly startMs: number;
   private lastDrawMs = Number.NEGATIVE_INFINITY;
   private drawn = false;
@@ -78,8 +90,9 @@ export class Progress {
     this.startMs = this.nowMs();
   }
 
-  /** Changes the label (e.g. from reading to committing) and redraws. */
+  /** Changes the label (e.g. from reading to committing) and redraws; the old phase's last counts are drawn first. */
   phase(label: string): void {
+    this.draw(true);
     this.label = label;
     this.draw(true);
   }
@@ -95,11 +108,25 @@ export class Progress {
     this.draw(false);
   }
 
+  /**
+   * Sets the bytes the operation will process in all (the input files' sizes), so that the line
+   * shows the percent done and the time left at the current rate.
+   * @param bytes the total
+   */
+  setTotalBytes(bytes: number): void {
+    this.totalBytes = bytes;
+  }
+
   /** The text of the line as it is now. */
   line(): string {
     const seconds = Math.max((this.nowMs() - this.startMs) / 1000, 1e-3);
     const mb = this.bytes / (1024 * 1024);
-    return `${this.label}: ${counted(this.rows, 'row')}, ${mb.toFixed(1)} MB, ${(mb / seconds).toFixed(1)} MB/s, ${Math.round(this.rows / seconds).toLocaleString('en-US')} rows/s`;
+    const text = `${this.label}: ${counted(this.rows, 'row')}, ${mb.toFixed(1)} MB, ${(mb / seconds).toFixed(1)} MB/s, ${Math.round(this.rows / seconds).toLocaleString('en-US')} rows/s`;
+    if (this.totalBytes === undefined || this.totalBytes <= 0) return text;
+    const done = Math.min(this.bytes / this.totalBytes, 1);
+    // The time left at the mean rate so far; unknown until some bytes are done.
+    const eta = this.bytes > 0 ? `, ETA ${formatSeconds(((this.totalBytes - Math.min(this.bytes, this.totalBytes)) * seconds) / this.bytes)}` : '';
+    return `${text}, ${(done * 100).toFixed(0)}%${eta}`;
   }
 
   private draw(force: boolean): void {

@@ -32,6 +32,8 @@ export interface TextRows {
 export interface TextRowsOptions {
   /** Read at most this many rows (default: all). */
   readonly maxRows?: number;
+  /** Added to every line number (rows and errors): the text is a piece of a file that starts on line `lineOffset + 1`. */
+  readonly lineOffset?: number;
 }
 
 /**
@@ -55,7 +57,8 @@ export function rowsFromCsv(text: string, file: string, delimiter = ',', options
       ...(options.maxRows !== undefined ? { to: options.maxRows + 2 } : {}),
     }) as unknown as typeof records;
   } catch (e) {
-    const lines = (e as { lines?: number }).lines;
+    const at = (e as { lines?: number }).lines;
+    const lines = at === undefined ? undefined : at + (options.lineOffset ?? 0);
     throw new CorruptFileError(file, `not valid CSV${lines ? ` (line ${lines})` : ''}: ${(e as Error).message}`, { cause: e, ...(lines ? { context: { line: lines } } : {}) });
   }
   const hasMore = options.maxRows !== undefined && records.length > options.maxRows + 1;
@@ -67,7 +70,8 @@ export function rowsFromCsv(text: string, file: string, delimiter = ',', options
   if (dup !== undefined) throw new CorruptFileError(file, `the CSV header names column ${JSON.stringify(dup)} twice`);
   const values = new Map<string, RawValue[]>(columns.map((c) => [c, new Array<RawValue>(body.length)]));
   body.forEach(({ record }, r) => columns.forEach((c, k) => (values.get(c)![r] = record[k] ?? null)));
-  return { columns, values, lines: body.map((b) => b.info.lines), rowCount: body.length, hasMore };
+  const offset = options.lineOffset ?? 0;
+  return { columns, values, lines: body.map((b) => b.info.lines + offset), rowCount: body.length, hasMore };
 }
 
 /** Whether every string in a JSON value (keys too) is well-formed UTF-16 (no lone surrogates). */
@@ -115,6 +119,7 @@ export function rowsFromJsonLines(text: string, file: string, options: JsonRowsO
       help: INVALID_TEXT_HELP,
     });
   };
+  const offset = options.lineOffset ?? 0;
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
     let all: JsonValue;
@@ -134,8 +139,9 @@ export function rowsFromJsonLines(text: string, file: string, options: JsonRowsO
     });
   } else {
     const all = text.split('\n');
-    for (let i = 0; i < all.length; i++) {
-      const line = all[i]!;
+    for (let n = 0; n < all.length; n++) {
+      const line = all[n]!;
+      const i = n + offset;
       if (line.trim() === '') continue;
       if (rows.length >= maxRows) {
         hasMore = true;

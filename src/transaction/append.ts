@@ -7,14 +7,14 @@
  * @module
  */
 import type { TableState } from '../commit/index.js';
-import { ManifestContent, ManifestEntryStatus } from '../spec/index.js';
+import { type DataFile, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
 import { MAIN_BRANCH, type Snapshot } from '../spec/index.js';
 import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
 import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
-import { type WriteInput, writeDataFiles } from './write-data-files.js';
+import { type WriteDataFilesOptions, type WriteInput, writeDataFiles } from './write-data-files.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
 import { ManifestMerger } from './merge-manifests.js';
 
@@ -35,16 +35,37 @@ export interface AppendOptions {
  * @throws SchemaMismatchError when the rows do not fit the current schema (nothing is written)
  */
 export async function prepareAppend(ctx: TableContext, state: TableState, input: WriteInput, options: AppendOptions): Promise<Change<Snapshot>> {
+  const files = await writeDataFiles(ctx, input, dataFileOptions(state, options));
+  return prepareAppendOfFiles(ctx, state, files, options);
+}
+
+/**
+ * The options {@link writeDataFiles} writes a table's new data files with (its current schema,
+ * default spec, location and write properties).
+ * @param state the table state the files are for
+ * @param options the append's vector dimensions
+ */
+export function dataFileOptions(state: TableState, options: Pick<AppendOptions, 'vectorDimensions'> = {}): WriteDataFilesOptions {
   const metadata = state.metadata;
-  const schema = currentSchema(metadata);
-  const spec = defaultSpec(metadata);
-  const files = await writeDataFiles(ctx, input, {
-    schema,
-    spec,
+  return {
+    schema: currentSchema(metadata),
+    spec: defaultSpec(metadata),
     location: metadata.location,
     properties: metadata.properties,
     ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
-  });
+  };
+}
+
+/**
+ * Writes the manifest of data files already written (by {@link writeDataFiles} with
+ * {@link dataFileOptions} of the same state) and returns the change that commits them in one
+ * append snapshot: what a streamed append commits once its last batch is written.
+ * @param files the data files, none referenced by any snapshot yet
+ */
+export async function prepareAppendOfFiles(ctx: TableContext, state: TableState, files: readonly DataFile[], options: AppendOptions): Promise<Change<Snapshot>> {
+  const metadata = state.metadata;
+  const schema = currentSchema(metadata);
+  const spec = defaultSpec(metadata);
   const snapshotId = newSnapshotId();
   const counts = emptyCounts();
   for (const f of files) countFile(counts, spec.specId, f, true);

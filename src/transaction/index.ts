@@ -19,6 +19,7 @@ export * from './snapshot-producer.js';
 export * from './head-manifests.js';
 export * from './metadata-access.js';
 export * from './append.js';
+export * from './streamed-append.js';
 export * from './rewrite.js';
 export * from './upsert.js';
 export * from './constraints.js';
