@@ -364,9 +364,12 @@ export class Table {
    * can find its commit after an unknown outcome)
    */
   async commit<R>(prepare: (state: TableState, commitId: string) => Promise<Change<R>> | Change<R>, options: { readonly commitId?: string } = {}): Promise<R> {
-    const commitId = options.commitId ?? newUuid();
     // Before `prepare` writes any file: the staging window starts here (spec/maintenance.md §M2).
-    const stagedAtMs = this.home.clock.nowMs();
+    return this.commitStaged(prepare, options.commitId ?? newUuid(), this.home.clock.nowMs());
+  }
+
+  /** {@link Table.commit} of files staged since `stagedAtMs` (the staging window's start). */
+  private async commitStaged<R>(prepare: (state: TableState, commitId: string) => Promise<Change<R>> | Change<R>, commitId: string, stagedAtMs: number): Promise<R> {
     const change = await prepare(this.state, commitId);
     const outcome = await commitChange(this.ctx, this.state, change, { commitId, stagedAtMs });
     this.setState(outcome.state);
@@ -423,15 +426,22 @@ export class Table {
       return batches.some((b) => b.numRows > 0) ? this.append(batches, options) : undefined;
     }
     const vectorDimensions = this.vectorDimensions();
+    // The files are staged before the commit begins: the staging window starts with the first
+    // (spec/maintenance.md §M2), so a stream longer than the window is refused, never committed
+    // with files orphan cleanup may have deleted.
+    const stagedAtMs = this.home.clock.nowMs();
     const files = await writeStreamedDataFiles(this.ctx, this.state, source, { vectorDimensions });
     if (files.length === 0) return undefined;
-    return this.commit((state, commitId) =>
-      prepareAppendOfFiles(this.ctx, state, files, {
-        commitId,
-        vectorDimensions,
-        ...(options.branch ? { branch: options.branch } : {}),
-        ...summaryOption(options.summary, {}),
-      }),
+    return this.commitStaged(
+      (state, commitId) =>
+        prepareAppendOfFiles(this.ctx, state, files, {
+          commitId,
+          vectorDimensions,
+          ...(options.branch ? { branch: options.branch } : {}),
+          ...summaryOption(options.summary, {}),
+        }),
+      newUuid(),
+      stagedAtMs,
     );
   }
 
