@@ -29,10 +29,11 @@ import * as arrow from 'apache-arrow';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { z } from 'zod';
-import { CorruptFileError, InternalError, InvalidArgumentError } from '../errors.js';
+import { CorruptFileError, InvalidArgumentError } from '../errors.js';
 import type { Schema } from '../spec/index.js';
 import { computeMetrics, type ColumnMetrics } from './metrics.js';
 import {
+  annotateParquet,
   initParquetWasm,
   prepareParquetRead,
   prepareParquetWrite,
@@ -43,7 +44,7 @@ import {
   type ReadParquetOptions,
   type WriteParquetOptions,
 } from './parquet.js';
-import type { DecodeTask, EncodeTask, WorkerFailure, WorkerResult } from './parquet-worker.js';
+import type { DecodeTask, EncodeTask, WorkerResult } from './parquet-worker.js';
 
 /** The environment variable that sets the number of worker threads. */
 export const THREADS_ENV = 'FLOE_THREADS';
@@ -137,11 +138,8 @@ async function runTask(p: NonNullable<typeof pool>, task: EncodeTask | DecodeTas
   });
 }
 
-function raise(failure: WorkerFailure, path: string | undefined, what: string): never {
-  const where = path ?? '<in-memory parquet>';
-  if (failure.kind === 'wasm') throw new CorruptFileError(where, `${what}: ${failure.detail}`);
-  if (failure.code === 'CORRUPT_FILE') throw new CorruptFileError(where, failure.message.startsWith(`${where}: `) ? failure.message.slice(where.length + 2) : failure.message);
-  throw new InternalError(failure.message, { context: { path: where, code: failure.code } });
+function raise(detail: string, path: string | undefined, what: string): never {
+  throw new CorruptFileError(path ?? '<in-memory parquet>', `${what}: ${detail}`);
 }
 
 function workerDied(e: unknown, path: string | undefined, what: string): never {
@@ -163,8 +161,8 @@ export interface EncodedDataFile {
 }
 
 /**
- * {@link writeParquet} plus `computeMetrics`, on a worker thread when the pool runs (the same
- * bytes and metrics as in process).
+ * {@link writeParquet} plus `computeMetrics`: when the pool runs, the wasm encode on a worker
+ * thread while this thread computes the metrics (the same bytes and metrics as in process).
  * @param table the rows, conformed to `schema`
  * @param schema the table schema (metrics are per field id)
  * @param options as {@link writeParquet}
@@ -175,14 +173,23 @@ export async function encodeDataFile(table: arrow.Table, schema: Schema, options
   const p = activePool();
   if (p === undefined) return { bytes: writeParquet(table, options), metrics: computeMetrics(table, schema) };
   const { ipc, settings } = prepareParquetWrite(table, options);
+  const { uuidIds: _uuidIds, path: _path, ...wasmSettings } = settings;
+  const encoding = runTask(p, { op: 'encode', ipc, settings: wasmSettings }, transferable(ipc));
+  // This thread computes the metrics while a worker encodes.
+  let metrics: ColumnMetrics;
+  try {
+    metrics = computeMetrics(table, schema);
+  } finally {
+    await encoding.catch(() => undefined);
+  }
   let result: WorkerResult;
   try {
-    result = await runTask(p, { op: 'encode', ipc, settings, schema }, transferable(ipc));
+    result = await encoding;
   } catch (e) {
     return workerDied(e, options.path, 'cannot write parquet');
   }
-  if (!result.ok) return raise(result.failure, options.path, 'cannot write parquet');
-  return { bytes: result.bytes, metrics: result.metrics ?? computeMetrics(table, schema) };
+  if (!result.ok) return raise(result.detail, options.path, 'cannot write parquet');
+  return { bytes: annotateParquet(result.bytes, settings), metrics };
 }
 
 /**
@@ -217,7 +224,7 @@ export async function readParquetAsync(bytes: Uint8Array, options: ReadParquetOp
     return workerDied(e, options.path, 'cannot read parquet');
   }
   const tables = results.map((r) => {
-    if (!r.ok) return raise(r.failure, options.path, 'cannot read parquet');
+    if (!r.ok) return raise(r.detail, options.path, 'cannot read parquet');
     return tableFromParquetIpc(r.bytes, options);
   });
   const [first, ...rest] = tables;
