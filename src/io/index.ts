@@ -43,6 +43,7 @@ export {
   closeWorkerThreads,
   encodeDataFile,
   readParquetAsync,
+  setWorkerMinBytes,
   setWorkerThreads,
   THREADS_ENV,
   workerThreads,

@@ -29,12 +29,13 @@ import * as arrow from 'apache-arrow';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { z } from 'zod';
-import { CorruptFileError, InvalidArgumentError } from '../errors.js';
+import { CorruptFileError, InvalidArgumentError, isFloeError } from '../errors.js';
 import type { Schema } from '../spec/index.js';
 import { computeMetrics, type ColumnMetrics } from './metrics.js';
 import {
   annotateParquet,
   initParquetWasm,
+  parquetFromIpc,
   prepareParquetRead,
   prepareParquetWrite,
   readParquet,
@@ -44,6 +45,7 @@ import {
   type ReadParquetOptions,
   type WriteParquetOptions,
 } from './parquet.js';
+import { wasmFailureMessage as parquetFailureMessage } from './parquet-codec.js';
 import type { DecodeTask, EncodeTask, WorkerResult } from './parquet-worker.js';
 
 /** The environment variable that sets the number of worker threads. */
@@ -55,6 +57,13 @@ const IDLE_TIMEOUT_MS = 5_000;
 
 const ThreadsSchema = z.number().int().min(0).max(256);
 const ThreadsEnvSchema = z.string().regex(/^\d+$/).transform(Number).pipe(ThreadsSchema);
+
+/**
+ * Smaller work runs in process: starting a worker costs ~0.2 s of CPU (loading parquet-wasm),
+ * more than encoding or decoding a small file, and a CLI command on a few rows would pay it.
+ */
+const DEFAULT_MIN_POOLED_BYTES = 1024 * 1024;
+let minPooledBytes = DEFAULT_MIN_POOLED_BYTES;
 
 let configured: number | undefined;
 let pool: { readonly piscina: Piscina; readonly limit: LimitFunction; readonly threads: number } | undefined;
@@ -103,6 +112,15 @@ export async function closeWorkerThreads(): Promise<void> {
   const p = pool;
   pool = undefined;
   if (p !== undefined) await p.piscina.close();
+}
+
+/**
+ * Sets the size below which a file is encoded or decoded in process (default 1 MiB of Arrow IPC
+ * or Parquet bytes); for tests, which use small files.
+ * @param bytes a non-negative integer, or undefined for the default
+ */
+export function setWorkerMinBytes(bytes: number | undefined): void {
+  minPooledBytes = bytes ?? DEFAULT_MIN_POOLED_BYTES;
 }
 
 /** How many tasks worker threads have run in this process (for tests: is the pool used?). */
@@ -173,6 +191,16 @@ export async function encodeDataFile(table: arrow.Table, schema: Schema, options
   const p = activePool();
   if (p === undefined) return { bytes: writeParquet(table, options), metrics: computeMetrics(table, schema) };
   const { ipc, settings } = prepareParquetWrite(table, options);
+  if (ipc.byteLength < minPooledBytes) {
+    let bytes: Uint8Array;
+    try {
+      bytes = parquetFromIpc(ipc, settings);
+    } catch (e) {
+      if (isFloeError(e)) throw e;
+      return raise(parquetFailureMessage(e), options.path, 'cannot write parquet');
+    }
+    return { bytes, metrics: computeMetrics(table, schema) };
+  }
   const { uuidIds: _uuidIds, path: _path, ...wasmSettings } = settings;
   const encoding = runTask(p, { op: 'encode', ipc, settings: wasmSettings }, transferable(ipc));
   // This thread computes the metrics while a worker encodes.
@@ -202,7 +230,7 @@ export async function encodeDataFile(table: arrow.Table, schema: Schema, options
  */
 export async function readParquetAsync(bytes: Uint8Array, options: ReadParquetOptions = {}): Promise<arrow.Table> {
   await initParquetWasm();
-  const p = activePool();
+  const p = bytes.byteLength < minPooledBytes ? undefined : activePool();
   if (p === undefined) return readParquet(bytes, options);
   const settings = prepareParquetRead(bytes, options);
   const groups = settings.rowGroups ?? Array.from({ length: readParquetFooter(bytes, options.path).rowGroups.length }, (_, i) => i);
