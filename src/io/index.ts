@@ -44,6 +44,7 @@ export {
   encodeDataFile,
   readParquetAsync,
   readParquetRowGroupsAsync,
+  setWorkerMinBytes,
   setWorkerThreads,
   THREADS_ENV,
   workerThreads,

@@ -29,11 +29,13 @@ import * as arrow from 'apache-arrow';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { z } from 'zod';
-import { CorruptFileError, InternalError, InvalidArgumentError } from '../errors.js';
+import { CorruptFileError, InvalidArgumentError, isFloeError } from '../errors.js';
 import type { Schema } from '../spec/index.js';
 import { computeMetrics, type ColumnMetrics } from './metrics.js';
 import {
+  annotateParquet,
   initParquetWasm,
+  parquetFromIpc,
   prepareParquetRead,
   prepareParquetWrite,
   readParquet,
@@ -43,7 +45,8 @@ import {
   type ReadParquetOptions,
   type WriteParquetOptions,
 } from './parquet.js';
-import type { DecodeTask, EncodeTask, WorkerFailure, WorkerResult } from './parquet-worker.js';
+import { wasmFailureMessage as parquetFailureMessage } from './parquet-codec.js';
+import type { DecodeTask, EncodeTask, WorkerResult } from './parquet-worker.js';
 
 /** The environment variable that sets the number of worker threads. */
 export const THREADS_ENV = 'FLOE_THREADS';
@@ -54,6 +57,13 @@ const IDLE_TIMEOUT_MS = 5_000;
 
 const ThreadsSchema = z.number().int().min(0).max(256);
 const ThreadsEnvSchema = z.string().regex(/^\d+$/).transform(Number).pipe(ThreadsSchema);
+
+/**
+ * Smaller work runs in process: starting a worker costs ~0.2 s of CPU (loading parquet-wasm),
+ * more than encoding or decoding a small file, and a CLI command on a few rows would pay it.
+ */
+const DEFAULT_MIN_POOLED_BYTES = 1024 * 1024;
+let minPooledBytes = DEFAULT_MIN_POOLED_BYTES;
 
 let configured: number | undefined;
 let pool: { readonly piscina: Piscina; readonly limit: LimitFunction; readonly threads: number } | undefined;
@@ -104,6 +114,15 @@ export async function closeWorkerThreads(): Promise<void> {
   if (p !== undefined) await p.piscina.close();
 }
 
+/**
+ * Sets the size below which a file is encoded or decoded in process (default 1 MiB of Arrow IPC
+ * or Parquet bytes); for tests, which use small files.
+ * @param bytes a non-negative integer, or undefined for the default
+ */
+export function setWorkerMinBytes(bytes: number | undefined): void {
+  minPooledBytes = bytes ?? DEFAULT_MIN_POOLED_BYTES;
+}
+
 /** How many tasks worker threads have run in this process (for tests: is the pool used?). */
 export function workerTasksRun(): number {
   return tasksRun;
@@ -137,11 +156,8 @@ async function runTask(p: NonNullable<typeof pool>, task: EncodeTask | DecodeTas
   });
 }
 
-function raise(failure: WorkerFailure, path: string | undefined, what: string): never {
-  const where = path ?? '<in-memory parquet>';
-  if (failure.kind === 'wasm') throw new CorruptFileError(where, `${what}: ${failure.detail}`);
-  if (failure.code === 'CORRUPT_FILE') throw new CorruptFileError(where, failure.message.startsWith(`${where}: `) ? failure.message.slice(where.length + 2) : failure.message);
-  throw new InternalError(failure.message, { context: { path: where, code: failure.code } });
+function raise(detail: string, path: string | undefined, what: string): never {
+  throw new CorruptFileError(path ?? '<in-memory parquet>', `${what}: ${detail}`);
 }
 
 function workerDied(e: unknown, path: string | undefined, what: string): never {
@@ -163,8 +179,8 @@ export interface EncodedDataFile {
 }
 
 /**
- * {@link writeParquet} plus `computeMetrics`, on a worker thread when the pool runs (the same
- * bytes and metrics as in process).
+ * {@link writeParquet} plus `computeMetrics`: when the pool runs, the wasm encode on a worker
+ * thread while this thread computes the metrics (the same bytes and metrics as in process).
  * @param table the rows, conformed to `schema`
  * @param schema the table schema (metrics are per field id)
  * @param options as {@link writeParquet}
@@ -175,14 +191,33 @@ export async function encodeDataFile(table: arrow.Table, schema: Schema, options
   const p = activePool();
   if (p === undefined) return { bytes: writeParquet(table, options), metrics: computeMetrics(table, schema) };
   const { ipc, settings } = prepareParquetWrite(table, options);
+  if (ipc.byteLength < minPooledBytes) {
+    let bytes: Uint8Array;
+    try {
+      bytes = parquetFromIpc(ipc, settings);
+    } catch (e) {
+      if (isFloeError(e)) throw e;
+      return raise(parquetFailureMessage(e), options.path, 'cannot write parquet');
+    }
+    return { bytes, metrics: computeMetrics(table, schema) };
+  }
+  const { uuidIds: _uuidIds, path: _path, ...wasmSettings } = settings;
+  const encoding = runTask(p, { op: 'encode', ipc, settings: wasmSettings }, transferable(ipc));
+  // This thread computes the metrics while a worker encodes.
+  let metrics: ColumnMetrics;
+  try {
+    metrics = computeMetrics(table, schema);
+  } finally {
+    await encoding.catch(() => undefined);
+  }
   let result: WorkerResult;
   try {
-    result = await runTask(p, { op: 'encode', ipc, settings, schema }, transferable(ipc));
+    result = await encoding;
   } catch (e) {
     return workerDied(e, options.path, 'cannot write parquet');
   }
-  if (!result.ok) return raise(result.failure, options.path, 'cannot write parquet');
-  return { bytes: result.bytes, metrics: result.metrics ?? computeMetrics(table, schema) };
+  if (!result.ok) return raise(result.detail, options.path, 'cannot write parquet');
+  return { bytes: annotateParquet(result.bytes, settings), metrics };
 }
 
 /**
@@ -195,7 +230,7 @@ export async function encodeDataFile(table: arrow.Table, schema: Schema, options
  */
 export async function readParquetAsync(bytes: Uint8Array, options: ReadParquetOptions = {}): Promise<arrow.Table> {
   await initParquetWasm();
-  const p = activePool();
+  const p = bytes.byteLength < minPooledBytes ? undefined : activePool();
   if (p === undefined) return readParquet(bytes, options);
   const settings = prepareParquetRead(bytes, options);
   const groups = settings.rowGroups ?? Array.from({ length: readParquetFooter(bytes, options.path).rowGroups.length }, (_, i) => i);
@@ -217,7 +252,7 @@ export async function readParquetAsync(bytes: Uint8Array, options: ReadParquetOp
     return workerDied(e, options.path, 'cannot read parquet');
   }
   const tables = results.map((r) => {
-    if (!r.ok) return raise(r.failure, options.path, 'cannot read parquet');
+    if (!r.ok) return raise(r.detail, options.path, 'cannot read parquet');
     return tableFromParquetIpc(r.bytes, options);
   });
   const [first, ...rest] = tables;
@@ -236,7 +271,7 @@ export async function readParquetAsync(bytes: Uint8Array, options: ReadParquetOp
  */
 export async function readParquetRowGroupsAsync(bytes: Uint8Array, rowGroups: readonly number[], options: Omit<ReadParquetOptions, 'rowGroups'> = {}): Promise<arrow.Table[]> {
   await initParquetWasm();
-  const p = activePool();
+  const p = bytes.byteLength < minPooledBytes ? undefined : activePool();
   if (p === undefined || rowGroups.length <= 1) return Promise.all(rowGroups.map((g) => readParquetAsync(bytes, { ...options, rowGroups: [g] })));
   const base = prepareParquetRead(bytes, { ...options, rowGroups: [...rowGroups] });
   const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
@@ -248,7 +283,7 @@ export async function readParquetRowGroupsAsync(bytes: Uint8Array, rowGroups: re
     return workerDied(e, options.path, 'cannot read parquet');
   }
   return results.map((r) => {
-    if (!r.ok) return raise(r.failure, options.path, 'cannot read parquet');
+    if (!r.ok) return raise(r.detail, options.path, 'cannot read parquet');
     return tableFromParquetIpc(r.bytes, options);
   });
 }

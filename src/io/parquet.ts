@@ -53,10 +53,19 @@ import { CorruptFileError, InvalidArgumentError, isFloeError, UnsupportedError }
 import { ICEBERG_SCHEMA_KEY } from './arrow-schema.js';
 import { decodeFooter, footerLength, footerOnlyFile, type Footer } from './parquet-footer.js';
 import { parquetWriteSchema } from './parquet-names.js';
+import {
+  COMPRESSION,
+  decodeParquetAsIpc,
+  encodeIpcAsParquet,
+  release,
+  wasmFailureMessage as wasmMessage,
+  type ParquetCompression,
+  type ParquetDecodeSettings,
+  type WasmEncodeSettings,
+} from './parquet-codec.js';
 import { annotateUuidColumns, uuidFieldIds } from './parquet-uuid.js';
 
-/** Parquet page compression codecs Floe writes. */
-export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'uncompressed';
+export type { ParquetCompression, ParquetDecodeSettings } from './parquet-codec.js';
 
 /**
  * A file that can be read in byte ranges, asynchronously (A5 hyparquet's `AsyncBuffer`): a caller
@@ -165,38 +174,12 @@ function assertWasmReady(): void {
   }
 }
 
-/** Free a wasm handle unless a consuming method already took it (see the module notes). */
-function release(handle: { free(): void } | undefined): void {
-  if (handle === undefined) return;
-  if ((handle as unknown as { __wbg_ptr?: number }).__wbg_ptr === 0) return;
-  try {
-    handle.free();
-  } catch {
-    // Freeing is best effort: a FinalizationRegistry in the glue frees it eventually anyway.
-  }
-}
-
-function wasmMessage(e: unknown): string {
-  // WebAssembly.RuntimeError (a Rust panic); matched by name because the lib has no DOM types.
-  if (e instanceof Error && e.name === 'RuntimeError') return `parquet-wasm panicked (${e.message})`;
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
-
 /** Translate anything thrown by wasm (Error, RuntimeError, string) into a CorruptFileError. */
 function corrupt(path: string | undefined, what: string, e: unknown): never {
   if (isFloeError(e)) throw e;
   throw new CorruptFileError(path ?? UNKNOWN_PATH, `${what}: ${wasmMessage(e)}`, { cause: e });
 }
 
-const COMPRESSION: Readonly<Record<ParquetCompression, wasm.Compression>> = {
-  zstd: wasm.Compression.ZSTD,
-  snappy: wasm.Compression.SNAPPY,
-  gzip: wasm.Compression.GZIP,
-  // spec-wise LZ4 (Hadoop framing) is deprecated and read differently by different engines.
-  lz4: wasm.Compression.LZ4_RAW,
-  uncompressed: wasm.Compression.UNCOMPRESSED,
-};
 
 /**
  * Write an Arrow table as one Parquet file.
@@ -227,13 +210,7 @@ export function writeParquet(table: arrow.Table, options: WriteParquetOptions = 
  * What the wasm encoder needs besides the Arrow IPC stream: plain, structured-cloneable data, so
  * that the encoding can run on a worker thread (`parquet-pool.ts`) exactly as it runs here.
  */
-export interface ParquetEncodeSettings {
-  /** Page compression. */
-  readonly compression: ParquetCompression;
-  /** Maximum rows per row group, if set. */
-  readonly rowGroupRows?: number;
-  /** Footer key-value metadata, in order. */
-  readonly keyValue: readonly (readonly [string, string])[];
+export interface ParquetEncodeSettings extends WasmEncodeSettings {
   /** Field ids of the uuid columns that get the `UUID` annotation. */
   readonly uuidIds: readonly number[];
   /** The destination path, for error messages only. */
@@ -299,25 +276,15 @@ export function prepareParquetWrite(table: arrow.Table, options: WriteParquetOpt
  */
 export function parquetFromIpc(ipc: Uint8Array, settings: ParquetEncodeSettings): Uint8Array {
   assertWasmReady();
-  let builder: wasm.WriterPropertiesBuilder | undefined;
-  let props: wasm.WriterProperties | undefined;
-  let wasmTable: wasm.Table | undefined;
-  let written: Uint8Array;
-  try {
-    builder = new wasm.WriterPropertiesBuilder();
-    // Each setter consumes the builder and returns a new handle to the same state.
-    builder = builder.setCompression(COMPRESSION[settings.compression]);
-    builder = builder.setStatisticsEnabled(wasm.EnabledStatistics.Page);
-    if (settings.rowGroupRows !== undefined) builder = builder.setMaxRowGroupSize(settings.rowGroupRows);
-    if (settings.keyValue.length > 0) builder = builder.setKeyValueMetadata(new Map(settings.keyValue));
-    props = builder.build();
-    wasmTable = wasm.Table.fromIPCStream(ipc);
-    written = wasm.writeParquet(wasmTable, props);
-  } finally {
-    release(wasmTable);
-    release(props);
-    release(builder);
-  }
+  return annotateParquet(encodeIpcAsParquet(ipc, settings), settings);
+}
+
+/**
+ * Adds the `UUID` annotation to the uuid columns of a file parquet-wasm wrote (`parquet-uuid.ts`);
+ * the file unchanged when there are none.
+ * @throws {InternalError} when the footer parquet-wasm wrote cannot be re-encoded exactly
+ */
+export function annotateParquet(written: Uint8Array, settings: ParquetEncodeSettings): Uint8Array {
   return annotateUuidColumns(written, new Set(settings.uuidIds), settings.path ?? UNKNOWN_PATH);
 }
 
@@ -528,12 +495,6 @@ export function readParquet(bytes: Uint8Array, options: ReadParquetOptions = {})
 }
 
 /**
- * What the wasm decoder is told (plain data, so it crosses to a worker thread): row groups,
- * batch size, limit and offset.
- */
-export type ParquetDecodeSettings = wasm.ReaderOptions;
-
-/**
  * The main-thread half of {@link readParquet} before decoding: checks the options against the
  * file's footer and returns the decoder's settings.
  * @throws {InvalidArgumentError} for a column the file lacks or a row-group index out of range
@@ -553,13 +514,7 @@ export function prepareParquetRead(bytes: Uint8Array, options: ReadParquetOption
  */
 export function ipcFromParquet(bytes: Uint8Array, settings: ParquetDecodeSettings): Uint8Array {
   assertWasmReady();
-  let wasmTable: wasm.Table | undefined;
-  try {
-    wasmTable = wasm.readParquet(bytes, settings);
-    return wasmTable.intoIPCStream();
-  } finally {
-    release(wasmTable);
-  }
+  return decodeParquetAsIpc(bytes, settings);
 }
 
 /**
@@ -577,14 +532,6 @@ export function tableFromParquetIpc(ipc: Uint8Array, options: ReadParquetOptions
   if (options.columns === undefined) return table;
   const wanted = new Set(options.columns);
   return table.select(table.schema.fields.filter((f) => wanted.has(f.name)).map((f) => f.name));
-}
-
-/**
- * The message {@link readParquet} and {@link writeParquet} put in a {@link CorruptFileError} for
- * what wasm threw (a worker sends this text back, as errors do not cross threads with their class).
- */
-export function parquetFailureMessage(e: unknown): string {
-  return wasmMessage(e);
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   encodeDataFile,
   readParquet,
   readParquetAsync,
+  setWorkerMinBytes,
   setWorkerThreads,
   THREADS_ENV,
   workerTasksRun,
@@ -50,8 +51,11 @@ const savedEnv = process.env[THREADS_ENV];
 beforeAll(async () => {
   delete process.env[THREADS_ENV];
   await setWorkerThreads(2);
+  // These files are small: send them to the workers all the same.
+  setWorkerMinBytes(0);
 });
 afterAll(async () => {
+  setWorkerMinBytes(undefined);
   await setWorkerThreads(undefined);
   if (savedEnv === undefined) delete process.env[THREADS_ENV];
   else process.env[THREADS_ENV] = savedEnv;
@@ -151,6 +155,13 @@ describe('the parquet worker pool', () => {
     }
     expect(workerThreads()).toBe(2);
     try {
+      // Files under 1 MiB are encoded and decoded in process by default (a worker costs more to start).
+      setWorkerMinBytes(undefined);
+      const small = workerTasksRun();
+      await encodeDataFile(data, schema);
+      await readParquetAsync(writeParquet(data, { rowGroupRows: 150 }));
+      expect(workerTasksRun()).toBe(small);
+      setWorkerMinBytes(0);
       process.env[THREADS_ENV] = 'many';
       expect(() => workerThreads()).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(`${THREADS_ENV} must be an integer`) }));
       process.env[THREADS_ENV] = '0';
