@@ -8,11 +8,12 @@
  *   columns (id + 128 float32 per row);
  * - nearest: `table.nearest({ column, query, k: 10, metric: 'l2' })` against LanceDB's flat search
  *   (no index: `query().nearestTo(q).distanceType('l2').limit(10)`), median of 5 queries; the
- *   neighbours' ids are compared (both are exact).
+ *   neighbours' ids are compared (both are exact). Cold (every query reads and decodes the files)
+ *   and warm (a `VectorCache` filled by an untimed first query) are reported apart; LanceDB's
+ *   figure is the same in both rows (it keeps what its process has read).
  *
- * Not yet in `bench/run.js`'s WORKLOADS list (that file has another owner right now); run it
- * alone with `npm run build && node bench/workloads/training.bench.js [--quick]`, or add
- * `'training'` to the list. Each measurement runs in a fresh child process (`bench/lib/exec.js`);
+ * Run alone with `npm run build && node bench/workloads/training.bench.js [--quick]`, or as part
+ * of `npm run bench`. Each measurement runs in a fresh child process (`bench/lib/exec.js`);
  * LanceDB and its apache-arrow 18 are loaded from `bench/peers/node_modules`.
  *
  * @module
@@ -84,15 +85,22 @@ export async function floeTrain(args) {
   return { times, rows };
 }
 
-/** Floe child: exact kNN per query. */
+/**
+ * Floe child: exact kNN per query. With `cache`, a `VectorCache` of 1 GiB is filled by an
+ * untimed first query and the timed ones answer from it (warm); without, every query reads and
+ * decodes the files (cold: the file cache of the OS is warm, Floe's is not).
+ */
 export async function floeNearest(args) {
   const { floe } = await import('../lib/floe.js');
   const table = await floe.Table.load(args.uri);
+  const cache = args.cache ? new floe.VectorCache({ maxBytes: 2 ** 30 }) : undefined;
+  const options = { column: 'embedding', k: args.k, metric: 'l2', columns: ['id'], ...(cache ? { cache } : {}) };
+  if (cache) await table.nearest({ ...options, query: args.queries[0] });
   const times = [];
   const ids = [];
   for (const q of args.queries) {
     const t0 = performance.now();
-    const hits = await table.nearest({ column: 'embedding', query: q, k: args.k, metric: 'l2', columns: ['id'] });
+    const hits = await table.nearest({ ...options, query: q });
     times.push(performance.now() - t0);
     ids.push(hits.map((h) => Number(h.row.id)));
   }
@@ -168,6 +176,7 @@ export async function run(ctx) {
   const floeTrainR = built.ok ? await attempt(() => runChild(SELF, 'floeTrain', { uri: built.value.uri, workers: WORKERS, repeats: REPEATS }, { label: 'floe training read', timeoutMs: 600_000 })) : built;
   const lanceReadR = lanceBuilt.ok ? await attempt(() => runChild(SELF, 'lanceRead', { dir: lanceDir, repeats: REPEATS }, { label: 'lancedb read' })) : lanceBuilt;
   const floeKnn = built.ok ? await attempt(() => runChild(SELF, 'floeNearest', { uri: built.value.uri, queries: q, k: K }, { label: 'floe nearest', timeoutMs: 600_000 })) : built;
+  const floeKnnWarm = built.ok ? await attempt(() => runChild(SELF, 'floeNearest', { uri: built.value.uri, queries: q, k: K, cache: true }, { label: 'floe nearest (cached)', timeoutMs: 600_000 })) : built;
   const lanceKnn = lanceBuilt.ok ? await attempt(() => runChild(SELF, 'lanceNearest', { dir: lanceDir, queries: q, k: K }, { label: 'lancedb nearest' })) : lanceBuilt;
 
   const lim = built.ok ? await attempt(() => runChild(SELF, 'limit', { dir: floeDir }, { label: 'read limit' })) : built;
@@ -179,7 +188,8 @@ export async function run(ctx) {
   return [
     { case: `training read: ${rows / 1000}k × ${EMBEDDING_DIM}-d, ${WORKERS} shards (LanceDB: full read)`, metric: 'rows/s', unit: 'rows/s', better: 'higher', floe: perSecond(floeTrainR, 1), duckdb: skip, lancedb: perSecond(lanceReadR, 1), limit: cellOf(lim, (v) => ({ value: rows / (v.ms / 1000), detail: limitNote(v) })) },
     { case: `training read: ${rows / 1000}k × ${EMBEDDING_DIM}-d, ${WORKERS} shards (LanceDB: full read)`, metric: 'MB/s (decoded)', unit: 'MB/s', better: 'higher', floe: perSecond(floeTrainR, BYTES_PER_ROW / 1e6), duckdb: skip, lancedb: perSecond(lanceReadR, BYTES_PER_ROW / 1e6), limit: cellOf(lim, (v) => ({ value: (rows * BYTES_PER_ROW) / 1e6 / (v.ms / 1000), detail: limitNote(v) })) },
-    { case: `nearest k=${K} l2 over ${rows / 1000}k × ${EMBEDDING_DIM}-d (LanceDB: flat, no index)`, metric: 'time per query', unit: 'ms', better: 'lower', floe: knnCell(floeKnn), duckdb: skip, lancedb: knnCell(lanceKnn), limit: cellOf(lim, (v) => ({ value: v.ms, detail: limitNote(v) })) },
+    { case: `nearest k=${K} l2 over ${rows / 1000}k × ${EMBEDDING_DIM}-d (LanceDB: flat, no index)`, metric: 'time per query, cold', unit: 'ms', better: 'lower', floe: knnCell(floeKnn), duckdb: skip, lancedb: knnCell(lanceKnn), limit: cellOf(lim, (v) => ({ value: v.ms, detail: limitNote(v) })) },
+    { case: `nearest k=${K} l2 over ${rows / 1000}k × ${EMBEDDING_DIM}-d (LanceDB: flat, no index)`, metric: 'time per query, warm (Floe: VectorCache)', unit: 'ms', better: 'lower', floe: knnCell(floeKnnWarm), duckdb: skip, lancedb: knnCell(lanceKnn) },
   ];
 }
 
