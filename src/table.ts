@@ -44,6 +44,7 @@ import {
   metadataChange,
   PartitionSpecUpdate,
   prepareAppend,
+  ManifestListMemo,
   SchemaUpdate,
   prepareRewrite,
   prepareUpsert,
@@ -174,7 +175,7 @@ export class Table {
       remap: home.remap,
       openRoot: (uri) => openLocationRoot(uri, home.s3 ? { s3: home.s3 } : {}),
     });
-    return { name: home.name, store: home.store, locator, clock: home.clock, ...(home.operations ? { operations: home.operations } : {}) };
+    return { name: home.name, store: home.store, locator, clock: home.clock, manifestLists: new ManifestListMemo(), ...(home.operations ? { operations: home.operations } : {}) };
   }
 
   /**

@@ -7,6 +7,7 @@ import { isFloeError } from '../errors.js';
 import type { ObjectStore } from '../store/index.js';
 import { findLatestVersion, findVersion } from './discover.js';
 import { readTableState } from './metadata-file.js';
+import { metadataFilePath } from './version-files.js';
 import type { TableState } from './table-state.js';
 
 /**
@@ -24,5 +25,30 @@ export async function loadTableState(store: ObjectStore, table: string, which?: 
       (e.context as Record<string, string | number>)['table'] = table;
     }
     throw e;
+  }
+}
+
+/**
+ * The state to build on after a conflict at `v<taken>`, Floe's own commit point name: that
+ * version, read with one GET while one HEAD asks whether `v<taken+1>` exists too; while it does,
+ * the same step moves one version forward (Java `HadoopTableOperations.refresh` probes forward
+ * the same way). Undefined when `v<taken>` is missing (an unknown outcome's put, or a name another
+ * writer spelled otherwise): the caller then runs the full discovery. Correctness never rests on
+ * this being the latest version: the commit point's conditional create refuses a stale base (§C4).
+ * @param store the store rooted at the table
+ * @param taken the version another writer created
+ * @throws CorruptFileError / ValidationError when that version does not decode
+ */
+export async function loadTakenVersion(store: ObjectStore, taken: number): Promise<TableState | undefined> {
+  const notFound = (e: unknown): undefined => {
+    if (isFloeError(e, 'NOT_FOUND')) return undefined;
+    throw e;
+  };
+  for (let version = taken; ; version++) {
+    const [state, next] = await Promise.all([
+      readTableState(store, version, metadataFilePath(version)).catch(notFound),
+      store.head(metadataFilePath(version + 1)).catch(notFound),
+    ]);
+    if (state === undefined || next === undefined) return state;
   }
 }

@@ -12,9 +12,9 @@ import { MAIN_BRANCH, type Snapshot } from '../spec/index.js';
 import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
-import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
+import { type NewManifest, awaitedLater, countFile, emptyCounts, produceSnapshot, stageNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
-import { type WriteInput, writeDataFiles } from './write-data-files.js';
+import { type WriteInput, stageDataFiles } from './write-data-files.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
 import { ManifestMerger } from './merge-manifests.js';
 
@@ -38,29 +38,35 @@ export async function prepareAppend(ctx: TableContext, state: TableState, input:
   const metadata = state.metadata;
   const schema = currentSchema(metadata);
   const spec = defaultSpec(metadata);
-  const files = await writeDataFiles(ctx, input, {
+  // The data files, their manifest and (in `build`) the manifest list are independent objects:
+  // their puts run concurrently, and the first attempt waits for all of them before its commit
+  // point (spec/commit-protocol.md §C3 step 2). Retries reuse them and rewrite only the list.
+  const staged = await stageDataFiles(ctx, input, {
     schema,
     spec,
     location: metadata.location,
     properties: metadata.properties,
     ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
   });
+  const files = staged.files;
   const snapshotId = newSnapshotId();
   const counts = emptyCounts();
   for (const f of files) countFile(counts, spec.specId, f, true);
   const added: NewManifest[] = [];
+  const stored: Promise<void>[] = [staged.stored];
   if (files.length > 0) {
-    added.push(
-      await writeNewManifest(ctx, {
-        location: metadata.location,
-        schema,
-        spec,
-        content: ManifestContent.DATA,
-        snapshotId,
-        entries: files.map((dataFile) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
-      }),
-    );
+    const manifest = stageNewManifest(ctx, {
+      location: metadata.location,
+      schema,
+      spec,
+      content: ManifestContent.DATA,
+      snapshotId,
+      entries: files.map((dataFile) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
+    });
+    added.push(manifest.manifest);
+    stored.push(manifest.stored);
   }
+  const allStored = awaitedLater(Promise.all(stored));
   const lists = new ManifestListCache(ctx);
   const merger = new ManifestMerger(ctx, snapshotId);
   const adding = new Map(added.length > 0 ? [[spec.specId, added.length]] : []);
@@ -69,7 +75,7 @@ export async function prepareAppend(ctx: TableContext, state: TableState, input:
     async build(base, attempt, timestampMs) {
       const headManifests = await lists.manifestsOf(base.metadata, branchHead(base.metadata, branch));
       const { carried, merged } = await merger.merge(base.metadata, headManifests, adding);
-      const { snapshot, updates } = await produceSnapshot(
+      const [{ snapshot, updates }] = await Promise.all([produceSnapshot(
         {
           operation: 'append',
           snapshotId,
@@ -82,7 +88,7 @@ export async function prepareAppend(ctx: TableContext, state: TableState, input:
           ...(options.extraSummary ? { extraSummary: options.extraSummary } : {}),
         },
         { ctx, base: base.metadata, attempt, timestampMs },
-      );
+      ), allStored]);
       return { requirements: [{ type: 'assert-table-uuid', uuid: metadata.tableUuid }], updates, result: snapshot };
     },
   };
