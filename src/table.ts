@@ -49,6 +49,7 @@ import {
   prepareAppend,
   prepareAppendOfFiles,
   writeStreamedDataFiles,
+  ManifestListMemo,
   SchemaUpdate,
   prepareRewrite,
   prepareUpsert,
@@ -179,7 +180,7 @@ export class Table {
       remap: home.remap,
       openRoot: (uri) => openLocationRoot(uri, home.s3 ? { s3: home.s3 } : {}),
     });
-    return { name: home.name, store: home.store, locator, clock: home.clock, ...(home.operations ? { operations: home.operations } : {}) };
+    return { name: home.name, store: home.store, locator, clock: home.clock, manifestLists: new ManifestListMemo(), ...(home.operations ? { operations: home.operations } : {}) };
   }
 
   /**

@@ -66,6 +66,11 @@ export interface CommitLoopOptions<R> {
   readonly build: (base: TableState, attempt: number) => Promise<BuiltCommit<R>>;
   /** Loads the latest version. */
   readonly reload: () => Promise<TableState>;
+  /**
+   * After another writer took version `taken` (a conflict at the store's commit point): the state
+   * to build on next, read without a full discovery, or undefined to fall back to `reload`.
+   */
+  readonly reloadAfterConflict?: (taken: number) => Promise<TableState | undefined>;
   /** Loads a given version (to look for this commit's id after an unknown outcome). */
   readonly loadVersion: (version: number) => Promise<TableState>;
   /** Encodes metadata to the bytes of a metadata file. */
@@ -146,6 +151,7 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
     // the window, so a change that staged them earlier must not commit them now.
     if (options.stagedAtMs !== undefined) checkStagedAge({ stagedAtMs: options.stagedAtMs, nowMs: clock.nowMs(), table });
     let failure: unknown;
+    let taken: number | undefined;
     try {
       if (options.commitPoint) {
         const state = await options.commitPoint(base, metadata, commitId);
@@ -157,8 +163,10 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
       return { state: { version, path, metadata }, result: built.result, stats: { attempts, conflicts, unknownOutcomes } };
     } catch (e) {
       if (isFloeError(e, 'OUTCOME_UNKNOWN')) unknownOutcomes += 1;
-      else if (isFloeError(e, 'COMMIT_CONFLICT') && e.retryable) conflicts += 1;
-      else throw e;
+      else if (isFloeError(e, 'COMMIT_CONFLICT') && e.retryable) {
+        conflicts += 1;
+        if (!options.commitPoint) taken = version;
+      } else throw e;
       failure = e;
     }
     // Reload (and, after an unknown outcome, look for this commit) before building again. A
@@ -181,7 +189,9 @@ export async function runCommitLoop<R>(options: CommitLoopOptions<R>): Promise<C
       }
       await sleep(backoffDelayMs(attempts + failedReads, policy(), random));
       try {
-        const reloaded = await options.reload();
+        // A conflict names the version that beat us: read it directly (one request) rather
+        // than re-running discovery; the next commit point still refuses a stale base.
+        const reloaded = (taken !== undefined && options.reloadAfterConflict ? await options.reloadAfterConflict(taken) : undefined) ?? (await options.reload());
         if (unknownOutcomes > 0) {
           own = options.findOwn ? await options.findOwn(base, reloaded, commitId) : await findOwnVersion(options, base.version + 1, reloaded);
         }

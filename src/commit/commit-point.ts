@@ -71,11 +71,13 @@ function conflictAt(options: CommitPointOptions, cause: unknown): CommitConflict
 
 /**
  * Writes `version-hint.text` (best effort: failures are swallowed, because the hint is a cache
- * that discovery never trusts without probing forward).
+ * that discovery never trusts without probing forward). It is written without fsync
+ * (`durable: false`): a hint lost or emptied by a machine crash only sends discovery to the
+ * listing (§C2), while its two fsyncs were a fifth of a local commit.
  */
 export async function writeVersionHint(store: ObjectStore, version: number): Promise<void> {
   try {
-    await store.put(VERSION_HINT_FILE, new TextEncoder().encode(String(version)), { mode: { kind: 'overwrite' } });
+    await store.put(VERSION_HINT_FILE, new TextEncoder().encode(String(version)), { mode: { kind: 'overwrite' }, durable: false });
   } catch {
     // best effort, see above
   }

@@ -24,7 +24,7 @@
  */
 export { inheritSequenceNumbers } from './inherit.js';
 export { manifestFileFromManifest, type InlineManifestOptions } from './inline-manifest.js';
-export { readManifest, readManifestList, writeManifest, writeManifestList, type ReadManifestOptions } from './io.js';
+export { encodeManifestFile, readManifest, readManifestList, writeManifest, writeManifestList, type ReadManifestOptions } from './io.js';
 export {
   decodeManifest,
   encodeManifest,

@@ -35,6 +35,20 @@ const AVRO = 'application/avro';
  * @throws AlreadyExistsError when an object is already at `path`
  */
 export async function writeManifest(store: ObjectStore, path: string, options: EncodeManifestOptions): Promise<ManifestFile> {
+  const { bytes, file } = encodeManifestFile(path, options);
+  await store.put(path, bytes, { mode: { kind: 'create' }, contentType: AVRO });
+  return file;
+}
+
+/**
+ * Encodes a v2 manifest and describes it as {@link writeManifest} does, without writing it: a
+ * commit puts the bytes concurrently with its data files and manifest list (the entry needs only
+ * the encoded length, not the stored object).
+ * @param path the manifest's key in the store (a fresh name), recorded as `manifestPath`
+ * @param options what to encode
+ * @throws InvalidArgumentError when an entry breaks a spec rule (see {@link encodeManifest})
+ */
+export function encodeManifestFile(path: string, options: EncodeManifestOptions): { readonly bytes: Uint8Array; readonly file: ManifestFile } {
   const bytes = encodeManifest(options);
   const pt = partitionType(options.spec, options.schema);
   let added = 0;
@@ -60,8 +74,7 @@ export async function writeManifest(store: ObjectStore, path: string, options: E
       if (minSeq === undefined || e.sequenceNumber < minSeq) minSeq = e.sequenceNumber;
     }
   }
-  await store.put(path, bytes, { mode: { kind: 'create' }, contentType: AVRO });
-  return {
+  const file: ManifestFile = {
     manifestPath: path,
     manifestLength: bytes.length,
     partitionSpecId: options.spec.specId,
@@ -80,6 +93,7 @@ export async function writeManifest(store: ObjectStore, path: string, options: E
       options.entries.map((e) => e.dataFile.partition),
     ),
   };
+  return { bytes, file };
 }
 
 /** Options of {@link readManifest}. */

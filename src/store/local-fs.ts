@@ -169,7 +169,8 @@ export class LocalFsStore implements ObjectStore {
     }
     const dir = nodePath.dirname(file);
     const etag = digestOf(bytes);
-    const temp = await this.#writeTemp(path, dir, bytes);
+    const durable = options.durable !== false;
+    const temp = await this.#writeTemp(path, dir, bytes, durable);
     try {
       if (mode.kind === 'create') {
         await this.#linkNew(path, temp, file);
@@ -190,7 +191,7 @@ export class LocalFsStore implements ObjectStore {
           await this.#renameOver(path, temp, file);
         });
       }
-      await fsyncDir(dir);
+      if (durable) await fsyncDir(dir);
       return { etag };
     } catch (e) {
       throw this.#translate(e, 'put', path);
@@ -286,8 +287,8 @@ export class LocalFsStore implements ObjectStore {
     }
   }
 
-  /** Writes `bytes` to a fresh temp file in `dir` and fsyncs it; creates `dir` as needed. */
-  async #writeTemp(path: string, dir: string, bytes: Uint8Array): Promise<string> {
+  /** Writes `bytes` to a fresh temp file in `dir` and fsyncs it (when `durable`); creates `dir` as needed. */
+  async #writeTemp(path: string, dir: string, bytes: Uint8Array, durable: boolean): Promise<string> {
     const temp = nodePath.join(dir, `${LOCAL_FS_RESERVED_PREFIX}tmp-${randomBytes(8).toString('hex')}`);
     // A concurrent delete may prune the folder between our mkdir and our open: try again.
     for (let attempt = 1; ; attempt++) {
@@ -303,7 +304,7 @@ export class LocalFsStore implements ObjectStore {
       }
       try {
         await handle.writeFile(bytes);
-        await handle.sync();
+        if (durable) await handle.sync();
       } catch (e) {
         await handle.close().catch(() => undefined);
         await unlinkQuietly(temp);

@@ -49,6 +49,12 @@ export interface PutOptions {
   readonly mode?: PutMode;
   /** MIME type recorded with the object, where the backend keeps one. */
   readonly contentType?: string;
+  /**
+   * Default true. False marks the object as a cache its writer can afford to lose in a crash of
+   * the machine (the version hint): local-fs then skips its fsyncs (spec/storage.md §S5.2). Every
+   * guarantee of §S1 still holds; only durability across a power loss or kernel crash is waived.
+   */
+  readonly durable?: boolean;
 }
 
 /** A byte range `[start, end)`; `end` may be omitted for "to the end of the object". */

@@ -12,9 +12,9 @@ import { MAIN_BRANCH, type Snapshot } from '../spec/index.js';
 import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
-import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
+import { type NewManifest, awaitedLater, countFile, emptyCounts, produceSnapshot, stageNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
-import { type WriteDataFilesOptions, type WriteInput, writeDataFiles } from './write-data-files.js';
+import { type WriteDataFilesOptions, type WriteInput, stageDataFiles } from './write-data-files.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
 import { ManifestMerger } from './merge-manifests.js';
 
@@ -35,8 +35,11 @@ export interface AppendOptions {
  * @throws SchemaMismatchError when the rows do not fit the current schema (nothing is written)
  */
 export async function prepareAppend(ctx: TableContext, state: TableState, input: WriteInput, options: AppendOptions): Promise<Change<Snapshot>> {
-  const files = await writeDataFiles(ctx, input, dataFileOptions(state, options));
-  return prepareAppendOfFiles(ctx, state, files, options);
+  // The data files, their manifest and (in `build`) the manifest list are independent objects:
+  // their puts run concurrently, and the first attempt waits for all of them before its commit
+  // point (spec/commit-protocol.md §C3 step 2). Retries reuse them and rewrite only the list.
+  const staged = await stageDataFiles(ctx, input, dataFileOptions(state, options));
+  return prepareAppendOfFiles(ctx, state, staged.files, options, staged.stored);
 }
 
 /**
@@ -57,12 +60,14 @@ export function dataFileOptions(state: TableState, options: Pick<AppendOptions, 
 }
 
 /**
- * Writes the manifest of data files already written (by {@link writeDataFiles} with
+ * Writes the manifest of data files already written or being written (by `stageDataFiles` with
  * {@link dataFileOptions} of the same state) and returns the change that commits them in one
- * append snapshot: what a streamed append commits once its last batch is written.
+ * append snapshot: what an append commits, and a streamed append once its last batch is written.
  * @param files the data files, none referenced by any snapshot yet
+ * @param filesStored settles when every file is stored (its rejection fails the commit before
+ *   its commit point); default: already stored
  */
-export async function prepareAppendOfFiles(ctx: TableContext, state: TableState, files: readonly DataFile[], options: AppendOptions): Promise<Change<Snapshot>> {
+export async function prepareAppendOfFiles(ctx: TableContext, state: TableState, files: readonly DataFile[], options: AppendOptions, filesStored: Promise<void> = Promise.resolve()): Promise<Change<Snapshot>> {
   const metadata = state.metadata;
   const schema = currentSchema(metadata);
   const spec = defaultSpec(metadata);
@@ -70,18 +75,20 @@ export async function prepareAppendOfFiles(ctx: TableContext, state: TableState,
   const counts = emptyCounts();
   for (const f of files) countFile(counts, spec.specId, f, true);
   const added: NewManifest[] = [];
+  const stored: Promise<void>[] = [filesStored];
   if (files.length > 0) {
-    added.push(
-      await writeNewManifest(ctx, {
-        location: metadata.location,
-        schema,
-        spec,
-        content: ManifestContent.DATA,
-        snapshotId,
-        entries: files.map((dataFile) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
-      }),
-    );
+    const manifest = stageNewManifest(ctx, {
+      location: metadata.location,
+      schema,
+      spec,
+      content: ManifestContent.DATA,
+      snapshotId,
+      entries: files.map((dataFile) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
+    });
+    added.push(manifest.manifest);
+    stored.push(manifest.stored);
   }
+  const allStored = awaitedLater(Promise.all(stored));
   const lists = new ManifestListCache(ctx);
   const merger = new ManifestMerger(ctx, snapshotId);
   const adding = new Map(added.length > 0 ? [[spec.specId, added.length]] : []);
@@ -90,7 +97,7 @@ export async function prepareAppendOfFiles(ctx: TableContext, state: TableState,
     async build(base, attempt, timestampMs) {
       const headManifests = await lists.manifestsOf(base.metadata, branchHead(base.metadata, branch));
       const { carried, merged } = await merger.merge(base.metadata, headManifests, adding);
-      const { snapshot, updates } = await produceSnapshot(
+      const [{ snapshot, updates }] = await Promise.all([produceSnapshot(
         {
           operation: 'append',
           snapshotId,
@@ -103,7 +110,7 @@ export async function prepareAppendOfFiles(ctx: TableContext, state: TableState,
           ...(options.extraSummary ? { extraSummary: options.extraSummary } : {}),
         },
         { ctx, base: base.metadata, attempt, timestampMs },
-      );
+      ), allStored]);
       return { requirements: [{ type: 'assert-table-uuid', uuid: metadata.tableUuid }], updates, result: snapshot };
     },
   };

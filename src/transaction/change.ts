@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type CommitOutcome, type TableState, loadTableState, retryPolicyFromProperties, runCommitLoop } from '../commit/index.js';
+import { type CommitOutcome, type TableState, loadTableState, loadTakenVersion, retryPolicyFromProperties, runCommitLoop } from '../commit/index.js';
 import { type TableMetadata, encodeTableMetadata } from '../spec/index.js';
 import { newUuid } from '../util/index.js';
 import { type TableContext, newFileLocation } from './table-context.js';
@@ -89,6 +89,7 @@ export async function commitChange<R>(ctx: TableContext, base: TableState, chang
     },
     reload: () => (ops ? ops.load() : loadTableState(ctx.store, ctx.name)),
     loadVersion: (v) => loadTableState(ctx.store, ctx.name, v),
+    ...(ops ? {} : { reloadAfterConflict: (taken: number) => loadTakenVersion(ctx.store, taken) }),
     encode: (m) => new TextEncoder().encode(encodeTableMetadata(m)),
     ...(ops
       ? {

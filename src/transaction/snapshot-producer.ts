@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { writeManifest, writeManifestList } from '../manifest/index.js';
+import { encodeManifestFile, encodeManifestList } from '../manifest/index.js';
 import {
   type DataFile,
   DataFileContent,
@@ -25,6 +25,8 @@ import type { Schema } from '../spec/index.js';
 import { newUuid } from '../util/index.js';
 import { type TableContext, newFileLocation } from './table-context.js';
 import type { TableUpdate } from './updates.js';
+
+const AVRO = 'application/avro';
 
 /** Counts a change contributes to its snapshot summary (spec §Snapshot Summary, Java's names). */
 export interface ChangeCounts {
@@ -105,25 +107,40 @@ export interface NewManifest {
   readonly minExistingSequenceNumber: bigint | undefined;
 }
 
+/** Options of {@link writeNewManifest} and {@link stageNewManifest}. */
+export interface NewManifestOptions {
+  readonly location: string;
+  readonly schema: Schema;
+  readonly spec: PartitionSpec;
+  readonly content: ManifestContent;
+  readonly snapshotId: bigint;
+  readonly entries: readonly ManifestEntry[];
+}
+
 /**
  * Writes one manifest of this change's entries.
  * @param ctx the table
  * @param options what to write
  */
-export async function writeNewManifest(
-  ctx: TableContext,
-  options: {
-    readonly location: string;
-    readonly schema: Schema;
-    readonly spec: PartitionSpec;
-    readonly content: ManifestContent;
-    readonly snapshotId: bigint;
-    readonly entries: readonly ManifestEntry[];
-  },
-): Promise<NewManifest> {
+export async function writeNewManifest(ctx: TableContext, options: NewManifestOptions): Promise<NewManifest> {
+  const staged = stageNewManifest(ctx, options);
+  await staged.stored;
+  return staged.manifest;
+}
+
+/**
+ * Encodes one manifest of this change's entries and starts its put without waiting for it: the
+ * manifest list needs only the manifest's path and length, so a commit writes the data files,
+ * the manifest and the list concurrently and waits for all of them before its commit point.
+ * @param ctx the table
+ * @param options what to write
+ * @returns the manifest-list entry, and the put (already guarded against an unhandled rejection:
+ *   whoever commits awaits it)
+ */
+export function stageNewManifest(ctx: TableContext, options: NewManifestOptions): { readonly manifest: NewManifest; readonly stored: Promise<void> } {
   const recorded = newFileLocation(options.location, `metadata/${newUuid()}-m0.avro`);
   const { store, key } = ctx.locator.resolve(recorded);
-  const written = await writeManifest(store, key, {
+  const encoded = encodeManifestFile(key, {
     schema: options.schema,
     spec: options.spec,
     formatVersion: 2,
@@ -131,6 +148,7 @@ export async function writeNewManifest(
     snapshotId: options.snapshotId,
     entries: [...options.entries],
   });
+  const stored = awaitedLater(store.put(key, encoded.bytes, { mode: { kind: 'create' }, contentType: AVRO }));
   let minExisting: bigint | undefined;
   let hasAdded = false;
   for (const e of options.entries) {
@@ -139,7 +157,19 @@ export async function writeNewManifest(
       if (minExisting === undefined || e.sequenceNumber < minExisting) minExisting = e.sequenceNumber;
     }
   }
-  return { file: { ...written, manifestPath: recorded }, hasAdded, minExistingSequenceNumber: minExisting };
+  return { manifest: { file: { ...encoded.file, manifestPath: recorded }, hasAdded, minExistingSequenceNumber: minExisting }, stored };
+}
+
+/**
+ * A write started now and awaited later (before the commit point): its rejection is marked
+ * handled at once, so a failure while the commit is still preparing is not an unhandled
+ * rejection; it is raised where the promise is awaited.
+ * @param write the write in flight
+ */
+export function awaitedLater(write: Promise<unknown>): Promise<void> {
+  const done = write.then(() => undefined);
+  done.catch(() => undefined);
+  return done;
 }
 
 /** What a change hands to {@link produceSnapshot} on each attempt. */
@@ -237,12 +267,16 @@ export async function produceSnapshot(change: SnapshotChange, options: ProduceOp
   ];
   const listLocation = newFileLocation(base.location, `metadata/snap-${change.snapshotId}-${options.attempt}-${newUuid()}.avro`);
   const { store, key } = ctx.locator.resolve(listLocation);
-  await writeManifestList(store, key, {
+  const listBytes = encodeManifestList({
     snapshotId: change.snapshotId,
     ...(parentId === undefined ? {} : { parentSnapshotId: parentId }),
     sequenceNumber,
     manifests,
   });
+  await store.put(key, listBytes, { mode: { kind: 'create' }, contentType: AVRO });
+  // If this attempt commits, the next commit carries these manifests forward: it finds them here
+  // instead of reading the list back (manifest-list files are immutable under unique names).
+  ctx.manifestLists?.remember(listLocation, listBytes);
   const snapshot: Snapshot = {
     snapshotId: change.snapshotId,
     ...(parentId === undefined ? {} : { parentSnapshotId: parentId }),

@@ -8,6 +8,7 @@ import type { TableMetadata } from '../spec/index.js';
 import type { ObjectStore } from '../store/index.js';
 import type { FileLocator } from '../store/index.js';
 import type { Clock } from '../util/index.js';
+import type { ManifestListMemo } from './head-manifests.js';
 import type { TableRequirement, TableUpdate } from './updates.js';
 
 /** One commit, as a catalog takes it: the change (requirements + updates) and what it builds. */
@@ -52,6 +53,8 @@ export interface TableContext {
   readonly clock: Clock;
   /** The catalog commits go through; absent: the conditional create in `store` (spec/commit-protocol.md §C4). */
   readonly operations?: TableOperations;
+  /** The manifest lists this table object wrote lately, so its next commit need not read them back. */
+  readonly manifestLists?: ManifestListMemo;
 }
 
 /**

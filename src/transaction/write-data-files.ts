@@ -187,9 +187,34 @@ export function parallelFileRows(rowsPerFile: number, rowGroupRows: number, thre
  * @throws SchemaMismatchError when the rows do not fit the schema (nothing is written then)
  */
 export async function writeDataFiles(ctx: TableContext, input: WriteInput, options: WriteDataFilesOptions): Promise<DataFile[]> {
+  const staged = await stageDataFiles(ctx, input, options);
+  await staged.stored;
+  return staged.files;
+}
+
+/** Data files whose entries are known and whose puts may still be in flight. */
+export interface StagedDataFiles {
+  /** The files' manifest entries (paths, sizes, metrics). */
+  readonly files: DataFile[];
+  /**
+   * Settles when every file is stored; rejects with the first failed put. Its rejection is
+   * already marked handled: the commit awaits it before its commit point.
+   */
+  readonly stored: Promise<void>;
+}
+
+/**
+ * Encodes `input` as data files and returns their entries as soon as each is encoded, while
+ * the puts go on: a manifest needs a file's path, size and metrics, not the stored object, so a
+ * commit writes data files, manifest and manifest list concurrently and waits for all of them
+ * before its commit point. At most 4 files (or one per worker thread, if more) are encoded or
+ * stored at a time, so memory stays bounded by that many files.
+ * @throws SchemaMismatchError when the rows do not fit the schema (nothing is written then)
+ */
+export async function stageDataFiles(ctx: TableContext, input: WriteInput, options: WriteDataFilesOptions): Promise<StagedDataFiles> {
   const vectorDimensions = options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {};
   const data = conformToSchema(toArrowTable(input, { schema: options.schema, table: ctx.name, ...vectorDimensions }), options.schema, { table: ctx.name, ...vectorDimensions });
-  if (data.numRows === 0) return [];
+  if (data.numRows === 0) return { files: [], stored: Promise.resolve() };
   await initParquetWasm();
   const targetBytes = intProperty(options.properties, 'write.target-file-size-bytes', 512 * 1024 * 1024);
   const rowGroupRows = intProperty(options.properties, 'write.parquet.row-group-limit', 128 * 1024);
@@ -208,15 +233,26 @@ export async function writeDataFiles(ctx: TableContext, input: WriteInput, optio
     }
   }
   const limit = pLimit(Math.max(4, threads));
-  return Promise.all(
-    jobs.map((job) =>
-      limit(async (): Promise<DataFile> => {
-        const { bytes, metrics } = await encodeDataFile(job.slice, options.schema, { compression, rowGroupRows, keyValueMetadata: footer });
+  const encoded: Promise<DataFile>[] = [];
+  const puts = jobs.map((job) => {
+    let described!: (file: DataFile) => void;
+    let failed!: (e: unknown) => void;
+    encoded.push(
+      new Promise<DataFile>((resolve, reject) => {
+        described = resolve;
+        failed = reject;
+      }),
+    );
+    return limit(async (): Promise<void> => {
+      let bytes: Uint8Array;
+      let recorded: string;
+      try {
+        const file = await encodeDataFile(job.slice, options.schema, { compression, rowGroupRows, keyValueMetadata: footer });
+        bytes = file.bytes;
+        const metrics = file.metrics;
         const folder = options.spec.fields.length === 0 ? 'data' : `data/${partitionPath(options.spec, options.schema, job.values)}`;
-        const recorded = newFileLocation(options.location, `${folder}/${newUuid()}.parquet`);
-        const { store, key } = ctx.locator.resolve(recorded);
-        await store.put(key, bytes, { mode: { kind: 'create' }, contentType: 'application/vnd.apache.parquet' });
-        return {
+        recorded = newFileLocation(options.location, `${folder}/${newUuid()}.parquet`);
+        described({
           content: DataFileContent.DATA,
           filePath: recorded,
           fileFormat: 'PARQUET',
@@ -228,8 +264,16 @@ export async function writeDataFiles(ctx: TableContext, input: WriteInput, optio
           nanValueCounts: metrics.nanValueCounts,
           lowerBounds: metrics.lowerBounds,
           upperBounds: metrics.upperBounds,
-        };
-      }),
-    ),
-  );
+        });
+      } catch (e) {
+        failed(e);
+        throw e;
+      }
+      const { store, key } = ctx.locator.resolve(recorded);
+      await store.put(key, bytes, { mode: { kind: 'create' }, contentType: 'application/vnd.apache.parquet' });
+    });
+  });
+  const stored = Promise.all(puts).then(() => undefined);
+  stored.catch(() => undefined);
+  return { files: await Promise.all(encoded), stored };
 }

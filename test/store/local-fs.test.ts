@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isFloeError } from '../../src/errors.js';
 import { LocalFsStore } from '../../src/store/index.js';
 import { describeStoreConformance } from '../conformance/store.suite.js';
@@ -284,5 +284,34 @@ if (mode === 'create') {
     expect(history).toHaveLength(100);
     expect(new Set(history).size).toBe(100);
     expect((await readdir(join(root, 'cas'))).sort()).toEqual(['counter.json']); // no temp or lock file left
+  });
+});
+
+describe('local-fs fsyncs', () => {
+  /** Counts FileHandle.sync calls (the file's and its folder's fsync) made while `fn` runs. */
+  async function countSyncs(root: string, fn: () => Promise<unknown>): Promise<number> {
+    const probe = await open(root, 'r');
+    const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    const spy = vi.spyOn(proto, 'sync');
+    try {
+      await fn();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('a durable put fsyncs the file and its folder; durable: false skips both and is still conditional and atomic', async () => {
+    const root = await freshRoot();
+    const store = new LocalFsStore({ root });
+    await store.put('m/seed', enc.encode('x')); // the folder exists: no parent fsyncs below
+    expect(await countSyncs(root, () => store.put('m/a', enc.encode('1'), { mode: { kind: 'create' } }))).toBe(2);
+    expect(await countSyncs(root, () => store.put('m/hint', enc.encode('2'), { mode: { kind: 'overwrite' }, durable: false }))).toBe(0);
+    expect(await countSyncs(root, () => store.put('m/hint', enc.encode('3'), { mode: { kind: 'overwrite' }, durable: false }))).toBe(0);
+    expect(dec.decode((await store.get('m/hint')).bytes)).toBe('3');
+    await expect(store.put('m/a', enc.encode('4'), { mode: { kind: 'create' }, durable: false })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    expect(dec.decode((await store.get('m/a')).bytes)).toBe('1');
+    expect((await readdir(join(root, 'm'))).sort()).toEqual(['a', 'hint', 'seed']); // no temp or lock file left
   });
 });
