@@ -24,11 +24,12 @@ import {
   readParquetFooter,
   readParquetMetadata,
   readParquetTail,
+  readRestOfFile,
   readRowGroupsRanged,
   resolveBatch,
   rowGroupMetrics,
 } from '../io/index.js';
-import { indexById } from '../spec/index.js';
+import { DataFileContent, indexById } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
 import type { Literal } from '../spec/index.js';
@@ -173,7 +174,18 @@ async function readRanged(task: FileScanTask, options: ReadTaskOptions, source: 
     }
     return rows.out;
   }
+  const consecutive = rowGroups.every((g, i) => i === 0 || g === rowGroups[i - 1]! + 1);
+  if (consecutive && rowGroups.length === count) {
+    // Every row group: the file as it is (its tail is already here).
+    return rows.add({ firstRow: 0, batches: readParquet(await readRestOfFile(source, tail, path), { columns, path }).batches });
+  }
   const bytes = (await readRowGroupsRanged(source, tail, rowGroups, { path }))!;
+  // One decode of the compact file (each call copies it into wasm) when row positions in the
+  // file are not needed or stay consecutive; else one per row group, so position deletes line up.
+  if (consecutive || !task.deletes.some((d) => d.file.content === DataFileContent.POSITION_DELETES)) {
+    await rows.add({ firstRow: starts[rowGroups[0]!] ?? 0, batches: readParquet(bytes, { columns, path }).batches });
+    return rows.out;
+  }
   for (let i = 0; i < rowGroups.length; i++) {
     const batches = readParquet(bytes, { columns, rowGroups: [i], path }).batches;
     await rows.add({ firstRow: starts[rowGroups[i]!] ?? 0, batches });
