@@ -93,6 +93,7 @@ export {
   canReadRowGroupsRanged,
   coalesceRanges,
   readParquetTail,
+  readRestOfFile,
   readRowGroupsRanged,
   rowGroupBytes,
   COALESCE_GAP_BYTES,

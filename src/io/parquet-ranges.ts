@@ -320,3 +320,19 @@ export async function readRowGroupsRanged(source: AsyncBuffer, tail: ParquetTail
   out.set(PARQUET_MAGIC, pos + footer.length + 4);
   return out;
 }
+
+/**
+ * The whole file, fetching only what its tail lacks (one ranged read): for reads that need every
+ * row group, which then decode the file as it is.
+ * @param source a range reader over the file
+ * @param tail the file's tail ({@link readParquetTail})
+ * @param path the file's path, for errors
+ * @throws {CorruptFileError} when the read comes back short
+ */
+export async function readRestOfFile(source: AsyncBuffer, tail: ParquetTail, path?: string): Promise<Uint8Array> {
+  if (tail.tailStart === 0) return tail.tail;
+  const out = new Uint8Array(tail.size);
+  out.set(await sliceBytes(source, 0, tail.tailStart, path), 0);
+  out.set(tail.tail, tail.tailStart);
+  return out;
+}

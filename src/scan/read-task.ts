@@ -25,11 +25,12 @@ import {
   readParquetRowGroupsAsync,
   readParquetMetadata,
   readParquetTail,
+  readRestOfFile,
   readRowGroupsRanged,
   resolveBatch,
   rowGroupMetrics,
 } from '../io/index.js';
-import { indexById } from '../spec/index.js';
+import { DataFileContent, indexById } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { Schema } from '../spec/index.js';
 import type { Literal } from '../spec/index.js';
@@ -181,8 +182,20 @@ async function readRanged(task: FileScanTask, options: ReadTaskOptions, source: 
     }
     return rows.out;
   }
+  const consecutive = rowGroups.every((g, i) => i === 0 || g === rowGroups[i - 1]! + 1);
+  if (consecutive && rowGroups.length === count) {
+    // Every row group: the file as it is (its tail is already here).
+    return rows.add({ firstRow: 0, batches: (await readParquetAsync(await readRestOfFile(source, tail, path), { columns, path })).batches });
+  }
   const bytes = (await readRowGroupsRanged(source, tail, rowGroups, { path }))!;
-  // Row group i of the compact file is row group rowGroups[i] of the data file; decoded at once.
+  // One decode of the compact file (split over the worker threads by row group ranges, each
+  // decode copies the file into wasm) when row positions in the file are not needed or stay
+  // consecutive; else one per row group (decoded at once), so position deletes line up.
+  if (consecutive || !task.deletes.some((d) => d.file.content === DataFileContent.POSITION_DELETES)) {
+    await rows.add({ firstRow: starts[rowGroups[0]!] ?? 0, batches: (await readParquetAsync(bytes, { columns, path })).batches });
+    return rows.out;
+  }
+  // Row group i of the compact file is row group rowGroups[i] of the data file.
   const decoded = await readParquetRowGroupsAsync(bytes, rowGroups.map((_, i) => i), { columns, path });
   for (let i = 0; i < rowGroups.length; i++) await rows.add({ firstRow: starts[rowGroups[i]!] ?? 0, batches: decoded[i]!.batches });
   return rows.out;

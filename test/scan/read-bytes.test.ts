@@ -8,7 +8,11 @@
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type IoStats, Table, Warehouse, instrumented, openLocation, setWorkerThreads } from 'floe';
+import { bindExpression, parseFilter } from '../../src/expr/index.js';
 import { readParquetMetadata, SPECULATIVE_TAIL_BYTES } from '../../src/io/index.js';
+import { type DeleteLoader, type FileScanTask, readLocated, readTask } from '../../src/scan/index.js';
+import type { TableMetadata } from '../../src/spec/index.js';
+import type { FileLocator } from '../../src/store/index.js';
 import { cleanupBackends, featureBackends } from '../features/backends.js';
 import { prng } from '../support/prng.js';
 
@@ -209,3 +213,31 @@ function prngBytes(n: number): Uint8Array {
   const random = prng(n);
   return Uint8Array.from({ length: n }, () => Math.floor(random() * 256));
 }
+
+describe('ranged reads keep position deletes on file positions', () => {
+  it('pruned, limited and chosen row groups drop exactly the deleted positions, as a whole-file read does', async () => {
+    const wh = await Warehouse.open(`memory://read-bytes-positions-${process.pid}`);
+    await wh.createNamespace('r');
+    const t = await wh.createTable('r.t', schema, { properties: { 'write.parquet.row-group-limit': '1000' } });
+    await t.append(rows(0, 5000, prng(9)));
+    const [planned] = (await t.scan().planFiles()).tasks;
+    // A position delete file applies (its rows come from the stub loader below).
+    const task = { ...planned!, deletes: [{ file: { content: 1 } }] } as unknown as FileScanTask;
+    const locator = (t as unknown as { ctx: { locator: FileLocator } }).ctx.locator;
+    const deleted = [5, 1999, 2000, 2500, 4001, 4999];
+    const deletes = { positionsFor: async () => Int32Array.from(deleted), equalityFor: async () => [] } as unknown as DeleteLoader;
+    const base = { table: 'r.t', metadata: (t as unknown as { state: { metadata: TableMetadata } }).state.metadata, locator, readSchema: t.schema(), deletes };
+    const idsOf = (batches: arrow.RecordBatch[]): number[] => batches.flatMap((b) => [...(b.getChild('id') as arrow.Vector<arrow.Int64>)].map(Number));
+    const whole = (recorded: string) => readLocated(locator, recorded, 'r.t');
+    const expected = (keep: (id: number) => boolean): number[] => Array.from({ length: 5000 }, (_, i) => i).filter((i) => keep(i) && !deleted.includes(i));
+    // Row groups 0, 2 and 4 kept by statistics: not consecutive.
+    const filter = bindExpression(parseFilter('id < 1000 OR (id >= 2000 AND id < 3000) OR id >= 4000'), t.schema(), {});
+    const keep = (i: number): boolean => i < 1000 || (i >= 2000 && i < 3000) || i >= 4000;
+    expect(idsOf(await readTask(task!, { ...base, filter }))).toEqual(expected(keep));
+    expect(idsOf(await readTask(task!, { ...base, filter, fetchBytes: whole }))).toEqual(expected(keep));
+    expect(idsOf(await readTask(task!, { ...base, rowGroups: [4, 2] }))).toEqual([...expected((i) => i >= 4000), ...expected((i) => i >= 2000 && i < 3000)]);
+    const limited = idsOf(await readTask(task!, { ...base, filter, limit: 1500 }));
+    expect(limited).toEqual(expected(keep).slice(0, limited.length));
+    expect(limited.length).toBeGreaterThanOrEqual(1500);
+  });
+});
