@@ -45,6 +45,7 @@ export {
   readParquetAsync,
   readParquetRowGroupsAsync,
   setWorkerMinBytes,
+  workerMinBytes,
   setWorkerThreads,
   THREADS_ENV,
   workerThreads,

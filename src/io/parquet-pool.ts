@@ -123,6 +123,11 @@ export function setWorkerMinBytes(bytes: number | undefined): void {
   minPooledBytes = bytes ?? DEFAULT_MIN_POOLED_BYTES;
 }
 
+/** The size below which a file is encoded or decoded in process (see {@link setWorkerMinBytes}). */
+export function workerMinBytes(): number {
+  return minPooledBytes;
+}
+
 /** How many tasks worker threads have run in this process (for tests: is the pool used?). */
 export function workerTasksRun(): number {
   return tasksRun;

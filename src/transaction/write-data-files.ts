@@ -26,6 +26,7 @@ import {
   rowsOf,
   tableFromRows,
   takeRows,
+  workerMinBytes,
   workerThreads,
   type WriteRow,
 } from '../io/index.js';
@@ -219,14 +220,19 @@ export async function stageDataFiles(ctx: TableContext, input: WriteInput, optio
   const targetBytes = intProperty(options.properties, 'write.target-file-size-bytes', 512 * 1024 * 1024);
   const rowGroupRows = intProperty(options.properties, 'write.parquet.row-group-limit', 128 * 1024);
   const compression = (options.properties['write.parquet.compression-codec'] ?? 'zstd') as 'zstd';
-  const rowsPerFile = Math.max(1, Math.floor(targetBytes / estimateBytesPerRow(data)));
+  const bytesPerRow = estimateBytesPerRow(data);
+  const rowsPerFile = Math.max(1, Math.floor(targetBytes / bytesPerRow));
   const footer = { 'iceberg.schema': stringifyJson(encodeSchema(options.schema)) };
   const threads = workerThreads();
   const jobs: { values: (Literal | null)[]; slice: arrow.Table }[] = [];
   for (const group of groupByPartition(data, options.schema, options.spec)) {
     const rows = options.spec.fields.length === 0 ? undefined : Int32Array.from(group.rows);
     const part = rows ? new arrow.Table([takeRows(data, rows)]) : data;
-    const perFile = parallelFileRows(Math.min(rowsPerFile, part.numRows), rowGroupRows, threads);
+    // Cut for the threads only into pieces large enough to be encoded on one (smaller files are
+    // encoded in process, so cutting them would only make more, smaller files).
+    const fileRows = Math.min(rowsPerFile, part.numRows);
+    const pieces = Math.max(1, Math.min(threads, Math.floor((fileRows * bytesPerRow) / workerMinBytes())));
+    const perFile = parallelFileRows(fileRows, rowGroupRows, pieces);
     for (let start = 0; start < part.numRows; start += perFile) {
       const slice = start === 0 && part.numRows <= perFile ? part : part.slice(start, start + perFile);
       jobs.push({ values: group.values, slice });

@@ -219,7 +219,12 @@ describe('ranged reads keep position deletes on file positions', () => {
     const wh = await Warehouse.open(`memory://read-bytes-positions-${process.pid}`);
     await wh.createNamespace('r');
     const t = await wh.createTable('r.t', schema, { properties: { 'write.parquet.row-group-limit': '1000' } });
-    await t.append(rows(0, 5000, prng(9)));
+    await setWorkerThreads(1); // one data file (see `table` above)
+    try {
+      await t.append(rows(0, 5000, prng(9)));
+    } finally {
+      await setWorkerThreads(undefined);
+    }
     const [planned] = (await t.scan().planFiles()).tasks;
     // A position delete file applies (its rows come from the stub loader below).
     const task = { ...planned!, deletes: [{ file: { content: 1 } }] } as unknown as FileScanTask;
