@@ -30,6 +30,10 @@ function gatedStore(inner: ObjectStore, matches: (path: string) => boolean): { s
   const paused = new Promise<void>((r) => (onPaused = r));
   const released = new Promise<void>((r) => (release = r));
   let armed = true;
+  // Puts in flight: an append stages its data file, manifest and manifest list concurrently, so
+  // `paused` waits for the others to be stored too (the writer is then exactly between staging
+  // and its commit point).
+  const inflight = new Set<Promise<unknown>>();
   const store: ObjectStore = {
     name: `gated ${inner.name}`,
     capabilities: inner.capabilities,
@@ -41,10 +45,17 @@ function gatedStore(inner: ObjectStore, matches: (path: string) => boolean): { s
     put: async (p, bytes, o) => {
       if (armed && matches(p)) {
         armed = false;
-        onPaused();
+        void Promise.allSettled([...inflight]).then(onPaused);
         await released;
+        return inner.put(p, bytes, o);
       }
-      return inner.put(p, bytes, o);
+      const put = inner.put(p, bytes, o);
+      inflight.add(put);
+      try {
+        return await put;
+      } finally {
+        inflight.delete(put);
+      }
     },
   };
   return { store, paused, release };
