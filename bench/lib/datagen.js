@@ -51,7 +51,9 @@ export function prng(seed) {
  * Row `i` of a call with `start` equals row `start + i` of any other call with the same seed only
  * for the `id`/`ts` columns; the random columns come from the stream of `seed` and `start`.
  * @param {number} length
- * @param {{ seed?: number, start?: number }} [options]
+ * With `ids`, row `i` has id `ids[i]` (and its `ts`) instead of `start + i`.
+ * @param {number} length
+ * @param {{ seed?: number, start?: number, ids?: BigInt64Array }} [options]
  * @returns {EventColumns}
  */
 export function eventColumns(length, options = {}) {
@@ -64,7 +66,7 @@ export function eventColumns(length, options = {}) {
   const category = new Int32Array(length);
   const ts = new BigInt64Array(length);
   for (let i = 0; i < length; i++) {
-    const row = start + i;
+    const row = options.ids !== undefined ? Number(options.ids[i]) : start + i;
     id[i] = BigInt(row);
     value[i] = (next() / 0x100000000) * 1000;
     category[i] = next() % CATEGORIES;
@@ -103,4 +105,19 @@ export function embeddingColumns(length, options = {}) {
   for (let i = 0; i < length; i++) id[i] = BigInt(start + i);
   for (let j = 0; j < embedding.length; j++) embedding[j] = next() / 0x80000000 - 1;
   return { length, id, embedding };
+}
+
+/**
+ * `count` distinct ids drawn from `[0, range)` by a seeded PRNG, sorted ascending: keys spread
+ * over every file of a table written with sorted ids, so a change by these keys touches them all.
+ * @param {number} range
+ * @param {number} count at most `range`
+ * @param {number} [seed]
+ * @returns {BigInt64Array}
+ */
+export function randomIds(range, count, seed = DEFAULT_SEED) {
+  const next = prng(seed ^ 0x5bd1e995);
+  const picked = new Set();
+  while (picked.size < count) picked.add(next() % range);
+  return BigInt64Array.from([...picked].sort((a, b) => a - b), (v) => BigInt(v));
 }
