@@ -35,6 +35,7 @@ import {
 } from '../spec/index.js';
 import { fieldIdOf } from './arrow-schema.js';
 import { isValidAt, literalAt } from './literals.js';
+import { wholeColumnRange } from './metrics-fast.js';
 import { decodeDictionary } from './take.js';
 
 /** Column metrics keyed by field id (the shape of the data file's metric maps). */
@@ -225,7 +226,7 @@ class Collector {
         return;
       }
       default:
-        this.visitPrimitive(field, type, d, n, rowAt, repeated);
+        this.visitPrimitive(field, type, d, n, rowAt, repeated, rows === null);
     }
   }
 
@@ -258,10 +259,17 @@ class Collector {
     return true;
   }
 
-  private visitPrimitive(field: NestedField, type: PrimitiveType, d: arrow.Data, n: number, rowAt: (k: number) => number, repeated: boolean): void {
+  private visitPrimitive(field: NestedField, type: PrimitiveType, d: arrow.Data, n: number, rowAt: (k: number) => number, repeated: boolean, whole: boolean): void {
     const l = this.leaf(field);
     l.valueCount += n;
     const floating = isFloating(type);
+    const range = whole && !repeated ? wholeColumnRange(d, type) : undefined;
+    if (range !== undefined) {
+      l.nanCount += range.nanCount;
+      if (range.min !== undefined && (l.min === undefined || compareRaw(type, range.min, l.min) < 0)) l.min = range.min;
+      if (range.max !== undefined && (l.max === undefined || compareRaw(type, range.max, l.max) > 0)) l.max = range.max;
+      return;
+    }
     for (let k = 0; k < n; k++) {
       const i = rowAt(k);
       if (!isValidAt(d, i)) {

@@ -148,6 +148,34 @@ describe('computeMetrics', () => {
     }
   });
 
+  it.each([4, 5, 6, 7])('matches the brute force on null-free columns, read straight off their arrays (seed %i)', (seed) => {
+    const rows = randomRows(schema, 300, prng(seed), { nullRate: 0 });
+    const b1 = batchFromRows(schema, rows.slice(0, 120));
+    const b2 = batchFromRows(schema, rows.slice(120));
+    const got = computeMetrics([b1, b2], schema);
+    const want = bruteForce(rows, 16);
+    expect(sorted(got.nanValueCounts)).toEqual(sorted(want.nanValueCounts));
+    expect(sorted(got.lowerBounds)).toEqual(sorted(want.lowerBounds));
+    expect(sorted(got.upperBounds)).toEqual(sorted(want.upperBounds));
+  });
+
+  it('orders -0 below 0 and skips NaN on a null-free double column, in any order of the values', () => {
+    const s: Schema = { schemaId: 0, fields: [{ id: 1, name: 'a', required: true, type: { type: 'double' } }] };
+    const cases: [number[], number, number][] = [
+      [[0, -0], -0, 0],
+      [[-0, 0], -0, 0],
+      [[-0, -0], -0, -0],
+      [[Number.NaN, 0, Number.NaN], 0, 0],
+      [[Infinity, Infinity], Infinity, Infinity],
+      [[1, 0, -0, Number.NaN, -1], -1, 1],
+    ];
+    for (const [values, lo, hi] of cases) {
+      const m = computeMetrics(new arrow.Table([batchFromRows(s, values.map((a) => ({ a })))]), s);
+      expect(Object.is(literalFromBytes({ type: 'double' }, m.lowerBounds.get(1)!), lo), `${values} lower`).toBe(true);
+      expect(Object.is(literalFromBytes({ type: 'double' }, m.upperBounds.get(1)!), hi), `${values} upper`).toBe(true);
+    }
+  });
+
   it('writes no bounds for all-null or all-NaN columns, and orders -0 below 0', () => {
     const s: Schema = {
       schemaId: 0,
