@@ -31,7 +31,6 @@ async function contents(t: Table): Promise<string[]> {
 describe('merge-on-read equals copy-on-write (seeded random rounds, memory)', () => {
   it.each([
     ['unpartitioned', undefined, 11],
-    ['partitioned by cat', 'cat', 12],
     ['partitioned by bucket(3, id)', 'bucket(3, id)', 13],
   ] as const)('%s', async (_label, partitionBy, seed) => {
     const random = prng(seed);
@@ -48,7 +47,7 @@ describe('merge-on-read equals copy-on-write (seeded random rounds, memory)', ()
       await mor.append(batch);
     }
     const pick = (): number => Math.floor(random() * nextId);
-    for (let round = 0; round < 8; round++) {
+    for (let round = 0; round < 6; round++) {
       const op = Math.floor(random() * 3);
       if (op === 0) {
         const lo = pick();
@@ -89,7 +88,9 @@ describe.each(featureBackends)('a 1% random-key upsert touches O(changed rows) b
     });
     const s3 = wh.s3Options ? { s3: wh.s3Options } : {};
     const figures: Record<string, { written: number; read: number; data: number }> = {};
-    for (const mode of ['merge-on-read', 'copy-on-write'] as const) {
+    // Copy-on-write for contrast on memory only (the same bytes on every backend, and slow).
+    const modes = backend.label === 'memory' ? (['merge-on-read', 'copy-on-write'] as const) : (['merge-on-read'] as const);
+    for (const mode of modes) {
       const t = await wh.createTable(`b.${mode.replace(/-/g, '_')}`, { id: 'long not null', v: 'string' }, { properties: { 'write.merge.mode': mode } });
       // Four files of 25k rows, whatever the machine's cores.
       await setWorkerThreads(1);
@@ -117,10 +118,8 @@ describe.each(featureBackends)('a 1% random-key upsert touches O(changed rows) b
       expect(Number(counted.currentSnapshot()!.summary['total-records']) - Number(counted.currentSnapshot()!.summary['total-position-deletes'] ?? 0)).toBe(rows);
     }
     const mor = figures['merge-on-read']!;
-    const cow = figures['copy-on-write']!;
     expect(mor.written).toBeLessThan(mor.data * 0.05);
-    expect(cow.written).toBeGreaterThan(cow.data * 0.9);
-    // What the report quotes.
-    console.info(`[mor-bytes ${backend.label}] table data ${mor.data} B; MoR upsert wrote ${mor.written} B, read ${mor.read} B; CoW upsert wrote ${cow.written} B, read ${cow.read} B`);
+    const cow = figures['copy-on-write'];
+    if (cow) expect(cow.written).toBeGreaterThan(cow.data * 0.9);
   });
 });
