@@ -4,10 +4,19 @@
  * removed, files with some matching rows are rewritten without them; an overwrite then adds
  * new data. Removed files become DELETED entries in rewritten copies of their manifests.
  *
+ * Merge-on-read (`mode`, from `write.*.mode`, see `write-mode.ts`): files with some matching
+ * rows stay, and the rows' positions go to position delete files in a delete manifest
+ * (`position-deletes.ts`, `row-delta.ts`), as Iceberg Java's `RowDelta` commits them; files
+ * whose every live row matches are still removed whole.
+ *
  * Validation on retry (spec/commit-protocol.md §C7), against every snapshot committed on the
  * branch since the change was planned:
  * - a file this change removes must still be live (else another writer deleted or rewrote it);
- * - no delete file may have been added that could apply to the files removed;
+ * - a file this change writes position deletes for must still be live (Java `RowDelta`
+ *   `validateDataFilesExist`);
+ * - no delete file may have been added that could apply to the files removed or deleted from
+ *   (same partition, `file_path` bounds holding the file; Java `validateNoConflictingDeleteFiles`),
+ *   whatever the isolation level;
  * - under `serializable` isolation (`write.isolation-level`, the default), no data file may have
  *   been added that could hold rows matching the filter; `snapshot` isolation skips this check.
  * Each failure is a non-retryable `CommitConflictError` naming the snapshot and file.
@@ -15,6 +24,7 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
+import pLimit from 'p-limit';
 import type { TableState } from '../commit/index.js';
 import { CommitConflictError } from '../errors.js';
 import { type BoundExpression, evaluatePartition, fileMightMatch, fileMustMatch, projectInclusive, projectStrict, rowMask } from '../expr/index.js';
@@ -34,6 +44,9 @@ import { currentSchema, defaultSpec } from './metadata-access.js';
 import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
 import { type WriteInput, writeDataFiles } from './write-data-files.js';
+
+/** Data files read at once to find the positions of rows a merge-on-read change deletes. */
+const MATCH_READ_CONCURRENCY = 4;
 
 /** Isolation levels (`write.isolation-level`). */
 export type IsolationLevel = 'serializable' | 'snapshot';
@@ -99,6 +112,8 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
   const positional: DeletedPositions[] = [];
   const mergeOnRead = options.mode === 'merge-on-read';
   const matchRead = mergeOnRead && filter ? matchSchema(schema, filter, options.matchColumns) : schema;
+  const searches: Promise<DeletedPositions>[] = [];
+  const limit = pLimit(MATCH_READ_CONCURRENCY);
   for (const task of plan.tasks) {
     if (!filter) {
       removed.push(task);
@@ -112,17 +127,10 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
       continue;
     }
     if (mergeOnRead) {
-      const found = await deletedPositions(task, {
-        table: ctx.name,
-        metadata,
-        locator: ctx.locator,
-        readSchema: matchRead,
-        deletes,
-        match: (b) => (options.matchRows ? options.matchRows(b) : rowMask(filter, b, matchRead)),
-      });
-      // Every live row deleted: drop the file rather than point at all of it (as copy-on-write does).
-      if (found.positions.length > 0 && found.positions.length === found.live) removed.push(task);
-      else if (found.positions.length > 0) positional.push(found);
+      // Files are read a few at a time (each read decodes only the match's columns); results
+      // are taken in plan order below.
+      const match = (b: arrow.RecordBatch): Uint8Array => (options.matchRows ? options.matchRows(b) : rowMask(filter, b, matchRead));
+      searches.push(limit(() => deletedPositions(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: matchRead, deletes, match })));
       continue;
     }
     const batches = await readTask(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: schema, deletes });
@@ -142,6 +150,11 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
     if (matching === 0) continue;
     removed.push(task);
     if (matching < live) keptBatches.push(...keep.filter((b) => b.numRows > 0));
+  }
+  for (const found of await Promise.all(searches)) {
+    // Every live row deleted: drop the file rather than point at all of it (as copy-on-write does).
+    if (found.positions.length > 0 && found.positions.length === found.live) removed.push(found.task);
+    else if (found.positions.length > 0) positional.push(found);
   }
   const writeOptions = {
     schema,

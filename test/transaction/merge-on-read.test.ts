@@ -155,6 +155,31 @@ describe.each(featureBackends)('merge-on-read ($label)', (backend) => {
     expect(await wh.tableExists('mor.bad')).toBe(false);
   });
 
+  it('a bad mode another writer stored is refused at write time, naming it, and nothing is committed', async () => {
+    const t = await table({});
+    const store = openLocation(t.uri, wh.s3Options ? { s3: wh.s3Options } : {}).store;
+    let latest = 0;
+    for await (const o of store.list('metadata/')) {
+      const m = /^metadata\/v(\d+)\.metadata\.json$/.exec(o.path);
+      if (m) latest = Math.max(latest, Number(m[1]));
+    }
+    const text = new TextDecoder().decode((await store.get(`metadata/v${latest}.metadata.json`)).bytes);
+    const edited = text.replace(/"properties"\s*:\s*\{/, '"properties":{"write.delete.mode":"merge-on-write",');
+    expect(edited).not.toBe(text);
+    await store.put(`metadata/v${latest + 1}.metadata.json`, new TextEncoder().encode(edited), { mode: { kind: 'create' } });
+    const loaded = await wh.loadTable(`mor.t${n - 1}`);
+    expect(loaded.properties()['write.delete.mode']).toBe('merge-on-write');
+    const before = await contents(loaded);
+    const snapshot = loaded.currentSnapshot()!.snapshotId;
+    const e = await conflictOf(loaded.delete('id = 1'));
+    expect(isFloeError(e, 'INVALID_ARGUMENT')).toBe(true);
+    expect(String(e)).toContain('write.delete.mode');
+    expect(String(e)).toContain('merge-on-write');
+    await loaded.refresh();
+    expect(loaded.currentSnapshot()!.snapshotId).toBe(snapshot);
+    expect(await contents(loaded)).toEqual(before);
+  });
+
   describe('concurrent writers (Iceberg RowDelta validation)', () => {
     /** Two handles on one table at the same version. */
     async function two(properties: Record<string, string> = MOR): Promise<{ a: Table; b: Table; name: string }> {
