@@ -17,6 +17,7 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
+import { UnsupportedError } from '../errors.js';
 import { type BoundExpression, referencedFieldIds } from '../expr/index.js';
 import { computeMetrics, conformToSchema, encodeDataFile } from '../io/index.js';
 import { type DeleteLoader, type FileScanTask, type LiveFile, readTask, rowKey, schemaForSpec, specById } from '../scan/index.js';
@@ -159,8 +160,16 @@ export interface WrittenDeleteFile {
  * @param ctx the table
  * @param deleted rows deleted per data file (files without positions are skipped)
  * @param options metadata and properties
+ * @throws UnsupportedError for a format v3 table (deletion vectors replace position delete files)
  */
 export async function writePositionDeleteFiles(ctx: TableContext, deleted: readonly DeletedPositions[], options: WritePositionDeletesOptions): Promise<WrittenDeleteFile[]> {
+  if (options.metadata.formatVersion > 2 && deleted.some((d) => d.positions.length > 0)) {
+    // spec §Position Delete Files: deprecated in v3, where deletes must be deletion vectors.
+    throw new UnsupportedError(`table ${ctx.name} is format v${options.metadata.formatVersion}: merge-on-read there takes deletion vectors, which Floe does not write`, {
+      context: { table: ctx.name, formatVersion: options.metadata.formatVersion },
+      help: 'set write.delete.mode, write.update.mode and write.merge.mode to copy-on-write',
+    });
+  }
   const groups = new Map<string, DeletedPositions[]>();
   for (const d of deleted) {
     if (d.positions.length === 0) continue;
