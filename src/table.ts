@@ -53,6 +53,7 @@ import {
   SchemaUpdate,
   prepareRewrite,
   prepareUpsert,
+  writeModeOf,
   parseAppendOptions,
   parseDeleteOptions,
   parseExpireOptions,
@@ -532,6 +533,7 @@ export class Table {
     return this.commit((state, commitId) =>
       prepareRewrite(this.ctx, state, {
         commitId,
+        mode: writeModeOf(state.metadata.properties, 'update', this.name),
         data: checked.data,
         vectorDimensions: this.vectorDimensions(),
         ...(filter !== undefined ? { filter: this.bind(filter, state) } : {}),
@@ -558,6 +560,7 @@ export class Table {
     return this.commit((state, commitId) =>
       prepareRewrite(this.ctx, state, {
         commitId,
+        mode: writeModeOf(state.metadata.properties, 'delete', this.name),
         filter: this.bind(expr, state),
         vectorDimensions: this.vectorDimensions(),
         ...(options.branch ? { branch: options.branch } : {}),
@@ -590,6 +593,7 @@ export class Table {
           prepareUpsert(this.ctx, state, checked.data, {
             commitId,
             on,
+            mode: writeModeOf(state.metadata.properties, 'merge', this.name),
             vectorDimensions: this.vectorDimensions(),
             ...(options.branch ? { branch: options.branch } : {}),
             ...summaryOption(options.summary, checked.summary),

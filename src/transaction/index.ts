@@ -1,7 +1,7 @@
 /**
  * Transactions: actions that turn a base version into requirements and updates, re-applicable
  * after a conflict (iceberg-rust `transaction/`): append, overwrite and delete by filter
- * (copy-on-write), schema and partition-spec evolution, refs, properties.
+ * (copy-on-write, or merge-on-read with position delete files), schema and partition-spec evolution, refs, properties.
  *
  * Guarantees: data and manifests are written before the commit point under fresh names and
  * reused across retries; only the manifest list and metadata are rebuilt per attempt; each
@@ -21,6 +21,7 @@ export * from './metadata-access.js';
 export * from './append.js';
 export * from './streamed-append.js';
 export * from './rewrite.js';
+export * from './write-mode.js';
 export * from './upsert.js';
 export * from './constraints.js';
 export * from './constraints-check.js';

@@ -4,10 +4,19 @@
  * removed, files with some matching rows are rewritten without them; an overwrite then adds
  * new data. Removed files become DELETED entries in rewritten copies of their manifests.
  *
+ * Merge-on-read (`mode`, from `write.*.mode`, see `write-mode.ts`): files with some matching
+ * rows stay, and the rows' positions go to position delete files in a delete manifest
+ * (`position-deletes.ts`, `row-delta.ts`), as Iceberg Java's `RowDelta` commits them; files
+ * whose every live row matches are still removed whole.
+ *
  * Validation on retry (spec/commit-protocol.md §C7), against every snapshot committed on the
  * branch since the change was planned:
  * - a file this change removes must still be live (else another writer deleted or rewrote it);
- * - no delete file may have been added that could apply to the files removed;
+ * - a file this change writes position deletes for must still be live (Java `RowDelta`
+ *   `validateDataFilesExist`);
+ * - no delete file may have been added that could apply to the files removed or deleted from
+ *   (same partition, `file_path` bounds holding the file; Java `validateNoConflictingDeleteFiles`),
+ *   whatever the isolation level;
  * - under `serializable` isolation (`write.isolation-level`, the default), no data file may have
  *   been added that could hold rows matching the filter; `snapshot` isolation skips this check.
  * Each failure is a non-retryable `CommitConflictError` naming the snapshot and file.
@@ -15,6 +24,7 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
+import pLimit from 'p-limit';
 import type { TableState } from '../commit/index.js';
 import { CommitConflictError } from '../errors.js';
 import { type BoundExpression, evaluatePartition, fileMightMatch, fileMustMatch, projectInclusive, projectStrict, rowMask } from '../expr/index.js';
@@ -26,11 +36,17 @@ import { MAIN_BRANCH, type Snapshot, type SnapshotOperation } from '../spec/inde
 import type { Schema, TableMetadata } from '../spec/index.js';
 import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
+import { deleteFileMayApply, writeDeleteManifests } from './row-delta.js';
+import { type DeletedPositions, deletedPositions, matchSchema, writePositionDeleteFiles } from './position-deletes.js';
+import type { WriteMode } from './write-mode.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
 import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
 import { type WriteInput, writeDataFiles } from './write-data-files.js';
+
+/** Data files read at once to find the positions of rows a merge-on-read change deletes. */
+const MATCH_READ_CONCURRENCY = 4;
 
 /** Isolation levels (`write.isolation-level`). */
 export type IsolationLevel = 'serializable' | 'snapshot';
@@ -56,6 +72,13 @@ export interface RewriteOptions {
    * must match every row this returns 1 for.
    */
   readonly matchRows?: (batch: arrow.RecordBatch) => Uint8Array;
+  /** Columns `matchRows` reads by name (an upsert's keys), read alone under merge-on-read. */
+  readonly matchColumns?: readonly string[];
+  /**
+   * Copy-on-write (default) rewrites files holding removed rows; merge-on-read writes position
+   * delete files for them instead (see `write-mode.ts`).
+   */
+  readonly mode?: WriteMode;
 }
 
 /** Whether every row of a planned file matches `filter`, from metadata alone. */
@@ -86,6 +109,11 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
   const deletes = new DeleteLoader(planCtx);
   const removed: LiveFile[] = [];
   const keptBatches: arrow.RecordBatch[] = [];
+  const positional: DeletedPositions[] = [];
+  const mergeOnRead = options.mode === 'merge-on-read';
+  const matchRead = mergeOnRead && filter ? matchSchema(schema, filter, options.matchColumns) : schema;
+  const searches: Promise<DeletedPositions>[] = [];
+  const limit = pLimit(MATCH_READ_CONCURRENCY);
   for (const task of plan.tasks) {
     if (!filter) {
       removed.push(task);
@@ -96,6 +124,13 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
     // filter only prunes.
     if (!options.matchRows && mustMatchWhole(filter, task, metadata, schema, ctx.name)) {
       removed.push(task);
+      continue;
+    }
+    if (mergeOnRead) {
+      // Files are read a few at a time (each read decodes only the match's columns); results
+      // are taken in plan order below.
+      const match = (b: arrow.RecordBatch): Uint8Array => (options.matchRows ? options.matchRows(b) : rowMask(filter, b, matchRead));
+      searches.push(limit(() => deletedPositions(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: matchRead, deletes, match })));
       continue;
     }
     const batches = await readTask(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: schema, deletes });
@@ -116,6 +151,11 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
     removed.push(task);
     if (matching < live) keptBatches.push(...keep.filter((b) => b.numRows > 0));
   }
+  for (const found of await Promise.all(searches)) {
+    // Every live row deleted: drop the file rather than point at all of it (as copy-on-write does).
+    if (found.positions.length > 0 && found.positions.length === found.live) removed.push(found.task);
+    else if (found.positions.length > 0) positional.push(found);
+  }
   const writeOptions = {
     schema,
     spec,
@@ -125,11 +165,13 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
   };
   const rewritten = keptBatches.length > 0 ? await writeDataFiles(ctx, new arrow.Table(keptBatches), writeOptions) : [];
   const fresh = options.data ? await writeDataFiles(ctx, options.data, writeOptions) : [];
+  const deleteFiles = await writePositionDeleteFiles(ctx, positional, { metadata, properties: metadata.properties });
   const snapshotId = newSnapshotId();
   const counts = emptyCounts();
   for (const f of [...rewritten, ...fresh]) countFile(counts, spec.specId, f, true);
+  for (const d of deleteFiles) countFile(counts, d.specId, d.file, true);
   for (const r of removed) countFile(counts, r.specId, r.file, false);
-  const added: NewManifest[] = [];
+  const added: NewManifest[] = await writeDeleteManifests(ctx, metadata, snapshotId, deleteFiles);
   const addedFiles = [...rewritten, ...fresh];
   if (addedFiles.length > 0) {
     added.push(
@@ -143,8 +185,10 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
       }),
     );
   }
+  // Java's RowDelta: only delete files added is a `delete`, anything else an `overwrite`.
   const operation: SnapshotOperation = options.data !== undefined || rewritten.length > 0 ? 'overwrite' : 'delete';
   const removedPaths = new Set(removed.map((r) => r.file.filePath));
+  const touched = [...removed, ...positional.map((p) => p.task)];
   const lists = new ManifestListCache(ctx);
   // Manifests of the planned head: which hold removed files. Pruned manifests cannot.
   const rewrites = new Map<string, Promise<NewManifest>>();
@@ -183,7 +227,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
     async build(base, attempt, timestampMs) {
       const nowHead = branchHead(base.metadata, branch);
       if (nowHead?.snapshotId !== head?.snapshotId) {
-        await validateSince(ctx, base.metadata, { head, nowHead, removedPaths, filter, lists, isolation: isolationLevel(base.metadata) });
+        await validateSince(ctx, base.metadata, { head, nowHead, removedPaths, touched, filter, lists, isolation: isolationLevel(base.metadata) });
       }
       const baseManifests = await lists.manifestsOf(base.metadata, nowHead);
       const carried: ManifestFile[] = [];
@@ -221,6 +265,8 @@ interface ValidateOptions {
   readonly head: Snapshot | undefined;
   readonly nowHead: Snapshot | undefined;
   readonly removedPaths: ReadonlySet<string>;
+  /** Data files this change removes or writes position deletes for. */
+  readonly touched: readonly LiveFile[];
   readonly filter: BoundExpression | undefined;
   readonly lists: ManifestListCache;
   readonly isolation: IsolationLevel;
@@ -249,16 +295,19 @@ async function validateSince(ctx: TableContext, metadata: TableMetadata, o: Vali
   const since = snapshotsSince(metadata, o.head, o.nowHead);
   if (!since) return conflict(`snapshot ${o.head?.snapshotId} is no longer an ancestor of the branch head (rollback or history rewrite)`);
   const planCtx = { table: ctx.name, metadata, locator: ctx.locator };
+  const touchedPaths = new Set(o.touched.map((t) => t.file.filePath));
   for (const snap of since) {
     for (const m of await o.lists.manifestsOf(metadata, snap)) {
       if (m.addedSnapshotId !== snap.snapshotId) continue;
       const entries = await readEntriesAddedOrDeletedBy(planCtx, m, snap.snapshotId);
       for (const e of entries.deleted) {
         if (o.removedPaths.has(e)) conflict(`it deleted or rewrote ${e}, which this commit also removes`, snap);
+        if (touchedPaths.has(e)) conflict(`it deleted or rewrote ${e}, which this commit's position deletes reference`, snap);
       }
       for (const l of entries.added) {
         if (l.file.content !== DataFileContent.DATA) {
-          if (o.removedPaths.size > 0) conflict(`it added delete file ${l.file.filePath}, which may apply to files this commit rewrites`, snap);
+          const hit = o.touched.find((t) => deleteFileMayApply(l, t, metadata, ctx.name));
+          if (hit) conflict(`it added delete file ${l.file.filePath}, which may apply to ${hit.file.filePath}, whose rows this commit also deletes`, snap);
           continue;
         }
         if (o.isolation !== 'serializable') continue;

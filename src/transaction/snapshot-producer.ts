@@ -34,12 +34,16 @@ export interface ChangeCounts {
   addedRecords: number;
   addedFilesSize: number;
   addedDeleteFiles: number;
+  addedPositionDeleteFiles: number;
+  addedEqualityDeleteFiles: number;
   addedPositionDeletes: number;
   addedEqualityDeletes: number;
   deletedDataFiles: number;
   deletedRecords: number;
   removedFilesSize: number;
   removedDeleteFiles: number;
+  removedPositionDeleteFiles: number;
+  removedEqualityDeleteFiles: number;
   removedPositionDeletes: number;
   removedEqualityDeletes: number;
   changedPartitions: Set<string>;
@@ -52,12 +56,16 @@ export function emptyCounts(): ChangeCounts {
     addedRecords: 0,
     addedFilesSize: 0,
     addedDeleteFiles: 0,
+    addedPositionDeleteFiles: 0,
+    addedEqualityDeleteFiles: 0,
     addedPositionDeletes: 0,
     addedEqualityDeletes: 0,
     deletedDataFiles: 0,
     deletedRecords: 0,
     removedFilesSize: 0,
     removedDeleteFiles: 0,
+    removedPositionDeleteFiles: 0,
+    removedEqualityDeleteFiles: 0,
     removedPositionDeletes: 0,
     removedEqualityDeletes: 0,
     changedPartitions: new Set(),
@@ -87,13 +95,23 @@ export function countFile(counts: ChangeCounts, specId: number, file: DataFile, 
   if (added) {
     counts.addedDeleteFiles += 1;
     counts.addedFilesSize += file.fileSizeInBytes;
-    if (isPosition) counts.addedPositionDeletes += file.recordCount;
-    else counts.addedEqualityDeletes += file.recordCount;
+    if (isPosition) {
+      counts.addedPositionDeleteFiles += 1;
+      counts.addedPositionDeletes += file.recordCount;
+    } else {
+      counts.addedEqualityDeleteFiles += 1;
+      counts.addedEqualityDeletes += file.recordCount;
+    }
   } else {
     counts.removedDeleteFiles += 1;
     counts.removedFilesSize += file.fileSizeInBytes;
-    if (isPosition) counts.removedPositionDeletes += file.recordCount;
-    else counts.removedEqualityDeletes += file.recordCount;
+    if (isPosition) {
+      counts.removedPositionDeleteFiles += 1;
+      counts.removedPositionDeletes += file.recordCount;
+    } else {
+      counts.removedEqualityDeleteFiles += 1;
+      counts.removedEqualityDeletes += file.recordCount;
+    }
   }
 }
 
@@ -212,12 +230,16 @@ export function buildSummary(change: SnapshotChange, parent: Snapshot | undefine
   put('added-records', c.addedRecords);
   put('added-files-size', c.addedFilesSize);
   put('added-delete-files', c.addedDeleteFiles);
+  put('added-position-delete-files', c.addedPositionDeleteFiles);
+  put('added-equality-delete-files', c.addedEqualityDeleteFiles);
   put('added-position-deletes', c.addedPositionDeletes);
   put('added-equality-deletes', c.addedEqualityDeletes);
   put('deleted-data-files', c.deletedDataFiles);
   put('deleted-records', c.deletedRecords);
   put('removed-files-size', c.removedFilesSize);
   put('removed-delete-files', c.removedDeleteFiles);
+  put('removed-position-delete-files', c.removedPositionDeleteFiles);
+  put('removed-equality-delete-files', c.removedEqualityDeleteFiles);
   put('removed-position-deletes', c.removedPositionDeletes);
   put('removed-equality-deletes', c.removedEqualityDeletes);
   s['changed-partition-count'] = String(c.changedPartitions.size);

@@ -24,6 +24,7 @@ import type { Change } from './change.js';
 import { currentSchema } from './metadata-access.js';
 import { prepareRewrite } from './rewrite.js';
 import type { TableContext } from './table-context.js';
+import type { WriteMode } from './write-mode.js';
 import { type WriteInput, toArrowTable } from './write-data-files.js';
 
 /** Options of {@link prepareUpsert}. */
@@ -38,6 +39,8 @@ export interface UpsertOptions {
   readonly extraSummary?: Readonly<Record<string, string>>;
   /** Field id → dimension of vector columns. */
   readonly vectorDimensions?: ReadonlyMap<number, number>;
+  /** Copy-on-write (default) or merge-on-read (`write.merge.mode`). */
+  readonly mode?: WriteMode;
 }
 
 /** How many duplicate keys an error message names. */
@@ -188,6 +191,8 @@ export async function prepareUpsert(ctx: TableContext, state: TableState, input:
       for (let i = 0; i < batch.numRows; i++) mask[i] = keys.has(keyAt(vectors, i)) ? 1 : 0;
       return mask;
     },
+    matchColumns: on,
+    ...(options.mode ? { mode: options.mode } : {}),
     data,
     extraSummary: { 'floe.upsert.keys': String(keys.size), ...options.extraSummary },
     ...(options.branch ? { branch: options.branch } : {}),

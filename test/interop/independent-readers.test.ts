@@ -10,13 +10,14 @@
 import { readFileSync, mkdtempSync, rmSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import * as arrow from 'apache-arrow';
 import { icebergRead } from 'icebird';
 import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Warehouse, type Schema, type Table } from 'floe';
 import { uuidFromBytes } from '../../src/spec/values.js';
+import { fileFetch } from '../support/file-fetch.js';
 
 const DAY_US = 86_400_000_000n;
 const T0 = 1_767_225_600_000_000n; // 2026-01-01T00:00:00Z
@@ -48,26 +49,6 @@ const UUID_ROWS = Array.from({ length: 20 }, (_, i) => ({
   lu: [uuidOf(2000 + i), null],
   mu: { k: uuidOf(3000 + i) },
 }));
-
-/** Serves file:// URLs to icebird and hyparquet, with HEAD and Range support, as a fetch shim. */
-function fileFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(fileURLToPath(url));
-  } catch {
-    return Promise.resolve(new Response(null, { status: 404, statusText: 'Not Found' }));
-  }
-  if (init?.method === 'HEAD') return Promise.resolve(new Response(null, { status: 200, headers: { 'content-length': String(bytes.length) } }));
-  const range = new Headers(init?.headers).get('Range');
-  const m = range ? /bytes=(\d+)-(\d*)/.exec(range) : null;
-  if (m) {
-    const start = Number(m[1]);
-    const end = m[2] ? Number(m[2]) + 1 : bytes.length;
-    return Promise.resolve(new Response(bytes.subarray(start, end), { status: 206 }));
-  }
-  return Promise.resolve(new Response(bytes, { status: 200 }));
-}
 
 function rows(n: number, offset: number): arrow.Table {
   const emb = new Float32Array(n * 8);
