@@ -10,7 +10,10 @@ import { pathToFileURL } from 'node:url';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHANGE_ORDINAL_COLUMN, CHANGE_TYPE_COLUMN, COMMIT_SEQUENCE_NUMBER_COLUMN, COMMIT_SNAPSHOT_ID_COLUMN, type Snapshot, Table, isFloeError } from 'floe';
-import { prepareRewrite } from '../../src/transaction/index.js';
+import { DataFileContent, ManifestContent, ManifestEntryStatus } from '../../src/spec/index.js';
+import { ManifestListCache, branchHead, currentSchema, defaultSpec, emptyCounts, prepareRewrite, produceSnapshot, writeNewManifest } from '../../src/transaction/index.js';
+import { newSnapshotId, newUuid } from '../../src/util/index.js';
+import { writeParquet } from 'floe';
 import { cleanupBackends, featureBackends } from '../features/backends.js';
 import { prng } from '../support/prng.js';
 
@@ -94,7 +97,75 @@ async function compact(t: Table): Promise<Snapshot> {
   return t.commit((state, commitId) => prepareRewrite(t.context(), state, { commitId, data: all, extraSummary: { operation: 'replace' } }));
 }
 
+/**
+ * Commits one position delete file (spec §Position Delete Files) deleting `positions` of the
+ * data file at `dataPath`, as a merge-on-read `delete` snapshot: a delete manifest added to the
+ * current manifests.
+ */
+async function commitPositionDeletes(t: Table, dataPath: string, positions: readonly number[]): Promise<Snapshot> {
+  return t.commit(async (state, commitId) => {
+    const ctx = t.context();
+    const metadata = state.metadata;
+    const snapshotId = newSnapshotId();
+    const rows = new arrow.Table({
+      file_path: arrow.vectorFromArray(positions.map(() => dataPath), new arrow.Utf8()),
+      pos: arrow.makeVector(BigInt64Array.from(positions, (p) => BigInt(p))),
+    });
+    const bytes = writeParquet(rows);
+    const filePath = `${metadata.location}/data/${newUuid()}-deletes.parquet`;
+    const { store, key } = ctx.locator.resolve(filePath);
+    await store.put(key, bytes);
+    const dataFile = { content: DataFileContent.POSITION_DELETES, filePath, fileFormat: 'PARQUET', partition: [], recordCount: positions.length, fileSizeInBytes: bytes.length };
+    const manifest = await writeNewManifest(ctx, {
+      location: metadata.location,
+      schema: currentSchema(metadata),
+      spec: defaultSpec(metadata),
+      content: ManifestContent.DELETES,
+      snapshotId,
+      entries: [{ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile }],
+    });
+    const counts = { ...emptyCounts(), addedDeleteFiles: 1, addedPositionDeletes: positions.length };
+    const lists = new ManifestListCache(ctx);
+    return {
+      async build(base, attempt, timestampMs) {
+        const carried = await lists.manifestsOf(base.metadata, branchHead(base.metadata, 'main'));
+        const { snapshot, updates } = await produceSnapshot(
+          { operation: 'delete', snapshotId, commitId, carried, added: [manifest], counts, schemaId: currentSchema(metadata).schemaId },
+          { ctx, base: base.metadata, attempt, timestampMs },
+        );
+        return { requirements: [{ type: 'assert-table-uuid', uuid: metadata.tableUuid }], updates, result: snapshot };
+      },
+    };
+  });
+}
+
 describe.each(featureBackends)('changes ($label)', (backend) => {
+  it('merge-on-read: rows a position delete file deletes are deletes, once; a later one deletes only its new rows', async () => {
+    const wh = await backend.open();
+    await wh.createNamespace('c');
+    const t = await wh.createTable('c.mor', schema);
+    const s0 = await t.append(rowsOf([10, 11, 12, 13, 14], 'a'));
+    const s1 = await t.append(rowsOf([20, 21, 22], 'b'));
+    const first = (await t.scan().planFiles()).tasks.find((task) => task.snapshotId === s0.snapshotId)!.file.filePath;
+    const firstIds = (await t.scan({ snapshotId: s0.snapshotId }).toArrow()).getChild('id')!.toArray() as BigInt64Array;
+    expect(firstIds).toEqual(BigInt64Array.of(10n, 11n, 12n, 13n, 14n));
+    const s2 = await commitPositionDeletes(t, first, [1, 3]);
+    // A second delete file naming a position already deleted and a new one.
+    const s3 = await commitPositionDeletes(t, first, [3, 4]);
+    expect(await changesOf(t, s1.snapshotId, s2.snapshotId)).toMatchObject([
+      { type: 'delete', id: 11n, v: 'a11', snapshotId: s2.snapshotId },
+      { type: 'delete', id: 13n, v: 'a13', snapshotId: s2.snapshotId },
+    ]);
+    const both = await changesOf(t, s1.snapshotId);
+    expect(both.map((c) => `${c.type} ${c.id} @${c.ordinal}`)).toEqual(['delete 11 @0', 'delete 13 @0', 'delete 14 @1']);
+    const [at0, at3] = await Promise.all([rowsAt(t, s0.snapshotId), rowsAt(t, s3.snapshotId)]);
+    expect(sorted(applyChanges(multiset(at0), await changesOf(t, s0.snapshotId)))).toEqual(sorted(multiset(at3)));
+    // Then a copy-on-write delete rewrites the file the deletes apply to: only its row 12 is new.
+    const s4 = await t.delete('id = 12');
+    expect((await changesOf(t, s3.snapshotId, s4.snapshotId)).map((c) => `${c.type} ${c.id}`)).toEqual(['delete 12']);
+  });
+
+
   it('applied to the rows at fromSnapshot, gives the rows at toSnapshot, over a seeded history', async () => {
     const wh = await backend.open();
     await wh.createNamespace('c');
