@@ -27,6 +27,16 @@ export {
   type SecurableJson,
 } from './catalog/rest/client/index.js';
 export { Table, type LoadTableOptions, type WriteOptions, type ContractOptions, type HistoryEntry, type TableAccess } from './table.js';
+export {
+  CHANGE_ORDINAL_COLUMN,
+  CHANGE_TYPE_COLUMN,
+  COMMIT_SEQUENCE_NUMBER_COLUMN,
+  COMMIT_SNAPSHOT_ID_COLUMN,
+  Changes,
+  type ChangeType,
+  type ChangelogSnapshot,
+  type ChangesOptions,
+} from './scan/index.js';
 export { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, type ScanPlan, type FileScanTask, type PlanStats, type SnapshotSelector } from './scan/index.js';
 export { SchemaUpdate, PartitionSpecUpdate, type Constraint, type ConstraintKind } from './transaction/index.js';
 export type { OrphanFile, RemoveOrphanFilesOptions, RemoveOrphanFilesResult } from './maintenance/index.js';

@@ -8,12 +8,12 @@
 import * as arrow from 'apache-arrow';
 import { z } from 'zod';
 import { type CommitStats, type TableState, loadTableState, retryPolicyFromProperties } from './commit/index.js';
-import { CommitConflictError, ConstraintViolationError, InvalidArgumentError, NotAuthorizedError, RefNotFoundError, SnapshotNotFoundError } from './errors.js';
+import { CommitConflictError, ConstraintViolationError, InvalidArgumentError, NotAuthorizedError, RefNotFoundError, SnapshotNotFoundError, UnsupportedError } from './errors.js';
 import { type Expression, bindExpression, toExpression } from './expr/index.js';
 import { arrowSchemaFromIceberg, conformToSchema, takeRows } from './io/index.js';
 import { type RemoveOrphanFilesOptions, type RemoveOrphanFilesResult, parseOrphanOptions, removeOrphanFiles } from './maintenance/index.js';
 import { remoteReaderOver } from './scan/index.js';
-import { DataFileReader, type DataFileReaderOptions, type RemoteReadPolicy, type RemoteReadTransport, type RemoteReader, Scan, type ScanOptions, parseFileReaderOptions, snapshotById, toSnapshotId } from './scan/index.js';
+import { Changes, type ChangesOptions, DataFileReader, type DataFileReaderOptions, type RemoteReadPolicy, type RemoteReadTransport, type RemoteReader, Scan, type ScanOptions, parseFileReaderOptions, snapshotById, toSnapshotId } from './scan/index.js';
 import { type PartitionSpec, parseArgument } from './spec/index.js';
 import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from './spec/index.js';
 import type { TableMetadata } from './spec/index.js';
@@ -804,6 +804,24 @@ export class Table {
    */
   scan(options: ScanOptions = {}): Scan {
     return new Scan({ table: this.name, metadata: this.state.metadata, locator: this.ctx.locator, vectorDimensions: this.vectorDimensions(), ...(this.remote ? { remote: this.remote } : {}) }, options);
+  }
+
+  /**
+   * Reads what changed between two snapshots of one line of history: the rows each snapshot after
+   * `fromSnapshot` (exclusive) up to `toSnapshot` (inclusive, default the current one) inserted
+   * and deleted, with `_change_type`, `_change_ordinal`, `_commit_snapshot_id` and
+   * `_commit_sequence_number` columns; `replace` snapshots add nothing, and a row deleted and
+   * re-inserted unchanged by one snapshot is not a change (spec/changelog.md).
+   * @throws InvalidArgumentError for a malformed option, unknown columns, a bad filter, or a
+   *   `fromSnapshot` that is not an ancestor of `toSnapshot`
+   * @throws SnapshotNotFoundError naming the snapshot when one is unknown or has expired
+   * @throws UnsupportedError for a table read through the catalog with a masking policy
+   */
+  changes(options: ChangesOptions): Changes {
+    if (this.remote) {
+      throw new UnsupportedError(`changes of table ${this.name} cannot be read: its rows are read through the catalog under a masking policy, which serves snapshot reads only`, { context: { table: this.name } });
+    }
+    return new Changes({ table: this.name, metadata: this.state.metadata, locator: this.ctx.locator, vectorDimensions: this.vectorDimensions() }, options);
   }
 
   /**

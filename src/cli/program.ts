@@ -15,6 +15,7 @@ import { auditCommand } from './commands/audit.js';
 import { namespacesCommand, tablesCommand } from './commands/catalog.js';
 import { createCommand } from './commands/create.js';
 import { evolveCommand } from './commands/evolve.js';
+import { changesCommand } from './commands/changes.js';
 import { historyCommand } from './commands/history.js';
 import { infoCommand } from './commands/info.js';
 import { branchCommand, rollbackCommand, tagCommand } from './commands/refs.js';
@@ -97,6 +98,7 @@ Example:
     createCommand(),
     appendCommand(),
     scanCommand(),
+    changesCommand(),
     historyCommand(),
     schemaCommand(),
     evolveCommand(),

@@ -3,6 +3,9 @@
  * manifests and files with the filter (metadata only); reading turns the planned files into
  * Arrow record batches with deletes and the residual filter applied.
  *
+ * `Changes` reads what the snapshots in a range inserted and deleted (a changelog), built on the
+ * same planning and reading.
+ *
  * `DataFileReader` reads planned files one at a time, down to chosen row groups, with a fixed
  * schema, columns and filter (what training readers in `ml/` shard and shuffle by).
  *
@@ -20,6 +23,8 @@ export * from './plan.js';
 export * from './deletes.js';
 export * from './read-task.js';
 export * from './scan.js';
+export * from './changes.js';
+export { type ChangesOptions, type ChangelogRange, changelogRange, parseChangesOptions } from './changes-range.js';
 export { readLocated } from './read-located.js';
 export * from './remote.js';
 export { DataFileReader, type DataFileReaderOptions } from './file-reader.js';

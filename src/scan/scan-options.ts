@@ -14,11 +14,13 @@ import { parseArgument } from '../spec/index.js';
 import type { DataFileReaderOptions } from './file-reader.js';
 import type { ScanOptions } from './scan.js';
 
-const SnapshotIdSchema = z.union([z.bigint(), z.number(), z.string()], {
+/** @internal a snapshot id as users give it (shared with the changelog's options). */
+export const SnapshotIdSchema = z.union([z.bigint(), z.number(), z.string()], {
   error: 'expected a snapshot id: a bigint, a safe integer or a decimal string',
 });
 
-const ColumnsSchema = z.array(z.string({ error: 'a column name must be a string' }), { error: 'expected an array of column names' });
+/** @internal a list of column names (shared with the changelog's options). */
+export const ColumnsSchema = z.array(z.string({ error: 'a column name must be a string' }), { error: 'expected an array of column names' });
 
 const ScanOptionsSchema = z.strictObject({
   snapshotId: SnapshotIdSchema.optional(),

@@ -40,7 +40,7 @@ async function json(label: string, args: readonly string[], where: { readonly wa
   const r = await runFloe(['--warehouse', where.warehouse ?? uri, '--json', ...args], where.env);
   expect(r.code, `${label}: ${r.stderr}`).toBe(0);
   const text = r.stdout.trim();
-  const value = label === 'scan' || label === 'audit' ? text.split('\n').map((l) => JSON.parse(l) as unknown) : (JSON.parse(text) as unknown);
+  const value = label === 'scan' || label === 'audit' || label === 'changes' ? text.split('\n').map((l) => JSON.parse(l) as unknown) : (JSON.parse(text) as unknown);
   outputs.set(label, value);
   return value;
 }
@@ -59,6 +59,7 @@ beforeAll(async () => {
   await json('info', ['info', 'ml.t']);
   await json('schema', ['schema', 'ml.t']);
   await json('scan', ['scan', 'ml.t']);
+  await json('changes', ['changes', 'ml.t', '--from', String(ids[0])]);
   await json('evolve', ['evolve', 'ml.t', 'add-column', 'note', 'string']);
   await json('constraints', ['constraints', 'ml.t', '--set', '[{"kind":"min","column":"n","value":0}]']);
   await json('lineage', ['lineage', 'ml.t']);
@@ -141,7 +142,9 @@ function fieldTypes(labels: readonly string[] = [...outputs.keys()]): Map<string
       }
     }
   };
-  for (const label of labels) if (label !== 'scan' && label !== 'schema') visit(outputs.get(label), label);
+  // `changes` rows hold the table's columns (as `scan` does) and the change columns, checked here.
+  const changeColumns = (rows: unknown): unknown => (rows as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k.startsWith('_'))));
+  for (const label of labels) if (label !== 'scan' && label !== 'schema') visit(label === 'changes' ? changeColumns(outputs.get(label)) : outputs.get(label), label);
   return out;
 }
 
