@@ -223,7 +223,8 @@ export interface SchemaJson {
 }
 
 const SchemaObject = z.object({
-  type: z.literal('struct').optional(),
+  // required, as in Iceberg Java's `SchemaParser.typeFromJson` ("Cannot parse type from json")
+  type: z.literal('struct'),
   'schema-id': z.number().int().optional(),
   'identifier-field-ids': z.array(z.number().int()).optional(),
   fields: z.array(NestedFieldSchema),
