@@ -128,6 +128,29 @@ export const PrimitiveTypeSchema = z.string().transform((text, ctx) =>
 
 /** zod schema of a struct field; converts to {@link NestedField}, defaults decoded against the field's type. */
 export const NestedFieldSchema: z.ZodType<NestedField, NestedFieldJson> = z.lazy(() =>
+  z.preprocess(refuseUnsupportedColumn, FieldObject) as unknown as z.ZodType<NestedField, NestedFieldJson>,
+);
+
+/**
+ * A column of a type Floe cannot read fails naming the column, not only its JSON path (the
+ * issue is reported first; the type's own issue follows it).
+ */
+function refuseUnsupportedColumn(raw: unknown, ctx: z.RefinementCtx): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const { name, type } = raw as { name?: unknown; type?: unknown };
+  if (typeof type === 'string' && UNSUPPORTED_TYPES.test(type.trim())) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `column ${JSON.stringify(name)} has type ${JSON.stringify(type)}, which Floe cannot read (the format v3 types variant, geometry, geography and unknown are not supported)`,
+      input: raw,
+      path: ['type'],
+      params: { code: 'UNSUPPORTED' },
+    });
+  }
+  return raw;
+}
+
+const FieldObject = z.lazy(() =>
   z
     .object({
       id: FieldIdSchema,

@@ -75,3 +75,21 @@ describe('Java metadata documents that are refused', () => {
     });
   }
 });
+
+describe('v3 types Floe cannot read', () => {
+  for (const type of ['variant', 'geometry', 'geography(OGC:CRS84, spherical)', 'unknown']) {
+    it(`a ${type} column fails with UNSUPPORTED naming the column`, async () => {
+      const doc = JSON.parse(readFileSync(path.join(DIR, 'TableMetadataV3ValidMinimal.json'), 'utf8')) as {
+        schemas: { fields: Record<string, unknown>[] }[];
+        'last-column-id': number;
+      };
+      doc.schemas[0]!.fields.push({ id: 4, name: 'payload', required: false, type });
+      doc['last-column-id'] = 4;
+      const e = await failure(() => decodeTableMetadata(JSON.stringify(doc), 'v3-with-payload.json'));
+      expect(e.code).toBe('UNSUPPORTED');
+      expect(e.message).toContain('column "payload"');
+      expect(e.message).toContain('v3-with-payload.json');
+      expect(e.context['path']).toBe('schemas[0].fields[3].type');
+    });
+  }
+});
