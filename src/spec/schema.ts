@@ -246,8 +246,7 @@ export interface SchemaJson {
 }
 
 const SchemaObject = z.object({
-  // required, as in Iceberg Java's `SchemaParser.typeFromJson` ("Cannot parse type from json")
-  type: z.literal('struct'),
+  type: z.literal('struct').optional(),
   'schema-id': z.number().int().optional(),
   'identifier-field-ids': z.array(z.number().int()).optional(),
   fields: z.array(NestedFieldSchema),
@@ -269,8 +268,14 @@ function schemaFromWire(s: z.output<typeof SchemaObject>, ctx: z.RefinementCtx):
  */
 export const SchemaSchema: z.ZodType<Schema, SchemaJson> = SchemaObject.transform(schemaFromWire);
 
-/** zod schema of a table schema in v2 metadata, where `schema-id` is required (spec Appendix C). */
-export const SchemaV2Schema: z.ZodType<Schema, SchemaJson> = SchemaObject.extend({ 'schema-id': z.number().int() }).transform(
+/**
+ * zod schema of a table schema inside table metadata, where `type` is required as Iceberg Java's
+ * `SchemaParser.typeFromJson` requires it ("Cannot parse type from json").
+ */
+export const MetadataSchemaSchema: z.ZodType<Schema, SchemaJson> = SchemaObject.extend({ type: z.literal('struct') }).transform(schemaFromWire);
+
+/** zod schema of a table schema in v2 metadata, where `schema-id` is required too (spec Appendix C). */
+export const SchemaV2Schema: z.ZodType<Schema, SchemaJson> = SchemaObject.extend({ type: z.literal('struct'), 'schema-id': z.number().int() }).transform(
   schemaFromWire,
 );
 

@@ -28,7 +28,7 @@ import {
   UNPARTITIONED_LAST_PARTITION_ID,
   type PartitionSpec,
 } from './partition.js';
-import { encodeSchema, maxFieldId, SchemaSchema, SchemaV2Schema, schemaAsStruct } from './schema.js';
+import { encodeSchema, maxFieldId, MetadataSchemaSchema, SchemaV2Schema, schemaAsStruct } from './schema.js';
 import {
   encodeMetadataLogEntry,
   encodeSnapshot,
@@ -129,8 +129,8 @@ export const TableMetadataV1Schema = z.object({
   'format-version': z.literal(1),
   'table-uuid': z.string().nullish(),
   ...CommonFields,
-  schema: SchemaSchema.optional(),
-  schemas: z.array(SchemaSchema).optional(),
+  schema: MetadataSchemaSchema.optional(),
+  schemas: z.array(MetadataSchemaSchema).optional(),
   'current-schema-id': z.number().int().optional(),
   'partition-spec': PartitionFieldsSchema.optional(),
   'partition-specs': z.array(PartitionSpecSchema).optional(),
