@@ -81,7 +81,9 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   expr: ['apache-arrow', 'zod'],
   // zod checks the shape of what users hand over at the write boundary (rows, foreign Arrow objects).
   // hyparquet's Thrift compact-protocol codec rewrites the footer parquet-wasm wrote (parquet-uuid.ts).
-  io: ['apache-arrow', 'parquet-wasm', 'piscina', 'p-limit', 'hyparquet/src/thrift.js', 'hyparquet-writer/src/thrift.js', 'hyparquet-writer/src/bytewriter.js', 'node:module', 'node:worker_threads', 'node:os', 'node:url', 'zod'],
+  io: ['apache-arrow', 'parquet-wasm', 'piscina', 'p-limit', 'hyparquet/src/thrift.js', 'hyparquet-writer/src/thrift.js', 'hyparquet-writer/src/bytewriter.js', 'node:module', 'node:worker_threads', 'node:os', 'node:url', 'zod',
+    // Deletion vectors and Puffin files: CRoaring's portable 32-bit bitmaps, zstd blobs, CRC-32 and zstd writes.
+    'roaring-wasm', 'fzstd', 'node:zlib'],
   manifest: ['avsc', 'node:zlib', 'p-limit'],
   commit: ['node:zlib', 'zod'],
   scan: ['apache-arrow', 'p-limit', 'zod'],

@@ -47,6 +47,8 @@ describe('package', () => {
       'csv-parse',
       'fast-json-stable-stringify',
       'fastify',
+      // zstd decompression of Puffin blobs (io/puffin-reader.ts): Node before 22.15 has no zstd.
+      'fzstd',
       'hyparquet',
       'hyparquet-writer',
       'jose',
@@ -58,6 +60,8 @@ describe('package', () => {
       // Parquet encode/decode on worker threads (io/parquet-pool.ts); chosen over tinypool for its
       // worker replacement after a crash and transfer of results back (Piscina.move).
       'piscina',
+      // CRoaring in wasm: the portable 32-bit roaring bitmaps inside deletion vectors (io/roaring-position-bitmap.ts).
+      'roaring-wasm',
       'yaml',
       'zod',
     ]);

@@ -19,6 +19,11 @@
  * - No wasm error escapes: failures are `CorruptFileError` (bad bytes), `InvalidArgumentError`
  *   (bad options) or `SchemaMismatchError` (data that does not fit a schema).
  *
+ * - Deletion vectors and Puffin files (puffin-spec.md) read and write byte for byte as Iceberg
+ *   Java does (golden files in test/fixtures/iceberg-java-golden/): the 64-bit roaring position
+ *   bitmap, the `deletion-vector-v1` blob with its length, magic and CRC, and the Puffin footer;
+ *   blobs are read by offset and length through an `AsyncBuffer`.
+ *
  * Needs from below: `spec/` (types, schema JSON, bounds and value codecs), `errors`, `util/json`.
  *
  * @module
@@ -101,3 +106,8 @@ export {
   SPECULATIVE_TAIL_BYTES,
   type ParquetTail,
 } from './parquet-ranges.js';
+export { decodePositionBitmap, encodePositionBitmap } from './roaring-position-bitmap.js';
+export { decodeDeletionVector, encodeDeletionVector, DELETION_VECTOR_BLOB_TYPE, type DeletionVectorExpectation } from './deletion-vector.js';
+export { type PuffinBlobMetadata, type PuffinCodec, type PuffinFileMetadata } from './puffin-format.js';
+export { readPuffinBlob, readPuffinMetadata, type ReadPuffinOptions } from './puffin-reader.js';
+export { encodePuffin, type EncodedPuffin, type PuffinBlobInput } from './puffin-writer.js';

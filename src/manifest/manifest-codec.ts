@@ -278,6 +278,11 @@ export function decodeManifest(bytes: Uint8Array, options: DecodeManifestOptions
     splitOffsets: fieldById(df, 132, 'split_offsets'),
     equalityIds: fieldById(df, 135, 'equality_ids'),
     sortOrderId: fieldById(df, 140, 'sort_order_id'),
+    // v3 (spec §Manifests, data_file fields 142-145)
+    firstRowId: fieldById(df, 142, 'first_row_id'),
+    referencedDataFile: fieldById(df, 143, 'referenced_data_file'),
+    contentOffset: fieldById(df, 144, 'content_offset'),
+    contentSize: fieldById(df, 145, 'content_size_in_bytes'),
   };
   const pFields = ws.fields(d.partition.type);
   if (pFields === undefined) throw new CorruptFileError(path, 'manifest field partition is not a record');
@@ -310,6 +315,12 @@ export function decodeManifest(bytes: Uint8Array, options: DecodeManifestOptions
     const splitOffsets = optNumList(get(d.splitOffsets), where, 'split_offsets');
     const equalityIds = optNumList(get(d.equalityIds), where, 'equality_ids');
     const sortOrderId = optNum(get(d.sortOrderId), where, 'sort_order_id');
+    const firstRowId = optBig(get(d.firstRowId), where, 'first_row_id');
+    const rawReferenced = get(d.referencedDataFile);
+    const referencedDataFile = rawReferenced === null || rawReferenced === undefined ? undefined : str(rawReferenced, where, 'referenced_data_file');
+    const contentOffset = optNum(get(d.contentOffset), where, 'content_offset');
+    const contentSizeInBytes = optNum(get(d.contentSize), where, 'content_size_in_bytes');
+    if (contentOffset !== undefined && contentSizeInBytes === undefined) corrupt(where, 'content_size_in_bytes', 'is missing while content_offset is set');
     const dataFile: DataFile = {
       content: content as DataFileContent,
       filePath: str(get(d.filePath), where, 'file_path'),
@@ -327,6 +338,10 @@ export function decodeManifest(bytes: Uint8Array, options: DecodeManifestOptions
       ...(splitOffsets && { splitOffsets }),
       ...(equalityIds && { equalityIds }),
       ...(sortOrderId !== undefined && { sortOrderId }),
+      ...(firstRowId !== null && { firstRowId }),
+      ...(referencedDataFile !== undefined && { referencedDataFile }),
+      ...(contentOffset !== undefined && { contentOffset }),
+      ...(contentSizeInBytes !== undefined && { contentSizeInBytes }),
     };
     return {
       status: status as ManifestEntryStatus,

@@ -1,18 +1,19 @@
 /**
- * Applying delete files to rows as they are read (spec §Position Delete Files, §Equality Delete
- * Files). Delete files are read once per scan and shared by every data file they apply to.
+ * Applying delete files to rows as they are read (spec §Position Delete Files, §Deletion Vectors,
+ * §Equality Delete Files). Delete files are read once per scan and shared by every data file they apply to.
  *
  * @module
  */
 import type * as arrow from 'apache-arrow';
-import { initParquetWasm, readParquet, resolveBatch } from '../io/index.js';
+import { CorruptFileError } from '../errors.js';
+import { decodeDeletionVector, initParquetWasm, readParquet, readPuffinBlob, resolveBatch } from '../io/index.js';
 import { DataFileContent } from '../spec/index.js';
 import { indexById } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { NestedField, Schema } from '../spec/index.js';
 import type { FileLocator } from '../store/index.js';
 import type { LiveFile } from './plan.js';
-import { readLocated } from './read-located.js';
+import { locatedRanges, readLocated } from './read-located.js';
 
 /** Field ids of the position-delete columns (spec §Reserved Field IDs). */
 const FILE_PATH_ID = 2147483546;
@@ -54,6 +55,7 @@ function findField(metadata: TableMetadata, id: number): NestedField | undefined
 export class DeleteLoader {
   private readonly positions = new Map<string, Promise<Map<string, number[]>>>();
   private readonly equalities = new Map<string, Promise<EqualityDeleteSet>>();
+  private readonly vectors = new Map<string, Promise<number[]>>();
 
   /**
    * @param ctx where to read from
@@ -65,6 +67,11 @@ export class DeleteLoader {
     const all: number[] = [];
     for (const d of deletes) {
       if (d.file.content !== DataFileContent.POSITION_DELETES) continue;
+      if (d.file.fileFormat.toLowerCase() === 'puffin') {
+        // a v3 deletion vector holds the deletes of exactly its referenced data file (spec §Deletion Vectors)
+        if (d.file.referencedDataFile === dataPath) all.push(...(await this.loadVector(d)));
+        continue;
+      }
       const byPath = await this.loadPositions(d.file.filePath);
       const found = byPath.get(dataPath);
       if (found) all.push(...found);
@@ -102,6 +109,25 @@ export class DeleteLoader {
         return byPath;
       })();
       this.positions.set(path, p);
+    }
+    return p;
+  }
+
+  /** A deletion vector's positions: one ranged read of its blob (`content_offset`, `content_size_in_bytes`) in the Puffin file. */
+  private loadVector(d: LiveFile): Promise<number[]> {
+    const f = d.file;
+    const key = `${f.filePath}#${f.contentOffset ?? ''}`;
+    let p = this.vectors.get(key);
+    if (!p) {
+      p = (async () => {
+        if (f.contentOffset === undefined || f.contentSizeInBytes === undefined) {
+          throw new CorruptFileError(f.filePath, `deletion vector for ${f.referencedDataFile ?? 'an unnamed data file'} has no content_offset / content_size_in_bytes in its manifest entry`);
+        }
+        const source = locatedRanges(this.ctx.locator, f.filePath, f.fileSizeInBytes, this.ctx.table);
+        const blob = await readPuffinBlob(source, { offset: f.contentOffset, length: f.contentSizeInBytes }, f.filePath);
+        return decodeDeletionVector(blob, { path: f.filePath, cardinality: f.recordCount });
+      })();
+      this.vectors.set(key, p);
     }
     return p;
   }

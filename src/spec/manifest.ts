@@ -55,6 +55,14 @@ export interface DataFile {
   readonly equalityIds?: readonly number[];
   /** The sort order the file is written in. */
   readonly sortOrderId?: number;
+  /** v3: the `_row_id` of the file's first row (spec §First Row ID Inheritance). */
+  readonly firstRowId?: bigint;
+  /** v2+: the one data file all of a delete file's deletes reference; set for every deletion vector. */
+  readonly referencedDataFile?: string;
+  /** v3: where a deletion vector's blob starts in its Puffin file. */
+  readonly contentOffset?: number;
+  /** v3: the deletion vector blob's length; present whenever `contentOffset` is. */
+  readonly contentSizeInBytes?: number;
 }
 
 /** One entry of a manifest (spec §Manifest Entry Fields). */

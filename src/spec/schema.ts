@@ -128,6 +128,29 @@ export const PrimitiveTypeSchema = z.string().transform((text, ctx) =>
 
 /** zod schema of a struct field; converts to {@link NestedField}, defaults decoded against the field's type. */
 export const NestedFieldSchema: z.ZodType<NestedField, NestedFieldJson> = z.lazy(() =>
+  z.preprocess(refuseUnsupportedColumn, FieldObject) as unknown as z.ZodType<NestedField, NestedFieldJson>,
+);
+
+/**
+ * A column of a type Floe cannot read fails naming the column, not only its JSON path (the
+ * issue is reported first; the type's own issue follows it).
+ */
+function refuseUnsupportedColumn(raw: unknown, ctx: z.RefinementCtx): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const { name, type } = raw as { name?: unknown; type?: unknown };
+  if (typeof type === 'string' && UNSUPPORTED_TYPES.test(type.trim())) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `column ${JSON.stringify(name)} has type ${JSON.stringify(type)}, which Floe cannot read (the format v3 types variant, geometry, geography and unknown are not supported)`,
+      input: raw,
+      path: ['type'],
+      params: { code: 'UNSUPPORTED' },
+    });
+  }
+  return raw;
+}
+
+const FieldObject = z.lazy(() =>
   z
     .object({
       id: FieldIdSchema,
@@ -245,8 +268,14 @@ function schemaFromWire(s: z.output<typeof SchemaObject>, ctx: z.RefinementCtx):
  */
 export const SchemaSchema: z.ZodType<Schema, SchemaJson> = SchemaObject.transform(schemaFromWire);
 
-/** zod schema of a table schema in v2 metadata, where `schema-id` is required (spec Appendix C). */
-export const SchemaV2Schema: z.ZodType<Schema, SchemaJson> = SchemaObject.extend({ 'schema-id': z.number().int() }).transform(
+/**
+ * zod schema of a table schema inside table metadata, where `type` is required as Iceberg Java's
+ * `SchemaParser.typeFromJson` requires it ("Cannot parse type from json").
+ */
+export const MetadataSchemaSchema: z.ZodType<Schema, SchemaJson> = SchemaObject.extend({ type: z.literal('struct') }).transform(schemaFromWire);
+
+/** zod schema of a table schema in v2 metadata, where `schema-id` is required too (spec Appendix C). */
+export const SchemaV2Schema: z.ZodType<Schema, SchemaJson> = SchemaObject.extend({ type: z.literal('struct'), 'schema-id': z.number().int() }).transform(
   schemaFromWire,
 );
 

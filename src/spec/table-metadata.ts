@@ -1,13 +1,14 @@
 /**
  * Table metadata (Iceberg spec §Table Metadata, Appendix C), the in-memory model and its codec.
- * v1 and v2 files are read; v2 is written.
+ * v1, v2 and v3 files are read; v2 is written. A v3 table is read only: its metadata is never
+ * encoded (that would drop row lineage), so every write to it is refused with `UnsupportedError`.
  *
  * Decoding is three steps, each with its own error:
  *
  * | step | tool | failure |
  * |---|---|---|
  * | text → JSON | `parseJson` (lossless: int64 ids stay exact; never `JSON.parse`) | `CorruptFileError` naming the file |
- * | JSON → model | one zod wire schema per format version, joined on `format-version` | `ValidationError` with the JSON path and file; `UnsupportedError` for format v3+ |
+ * | JSON → model | one zod wire schema per format version, joined on `format-version` | `ValidationError` with the JSON path and file; `UnsupportedError` for format v4+ |
  * | cross-field rules | the named `validate*` functions below | `ValidationError` with `{ file, path }` |
  *
  * Reading v1 upgrades it in memory (spec Appendix E): `schema` becomes `schemas` +
@@ -27,7 +28,7 @@ import {
   UNPARTITIONED_LAST_PARTITION_ID,
   type PartitionSpec,
 } from './partition.js';
-import { encodeSchema, maxFieldId, SchemaSchema, SchemaV2Schema, schemaAsStruct } from './schema.js';
+import { encodeSchema, maxFieldId, MetadataSchemaSchema, SchemaV2Schema, schemaAsStruct } from './schema.js';
 import {
   encodeMetadataLogEntry,
   encodeSnapshot,
@@ -51,8 +52,8 @@ import { errorFromZod, formatPath } from './zod-issues.js';
 
 /** The whole state of a table at one metadata version. */
 export interface TableMetadata {
-  /** 1 or 2 as read; Floe writes 2. */
-  readonly formatVersion: 1 | 2;
+  /** 1, 2 or 3 as read; Floe writes 2. */
+  readonly formatVersion: 1 | 2 | 3;
   /** The table's uuid, fixed at creation (empty only for a v1 table written without one). */
   readonly tableUuid: string;
   /** The table's base location as recorded (may be `s3a://…` or relative for foreign tables). */
@@ -93,13 +94,15 @@ export interface TableMetadata {
   readonly statistics?: readonly unknown[];
   /** See `statistics`. */
   readonly partitionStatistics?: readonly unknown[];
+  /** v3 only: the first row id the next snapshot assigns (spec §Row Lineage). */
+  readonly nextRowId?: bigint;
 }
 
 /** The format version Floe writes. */
 export const CURRENT_FORMAT_VERSION = 2;
 
 /** The highest format version Floe reads. */
-export const MAX_SUPPORTED_FORMAT_VERSION = 2;
+export const MAX_SUPPORTED_FORMAT_VERSION = 3;
 
 // ---------------------------------------------------------------- wire schemas
 
@@ -126,8 +129,8 @@ export const TableMetadataV1Schema = z.object({
   'format-version': z.literal(1),
   'table-uuid': z.string().nullish(),
   ...CommonFields,
-  schema: SchemaSchema.optional(),
-  schemas: z.array(SchemaSchema).optional(),
+  schema: MetadataSchemaSchema.optional(),
+  schemas: z.array(MetadataSchemaSchema).optional(),
   'current-schema-id': z.number().int().optional(),
   'partition-spec': PartitionFieldsSchema.optional(),
   'partition-specs': z.array(PartitionSpecSchema).optional(),
@@ -154,14 +157,25 @@ export const TableMetadataV2Schema = z.object({
   snapshots: z.array(SnapshotV2Schema).nullish(),
 });
 
+/**
+ * zod schema of v3 table metadata (spec §Table Metadata Fields, v3 column): v2's fields and the
+ * required `next-row-id` of row lineage (spec §Row Lineage). Snapshots' `first-row-id` and
+ * `added-rows` are not kept: Floe reads v3 tables and does not write them.
+ */
+export const TableMetadataV3Schema = TableMetadataV2Schema.extend({
+  'format-version': z.literal(3),
+  'next-row-id': LongSchema,
+});
+
 /** Table metadata of any supported version, discriminated on `format-version`. */
-export const TableMetadataSchema = z.discriminatedUnion('format-version', [TableMetadataV1Schema, TableMetadataV2Schema]);
+export const TableMetadataSchema = z.discriminatedUnion('format-version', [TableMetadataV1Schema, TableMetadataV2Schema, TableMetadataV3Schema]);
 
 /** The wire form of table metadata (input of {@link TableMetadataSchema}). */
 export type TableMetadataJson = z.input<typeof TableMetadataSchema>;
 
 type V1Wire = z.output<typeof TableMetadataV1Schema>;
 type V2Wire = z.output<typeof TableMetadataV2Schema>;
+type V3Wire = z.output<typeof TableMetadataV3Schema>;
 type CommonWire = Pick<V2Wire, keyof typeof CommonFields>;
 
 // ---------------------------------------------------------------- wire → model
@@ -194,9 +208,10 @@ function commonFromWire(w: CommonWire): Pick<
   return out;
 }
 
-function v2FromWire(w: V2Wire): TableMetadata {
+function v2FromWire(w: V2Wire | V3Wire): TableMetadata {
   return {
-    formatVersion: 2,
+    formatVersion: w['format-version'],
+    ...('next-row-id' in w ? { nextRowId: w['next-row-id'] } : {}),
     tableUuid: w['table-uuid'],
     lastSequenceNumber: w['last-sequence-number'],
     schemas: w.schemas,
@@ -453,13 +468,13 @@ export function validateTableMetadata(m: TableMetadata, file?: string): void {
 // ---------------------------------------------------------------- decode / encode
 
 /**
- * Decodes a table metadata file (v1 or v2) into the model, then runs every cross-field check.
+ * Decodes a table metadata file (v1, v2 or v3) into the model, then runs every cross-field check.
  * The text is parsed with the lossless parser, so int64 snapshot ids round-trip exactly.
  *
  * @param text the file's content (JSON)
  * @param file the file's path, named in every error
  * @throws CorruptFileError when the text is not JSON (e.g. truncated)
- * @throws UnsupportedError when `format-version` is above 2
+ * @throws UnsupportedError when `format-version` is above 3
  * @throws ValidationError when a field is missing or malformed, or a cross-field rule fails
  *   (`context.path` names the field, `context.file` the file)
  */
@@ -480,7 +495,7 @@ export function decodeTableMetadata(text: string, file: string): TableMetadata {
  * assemble metadata from parts, e.g. a REST catalog response).
  * @param json the parsed metadata
  * @param file the file, for error context
- * @throws UnsupportedError for format v3+; ValidationError for shape errors
+ * @throws UnsupportedError for format v4+; ValidationError for shape errors
  */
 export function tableMetadataFromJson(json: JsonValue, file?: string): TableMetadata {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -488,16 +503,32 @@ export function tableMetadataFromJson(json: JsonValue, file?: string): TableMeta
   }
   const version = json['format-version'];
   if (typeof version === 'number' && Number.isInteger(version) && version > MAX_SUPPORTED_FORMAT_VERSION) {
-    throw new UnsupportedError(`table format version ${version} is not supported (Floe reads v1 and v2)${file === undefined ? '' : ` in ${file}`}`, {
+    throw new UnsupportedError(`table format version ${version} is not supported (Floe reads v1, v2 and v3)${file === undefined ? '' : ` in ${file}`}`, {
       context: { ...(file === undefined ? {} : { file }), path: 'format-version', formatVersion: version },
     });
   }
-  if (version !== 1 && version !== 2) {
-    throw fieldError(`format-version must be 1 or 2, got ${version === undefined ? 'nothing' : stringifyJson(version)}`, file, 'format-version');
+  if (version !== 1 && version !== 2 && version !== 3) {
+    throw fieldError(`format-version must be 1, 2 or 3, got ${version === undefined ? 'nothing' : stringifyJson(version)}`, file, 'format-version');
   }
+  requireCurrentSchemaListed(json, file);
   const r = TableMetadataSchema.safeParse(json);
   if (!r.success) throw errorFromZod(r.error, { file, what: 'table metadata' });
   return r.data['format-version'] === 1 ? v1FromWire(r.data, file) : v2FromWire(r.data);
+}
+
+/**
+ * Iceberg Java reads `schemas` and `current-schema-id` before the partition fields, so a document
+ * whose current schema is missing is refused for that even when later fields are missing too
+ * (`TableMetadataParser.fromJson`: "Cannot find schema with current-schema-id=…").
+ */
+function requireCurrentSchemaListed(json: { [key: string]: JsonValue }, file: string | undefined): void {
+  const schemas = json['schemas'];
+  const current = json['current-schema-id'];
+  if (!Array.isArray(schemas) || typeof current !== 'number') return;
+  const ids = schemas.map((s) => (typeof s === 'object' && s !== null && !Array.isArray(s) ? s['schema-id'] : undefined));
+  // a schema without an id is the zod schema's to report, at its own path
+  if (ids.includes(current) || !ids.every((id) => typeof id === 'number')) return;
+  throw fieldError(`cannot find schema with current-schema-id=${current} among the schemas (${ids.join(', ')})`, file, 'current-schema-id', { schemaId: current });
 }
 
 /**
@@ -506,6 +537,13 @@ export function tableMetadataFromJson(json: JsonValue, file?: string): TableMeta
  * @throws ValidationError when the table has no uuid (a v1 table read without one must be given one first)
  */
 export function tableMetadataToJson(m: TableMetadata): JsonValue {
+  if (m.formatVersion > CURRENT_FORMAT_VERSION) {
+    // Writing v3 needs row lineage assigned on every snapshot (spec §Row Lineage); writing it as v2 would downgrade the table.
+    throw new UnsupportedError(`table at ${m.location} is format v${m.formatVersion}: Floe reads it but does not write format v${m.formatVersion} tables yet`, {
+      context: { location: m.location, formatVersion: m.formatVersion },
+      help: 'see spec/table-format.md',
+    });
+  }
   if (m.tableUuid === '') {
     throw new ValidationError('v2 table metadata needs a table-uuid; assign one before writing an upgraded v1 table', {
       context: { path: 'table-uuid' },
