@@ -26,7 +26,7 @@ import {
 } from '../expr/index.js';
 import { decodeManifest, decodeManifestList, inheritSequenceNumbers, manifestFileFromManifest } from '../manifest/index.js';
 import { type DataFile, DataFileContent, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
-import { partitionType } from '../spec/index.js';
+import { compareBytes, partitionType } from '../spec/index.js';
 import type { PartitionSpec } from '../spec/index.js';
 import type { Snapshot } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
@@ -274,7 +274,7 @@ export async function planFiles(ctx: PlanContext, options: PlanOptions): Promise
   const tasks = data.map((live): FileScanTask => {
     const deletes: LiveFile[] = [];
     for (const d of positionDeletes.get(partitionKey(live.specId, live.file.partition)) ?? []) {
-      if (live.dataSequenceNumber <= d.dataSequenceNumber) deletes.push(d);
+      if (live.dataSequenceNumber <= d.dataSequenceNumber && mayDeleteFrom(d.file, live.file.filePath)) deletes.push(d);
     }
     for (const d of equalityDeletes) {
       if (live.dataSequenceNumber >= d.dataSequenceNumber) continue;
@@ -289,3 +289,26 @@ export async function planFiles(ctx: PlanContext, options: PlanOptions): Promise
   return { tasks, stats };
 }
 
+
+/** The field id of a position delete file's `file_path` column (spec §Position Delete Files). */
+const DELETE_FILE_PATH_ID = 2147483546;
+const utf8 = new TextEncoder();
+
+/**
+ * Whether a position delete file may hold positions of the data file at `path`: not when it
+ * names another file (`referenced_data_file`, a deletion vector or a v2 file for one data file),
+ * nor when `path` lies outside its `file_path` bounds, as Iceberg Java's DeleteFileIndex
+ * (`canContainPosDeletesForFile`) prunes. Bounds are UTF-8 bytes ordered unsigned byte-wise
+ * (spec Appendix D); a truncated lower bound is a prefix (still below every value) and a
+ * truncated upper bound is rounded up, so both stay safe to compare against.
+ */
+function mayDeleteFrom(deleteFile: DataFile, path: string): boolean {
+  if (deleteFile.referencedDataFile !== undefined) return deleteFile.referencedDataFile === path;
+  const lower = deleteFile.lowerBounds?.get(DELETE_FILE_PATH_ID);
+  const upper = deleteFile.upperBounds?.get(DELETE_FILE_PATH_ID);
+  if (lower === undefined && upper === undefined) return true;
+  const bytes = utf8.encode(path);
+  if (lower !== undefined && compareBytes(bytes, lower) < 0) return false;
+  if (upper !== undefined && compareBytes(bytes, upper) > 0) return false;
+  return true;
+}
