@@ -21,6 +21,7 @@ export * from './metadata-access.js';
 export * from './append.js';
 export * from './streamed-append.js';
 export * from './rewrite.js';
+export * from './rewrite-files.js';
 export * from './upsert.js';
 export * from './constraints.js';
 export * from './constraints-check.js';
