@@ -31,6 +31,7 @@ export { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, typ
 export { SchemaUpdate, PartitionSpecUpdate, type Constraint, type ConstraintKind } from './transaction/index.js';
 export type { OrphanFile, RemoveOrphanFilesOptions, RemoveOrphanFilesResult } from './maintenance/index.js';
 export type { RewriteDataFilesOptions, RewriteDataFilesResult } from './maintenance/index.js';
+export type { RewriteManifestsResult } from './transaction/index.js';
 export {
   asOfJoin,
   ARTIFACT_REGISTRY_TABLE,

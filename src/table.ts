@@ -53,6 +53,8 @@ import {
   ManifestListMemo,
   SchemaUpdate,
   prepareRewrite,
+  prepareRewriteManifests,
+  type RewriteManifestsResult,
   prepareUpsert,
   parseAppendOptions,
   parseDeleteOptions,
@@ -812,6 +814,22 @@ export class Table {
     this.checkDataWrite('rewrite data files of');
     const target = { ctx: this.ctx, state: this.state, vectorDimensions: this.vectorDimensions(), nowMs: () => this.home.clock.nowMs() };
     return rewriteDataFiles({ ...target, commit: (prepare, stagedAtMs) => this.commitStaged(prepare, newUuid(), stagedAtMs) }, checked);
+  }
+
+  /**
+   * Rewrites the current snapshot's manifests into as few as `commit.manifest.target-size-bytes`
+   * (default 8 MiB) allows per content and partition spec, entries clustered by partition, as a
+   * `replace` snapshot that changes no data (spec/maintenance.md §M5). Nothing is committed when
+   * there is at most one manifest of each content and spec.
+   * @throws CommitConflictError when a concurrent commit replaced a manifest being rewritten (nothing committed)
+   */
+  async rewriteManifests(): Promise<RewriteManifestsResult> {
+    this.checkDataWrite('rewrite manifests of');
+    const stagedAtMs = this.home.clock.nowMs();
+    const commitId = newUuid();
+    const change = await prepareRewriteManifests(this.ctx, this.state, commitId);
+    if (!change) return { snapshot: undefined, rewrittenManifests: 0, addedManifests: 0, entries: 0 };
+    return this.commitStaged(() => change, commitId, stagedAtMs);
   }
 
   /**

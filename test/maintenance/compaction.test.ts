@@ -6,10 +6,10 @@
  */
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, Table, Warehouse, instrumented, openLocation } from 'floe';
+import { CommitConflictError, InvalidArgumentError, Table, Warehouse, instrumented, openLocation } from 'floe';
 import { TABLE_SCHEMA, rows } from '../conformance/commit.suite.js';
 import { prng } from '../support/prng.js';
-import { rowSet } from './support.js';
+import { gatedStore, rowSet } from './support.js';
 
 let counter = 0;
 async function table(appends: number, options: { partitionBy?: string; perAppend?: number } = {}): Promise<Table> {
@@ -142,5 +142,57 @@ describe('rewriteDataFiles', () => {
     const version = t.version;
     await expect(t.rewriteDataFiles()).rejects.toThrow(/write.sort-order/);
     expect(t.version).toBe(version);
+  });
+});
+
+describe('rewriteManifests', () => {
+  const facts = async (t: Table): Promise<string[]> =>
+    (await t.scan().planFiles()).tasks.map((task) => `${task.file.filePath}|${task.snapshotId}|${task.dataSequenceNumber}|${task.fileSequenceNumber}`).sort();
+
+  it('rewrites the manifests into one, keeping every entry with its snapshot and sequence numbers, as a replace snapshot with no data change', async () => {
+    const t = await table(6, { partitionBy: 'cat' });
+    const before = await rowSet(t);
+    const entries = await facts(t);
+    expect((await t.scan().planFiles()).stats.manifestsTotal).toBe(6);
+    const result = await t.rewriteManifests();
+    expect(result).toMatchObject({ rewrittenManifests: 6, addedManifests: 1, entries: 6 });
+    expect(result.snapshot?.summary).toMatchObject({ operation: 'replace', 'manifests-replaced': '6', 'manifests-created': '1', 'manifests-kept': '0', 'entries-processed': '6', 'total-records': '24', 'total-data-files': '6' });
+    expect(result.snapshot?.summary['added-data-files']).toBeUndefined();
+    const plan = await t.scan().planFiles();
+    expect(plan.stats.manifestsTotal).toBe(1);
+    expect(await facts(t)).toEqual(entries);
+    expect(await rowSet(t)).toEqual(before);
+    // a filter on the partition still prunes files within the one manifest
+    expect((await t.scan({ filter: "cat = 'odd'" }).planFiles()).tasks).toHaveLength(3);
+    const version = t.version;
+    expect(await t.rewriteManifests()).toEqual({ snapshot: undefined, rewrittenManifests: 0, addedManifests: 0, entries: 0 });
+    expect(t.version).toBe(version);
+  });
+
+  it('commits on top of a concurrent append, and fails on a concurrent delete that replaced a rewritten manifest, changing nothing', async () => {
+    for (const concurrent of ['append', 'delete'] as const) {
+      const t = await table(4);
+      const gate = gatedStore(openLocation(t.uri).store, (p) => p.startsWith('metadata/snap-'));
+      const rewriter = await Table.load(t.uri, { store: gate.store });
+      const rewriting = rewriter.rewriteManifests().then((r) => r, (e: unknown) => e);
+      await gate.paused;
+      const other = await Table.load(t.uri);
+      if (concurrent === 'append') await other.append(rows(7, 0, 2));
+      else await other.delete('writer = 1');
+      const version = other.version;
+      const after = await rowSet(other);
+      gate.release();
+      const outcome = await rewriting;
+      await other.refresh();
+      if (concurrent === 'append') {
+        expect(outcome).toMatchObject({ rewrittenManifests: 4, addedManifests: 1 });
+        expect((await other.scan().planFiles()).stats.manifestsTotal).toBe(2);
+        expect(other.currentSnapshot()?.summary.operation).toBe('replace');
+      } else {
+        expect(outcome).toBeInstanceOf(CommitConflictError);
+        expect(other.version).toBe(version);
+      }
+      expect(await rowSet(other)).toEqual(after);
+    }
   });
 });
