@@ -87,23 +87,30 @@ export async function prepareRewriteFiles(ctx: TableContext, state: TableState, 
   const holdsRemoved = new Map<string, boolean>();
   for (const m of await lists.manifestsOf(metadata, head)) holdsRemoved.set(m.manifestPath, false);
   for (const r of removed) holdsRemoved.set(r.manifestPath, true);
+  // The manifests holding removed files are rewritten together, one per content and spec (Java's
+  // `ManifestFilterManager` writes the filtered manifests likewise), cached by the set rewritten
+  // so that a retry on the same manifests writes nothing.
   const rewrites = new Map<string, Promise<NewManifest>>();
-  const rewriteManifest = (m: ManifestFile, lives: readonly LiveFile[], baseMetadata: TableMetadata): Promise<NewManifest> => {
-    let p = rewrites.get(m.manifestPath);
+  const rewriteManifests = (group: readonly { m: ManifestFile; lives: readonly LiveFile[] }[], baseMetadata: TableMetadata): Promise<NewManifest> => {
+    const key = group.map((g) => g.m.manifestPath).sort().join('\n');
+    let p = rewrites.get(key);
     if (!p) {
-      const entries: ManifestEntry[] = lives.map((l) => {
-        const gone = removedPaths.has(l.file.filePath);
-        return {
-          status: gone ? ManifestEntryStatus.DELETED : ManifestEntryStatus.EXISTING,
-          snapshotId: gone ? snapshotId : l.snapshotId,
-          sequenceNumber: l.dataSequenceNumber,
-          fileSequenceNumber: l.fileSequenceNumber,
-          dataFile: l.file,
-        };
-      });
-      const mSpec = specById(baseMetadata, m.partitionSpecId, ctx.name);
-      p = writeNewManifest(ctx, { location: metadata.location, schema: schemaForSpec(baseMetadata, mSpec), spec: mSpec, content: m.content, snapshotId, entries });
-      rewrites.set(m.manifestPath, p);
+      const entries: ManifestEntry[] = group.flatMap((g) =>
+        g.lives.map((l) => {
+          const gone = removedPaths.has(l.file.filePath);
+          return {
+            status: gone ? ManifestEntryStatus.DELETED : ManifestEntryStatus.EXISTING,
+            snapshotId: gone ? snapshotId : l.snapshotId,
+            sequenceNumber: l.dataSequenceNumber,
+            fileSequenceNumber: l.fileSequenceNumber,
+            dataFile: l.file,
+          };
+        }),
+      );
+      const first = group[0]!.m;
+      const mSpec = specById(baseMetadata, first.partitionSpecId, ctx.name);
+      p = writeNewManifest(ctx, { location: metadata.location, schema: schemaForSpec(baseMetadata, mSpec), spec: mSpec, content: first.content, snapshotId, entries });
+      rewrites.set(key, p);
     }
     return p;
   };
@@ -150,7 +157,7 @@ export async function prepareRewriteFiles(ctx: TableContext, state: TableState, 
       const nowHead = branchHead(base.metadata, branch);
       if (nowHead?.snapshotId !== head?.snapshotId) await validateSince(base.metadata, nowHead);
       const carried: ManifestFile[] = [];
-      const replaced: NewManifest[] = [];
+      const holding = new Map<string, { m: ManifestFile; lives: LiveFile[] }[]>();
       const planCtx = { table: ctx.name, metadata: base.metadata, locator: ctx.locator };
       for (const m of await lists.manifestsOf(base.metadata, nowHead)) {
         const known = holdsRemoved.get(m.manifestPath);
@@ -161,9 +168,14 @@ export async function prepareRewriteFiles(ctx: TableContext, state: TableState, 
         const lives = await readLiveFiles(planCtx, m);
         const holds = lives.some((l) => removedPaths.has(l.file.filePath));
         holdsRemoved.set(m.manifestPath, holds);
-        if (holds) replaced.push(await rewriteManifest(m, lives, base.metadata));
-        else carried.push(m);
+        if (!holds) {
+          carried.push(m);
+          continue;
+        }
+        const key = `${m.content}/${m.partitionSpecId}`;
+        holding.set(key, [...(holding.get(key) ?? []), { m, lives }]);
       }
+      const replaced = await Promise.all([...holding.values()].map((group) => rewriteManifests(group, base.metadata)));
       const { snapshot, updates } = await produceSnapshot(
         {
           operation: 'replace',

@@ -38,6 +38,8 @@ describe('rewriteDataFiles', () => {
     expect(t.currentSnapshot()?.snapshotId).toBe(snap.snapshotId);
     expect(snap.summary).toMatchObject({ operation: 'replace', 'added-data-files': '1', 'deleted-data-files': '8', 'added-records': '32', 'deleted-records': '32', 'total-records': '32', 'total-data-files': '1' });
     expect(await fileCount(t)).toBe(1);
+    // the new files' manifest, and one manifest of the eight DELETED entries (not one per old manifest)
+    expect((await t.scan().planFiles()).stats.manifestsTotal).toBe(2);
     expect(await rowSet(t)).toEqual(before);
     // the old snapshot still reads its own files
     expect((await t.scan({ snapshotId: parent.snapshotId }).toArrow()).numRows).toBe(32);
