@@ -12,6 +12,7 @@ import { CommitConflictError, ConstraintViolationError, InvalidArgumentError, No
 import { type Expression, bindExpression, toExpression } from './expr/index.js';
 import { arrowSchemaFromIceberg, conformToSchema, takeRows } from './io/index.js';
 import { type RemoveOrphanFilesOptions, type RemoveOrphanFilesResult, parseOrphanOptions, removeOrphanFiles } from './maintenance/index.js';
+import { type RewriteDataFilesOptions, type RewriteDataFilesResult, parseRewriteDataFilesOptions, rewriteDataFiles } from './maintenance/index.js';
 import { remoteReaderOver } from './scan/index.js';
 import { Changes, type ChangesOptions, DataFileReader, type DataFileReaderOptions, type RemoteReadPolicy, type RemoteReadTransport, type RemoteReader, Scan, type ScanOptions, parseFileReaderOptions, snapshotById, toSnapshotId } from './scan/index.js';
 import { type PartitionSpec, parseArgument } from './spec/index.js';
@@ -52,6 +53,8 @@ import {
   ManifestListMemo,
   SchemaUpdate,
   prepareRewrite,
+  prepareRewriteManifests,
+  type RewriteManifestsResult,
   prepareUpsert,
   writeModeOf,
   parseAppendOptions,
@@ -795,6 +798,42 @@ export class Table {
       return { state: this.state, locator: this.ctx.locator };
     };
     return removeOrphanFiles({ table: this.name, store: this.home.store, reload }, checked);
+  }
+
+  /**
+   * Compacts data files (spec/maintenance.md §M4): per partition, files smaller than 75% of the
+   * target size (larger than 180% of it, or with delete files applying) are bin-packed into
+   * groups of up to the target size (`targetFileSizeBytes`, default the
+   * `write.target-file-size-bytes` property, else 512 MiB) and each group of at least
+   * `minInputFiles` files (default 5), or with deletes, is written again as new files, its deletes
+   * applied and its rows sorted by `sortBy` (else `write.sort-order`, else the table's sort
+   * order); one `replace` snapshot swaps them in. The rows are unchanged. A concurrent append
+   * does not conflict; a concurrent commit that removed a file being rewritten, or added delete
+   * files that may apply to one, does (`CommitConflictError`, nothing committed).
+   * @throws InvalidArgumentError for a malformed option, filter or sort term (nothing is committed)
+   * @throws CommitConflictError as above
+   */
+  async rewriteDataFiles(options: RewriteDataFilesOptions = {}): Promise<RewriteDataFilesResult> {
+    const checked = parseRewriteDataFilesOptions(options, this.name);
+    this.checkDataWrite('rewrite data files of');
+    const target = { ctx: this.ctx, state: this.state, vectorDimensions: this.vectorDimensions(), nowMs: () => this.home.clock.nowMs() };
+    return rewriteDataFiles({ ...target, commit: (prepare, stagedAtMs) => this.commitStaged(prepare, newUuid(), stagedAtMs) }, checked);
+  }
+
+  /**
+   * Rewrites the current snapshot's manifests into as few as `commit.manifest.target-size-bytes`
+   * (default 8 MiB) allows per content and partition spec, entries clustered by partition, as a
+   * `replace` snapshot that changes no data (spec/maintenance.md §M5). Nothing is committed when
+   * there is at most one manifest of each content and spec.
+   * @throws CommitConflictError when a concurrent commit replaced a manifest being rewritten (nothing committed)
+   */
+  async rewriteManifests(): Promise<RewriteManifestsResult> {
+    this.checkDataWrite('rewrite manifests of');
+    const stagedAtMs = this.home.clock.nowMs();
+    const commitId = newUuid();
+    const change = await prepareRewriteManifests(this.ctx, this.state, commitId);
+    if (!change) return { snapshot: undefined, rewrittenManifests: 0, addedManifests: 0, entries: 0 };
+    return this.commitStaged(() => change, commitId, stagedAtMs);
   }
 
   /**

@@ -53,7 +53,8 @@ const ALLOWED_LAYERS: Record<string, readonly string[]> = {
   commit: ['errors', 'util', 'spec', 'store'],
   scan: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest'],
   transaction: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest', 'commit', 'scan'],
-  maintenance: ['errors', 'util', 'spec', 'store', 'commit', 'scan'],
+  // Compaction plans with scan/, sorts with expr/ and io/, and commits through transaction/.
+  maintenance: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'commit', 'scan', 'transaction'],
   table: ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest', 'commit', 'scan', 'transaction', 'maintenance'],
   catalog: ['errors', 'util', 'spec', 'store', 'commit'],
   'catalog/rest/wire': ['errors', 'util', 'spec', 'transaction'],
@@ -88,7 +89,7 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   commit: ['node:zlib', 'zod'],
   scan: ['apache-arrow', 'p-limit', 'zod'],
   transaction: ['apache-arrow', 'p-limit', 'zod'],
-  maintenance: ['p-limit', 'zod'],
+  maintenance: ['apache-arrow', 'p-limit', 'zod'],
   table: ['apache-arrow', 'zod'],
   catalog: ['zod'],
   'catalog/rest/wire': ['zod'],

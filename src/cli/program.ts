@@ -20,6 +20,7 @@ import { historyCommand } from './commands/history.js';
 import { infoCommand } from './commands/info.js';
 import { branchCommand, rollbackCommand, tagCommand } from './commands/refs.js';
 import { expireCommand, removeOrphansCommand } from './commands/maintenance.js';
+import { compactCommand, rewriteManifestsCommand } from './commands/compact.js';
 import { scanCommand } from './commands/scan.js';
 import { schemaCommand } from './commands/schema.js';
 import { constraintsCommand } from './commands/constraints.js';
@@ -107,6 +108,8 @@ Example:
     rollbackCommand(),
     expireCommand(),
     removeOrphansCommand(),
+    compactCommand(),
+    rewriteManifestsCommand(),
     infoCommand(),
     constraintsCommand(),
     lineageCommand(),

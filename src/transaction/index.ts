@@ -22,6 +22,8 @@ export * from './append.js';
 export * from './streamed-append.js';
 export * from './rewrite.js';
 export * from './write-mode.js';
+export * from './rewrite-files.js';
+export * from './rewrite-manifests.js';
 export * from './upsert.js';
 export * from './constraints.js';
 export * from './constraints-check.js';

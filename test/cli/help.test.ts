@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { floe } from './support.js';
 
-const COMMANDS = ['namespaces', 'tables', 'create', 'append', 'scan', 'history', 'schema', 'evolve', 'tag', 'branch', 'rollback', 'expire', 'remove-orphans', 'info', 'constraints', 'lineage', 'audit'];
+const COMMANDS = ['namespaces', 'tables', 'create', 'append', 'scan', 'history', 'schema', 'evolve', 'tag', 'branch', 'rollback', 'expire', 'remove-orphans', 'compact', 'rewrite-manifests', 'info', 'constraints', 'lineage', 'audit'];
 
 describe('floe --help', () => {
   it('lists every command, the exit codes and the S3 variables', async () => {

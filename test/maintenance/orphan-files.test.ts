@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type ObjectStore, Table, type Warehouse, openLocation } from 'floe';
 import { TABLE_SCHEMA, rows } from '../conformance/commit.suite.js';
 import { cleanupBackends, featureBackends } from '../features/backends.js';
+import { gatedStore } from './support.js';
 
 afterAll(cleanupBackends);
 
@@ -18,47 +19,6 @@ const DAY = 24 * HOUR;
 function manualClock(): { nowMs(): number; advance(ms: number): void } {
   let offset = 0;
   return { nowMs: () => Date.now() + offset, advance: (ms) => void (offset += ms) };
-}
-
-/**
- * A store that pauses the first put whose path matches, until released: the writer has then
- * written its data files and manifests, and not yet its manifest list nor its commit point.
- */
-function gatedStore(inner: ObjectStore, matches: (path: string) => boolean): { store: ObjectStore; paused: Promise<void>; release(): void } {
-  let onPaused!: () => void;
-  let release!: () => void;
-  const paused = new Promise<void>((r) => (onPaused = r));
-  const released = new Promise<void>((r) => (release = r));
-  let armed = true;
-  // Puts in flight: an append stages its data file, manifest and manifest list concurrently, so
-  // `paused` waits for the others to be stored too (the writer is then exactly between staging
-  // and its commit point).
-  const inflight = new Set<Promise<unknown>>();
-  const store: ObjectStore = {
-    name: `gated ${inner.name}`,
-    capabilities: inner.capabilities,
-    get: (p, o) => inner.get(p, o),
-    head: (p) => inner.head(p),
-    delete: (p) => inner.delete(p),
-    list: (p) => inner.list(p),
-    listWithDelimiter: (p) => inner.listWithDelimiter(p),
-    put: async (p, bytes, o) => {
-      if (armed && matches(p)) {
-        armed = false;
-        void Promise.allSettled([...inflight]).then(onPaused);
-        await released;
-        return inner.put(p, bytes, o);
-      }
-      const put = inner.put(p, bytes, o);
-      inflight.add(put);
-      try {
-        return await put;
-      } finally {
-        inflight.delete(put);
-      }
-    },
-  };
-  return { store, paused, release };
 }
 
 async function keys(store: ObjectStore, prefix = ''): Promise<string[]> {
