@@ -50,6 +50,19 @@ export {
   type LineageNode,
   type LineageOptions,
 } from './ml/features/index.js';
+export {
+  FeatureRefSchema,
+  FeatureViewDefinitionSchema,
+  FeatureViewSchema,
+  definitionOf,
+  featureRefToString,
+  type Feature,
+  type FeatureEntity,
+  type FeatureRef,
+  type FeatureSource,
+  type FeatureView,
+  type FeatureViewDefinition,
+} from './features/index.js';
 export type { CommitStats } from './commit/index.js';
 export * as expr from './expr/index.js';
 export {
