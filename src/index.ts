@@ -51,15 +51,21 @@ export {
   type LineageOptions,
 } from './ml/features/index.js';
 export {
+  FEATURE_REGISTRY_PREFIX,
   FeatureRefSchema,
+  FeatureRegistry,
   FeatureViewDefinitionSchema,
   FeatureViewSchema,
   definitionOf,
   featureRefToString,
   type Feature,
   type FeatureEntity,
+  type AppliedView,
   type FeatureRef,
   type FeatureSource,
+  type FeatureViewChange,
+  type ViewProblem,
+  type ViewValidation,
   type FeatureView,
   type FeatureViewDefinition,
 } from './features/index.js';

@@ -29,3 +29,7 @@ export {
   type FeatureViewDefinition,
 } from './view.js';
 export { FeatureRefSchema, featureRefToString, type FeatureRef } from './feature-ref.js';
+export { FeatureRegistry, type AppliedView, type ViewValidation } from './registry.js';
+export { FEATURE_REGISTRY_PREFIX, FEATURE_VIEW_FORMAT, viewVersionPath } from './registry-store.js';
+export { checkViewAgainstSchema, type ViewProblem } from './source-check.js';
+export { diffDefinitions, sameDefinition, type FeatureViewChange } from './view-diff.js';
