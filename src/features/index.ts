@@ -33,3 +33,13 @@ export { FeatureRegistry, type AppliedView, type ViewValidation } from './regist
 export { FEATURE_REGISTRY_PREFIX, FEATURE_VIEW_FORMAT, viewVersionPath } from './registry-store.js';
 export { checkViewAgainstSchema, type ViewProblem } from './source-check.js';
 export { diffDefinitions, sameDefinition, type FeatureViewChange } from './view-diff.js';
+export { getHistoricalFeatures, TRAINING_SET_SUMMARY_KEY, type HistoricalFeaturesOptions, type TrainingSet } from './training-set.js';
+export {
+  TRAINING_SET_SPEC_FORMAT,
+  TrainingSetSpecSchema,
+  decodeTrainingSetSpec,
+  encodeTrainingSetSpec,
+  type TrainingSetEntities,
+  type TrainingSetSpec,
+  type TrainingSetView,
+} from './training-set-spec.js';
