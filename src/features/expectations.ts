@@ -12,12 +12,13 @@
  * @module
  */
 import * as arrow from 'apache-arrow';
-import type { ConstraintViolationDetail } from '../errors.js';
+import { z } from 'zod';
+import { type ConstraintViolationDetail, InvalidArgumentError } from '../errors.js';
 import type { Constraint } from '../index.js';
 import { checkConstraints } from '../transaction/index.js';
 import type { Warehouse } from '../warehouse.js';
 import { FeatureRegistry } from './registry.js';
-import type { FeatureView } from './view.js';
+import { type FeatureView, FeatureViewSchema } from './view.js';
 import { viewBatches, viewColumns } from './view-rows.js';
 
 /** What {@link checkViewExpectations} found. */
@@ -61,8 +62,17 @@ function columnsOf(c: Constraint): string[] {
  */
 export async function checkViewExpectations(options: ViewExpectationsOptions): Promise<ExpectationReport> {
   const registry = FeatureRegistry.open(options.warehouse);
-  const view = typeof options.view === 'string' ? await registry.describe(options.view) : options.view;
+  let view: FeatureView;
+  if (typeof options.view === 'string') view = await registry.describe(options.view);
+  else {
+    const r = FeatureViewSchema.safeParse(options.view);
+    if (!r.success) throw new InvalidArgumentError(`view expectations: option view is not a feature view: ${z.core.toDotPath(r.error.issues[0]!.path)} ${r.error.issues[0]!.message}`, { context: { option: 'view' } });
+    view = r.data;
+  }
   const table = await registry.loadSource(view);
+  if (options.snapshotId !== undefined && !/^-?\d+$/.test(String(options.snapshotId))) {
+    throw new InvalidArgumentError(`view expectations: option snapshotId is not a snapshot id: ${String(options.snapshotId)}`, { context: { option: 'snapshotId' } });
+  }
   const snapshotId = options.snapshotId !== undefined ? BigInt(options.snapshotId) : table.currentSnapshot()?.snapshotId;
   const base = { view: view.name, version: view.version, snapshotId: snapshotId?.toString() ?? '' };
   const own = new Set(viewColumns(view));

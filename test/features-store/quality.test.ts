@@ -66,6 +66,9 @@ describe.each(featureBackends)('feature quality on $label', (backend) => {
     const fromTable = await checkViewExpectations({ warehouse: wh, view: 'user_stats', snapshotId: s1.snapshotId });
     expect(fromTable.ok).toBe(false);
     // Only spend = 10 breaks it: the filtered-out 'test' row (spend 5) is not the view's.
+    const refused = await checkViewExpectations({ warehouse: wh, view: 'user_stats', snapshotId: 'latest' }).catch((x: unknown) => x);
+    expect(isFloeError(refused, 'INVALID_ARGUMENT')).toBe(true);
+    expect((refused as Error).message).toMatch(/option snapshotId is not a snapshot id: latest/);
     expect(fromTable.violations.map((v) => [v.constraint, v.count])).toEqual([['min(spend)', 1]]);
   });
 });
