@@ -46,7 +46,7 @@ describe('floe features', () => {
     expect(r.stdout).toBe('user_stats: unchanged (version 1)\n');
     const v2 = file('v2.json', JSON.stringify([{ name: 'user_stats', entities: [{ name: 'id', type: 'long' }], source: { table: 'ml.users' }, eventTime: 'ts', ttl: '7d', features: [{ name: 'n', type: 'long' }, { name: 'country', type: 'string' }] }]));
     r = await floe('--json', 'features', 'apply', v2);
-    expect(JSON.parse(r.stdout)).toEqual([{ name: 'user_stats', version: 2, status: 'updated' }]);
+    expect(JSON.parse(r.stdout)).toEqual([{ name: 'user_stats', version: 2, result: 'updated' }]);
 
     r = await floe('--json', 'features', 'list');
     expect((JSON.parse(r.stdout) as { name: string; version: number }[]).map((v) => [v.name, v.version])).toEqual([['user_stats', 2]]);
@@ -59,10 +59,10 @@ describe('floe features', () => {
 
     r = await floe('--json', 'features', 'stats', 'user_stats');
     expect(r.code, r.stderr).toBe(0);
-    const stats = JSON.parse(r.stdout) as { rowCount: number; features: Record<string, { nullCount: number; distinct: number }> }[];
+    const stats = JSON.parse(r.stdout) as { rowCount: number; columns: { name: string; nullCount: number; distinct: number }[] }[];
     expect(stats).toHaveLength(1);
     expect(stats[0]!.rowCount).toBe(2);
-    expect(stats[0]!.features.n).toMatchObject({ nullCount: 1, distinct: 1 });
+    expect(stats[0]!.columns.map((c) => [c.name, c.nullCount, c.distinct])).toEqual([['n', 1, 1], ['country', 0, 2]]);
 
     // A dropped column: describe reports the view as broken.
     expect((await floe('evolve', 'ml.users', 'drop-column', 'country')).code).toBe(0);

@@ -75,7 +75,7 @@ export function featuresCommand(): Command {
       const version = opts.version === undefined ? undefined : positiveInt(opts.version, '--version');
       const view = await registry.describe(name, version);
       const validation = await registry.validate(view.name, view.version);
-      await ctx.print({ ...view, versions: await registry.versions(view.name), status: validation }, () => {
+      await ctx.print({ ...view, versions: await registry.versions(view.name), validation }, () => {
         const status = validation.ok ? '  status      ok: matches its source table\n' : `  status      BROKEN:\n${validation.problems.map((p) => `    ${p.field}: ${p.message}\n`).join('')}`;
         return viewText(view) + status;
       });
@@ -89,7 +89,9 @@ export function featuresCommand(): Command {
       const ctx = contextOf(cmd);
       const definitions = await readDefinitions(file);
       const applied = await FeatureRegistry.open(await ctx.warehouse()).apply(definitions, { where: file });
-      await ctx.print(applied, () => `${applied.map((a) => `${a.name}: ${a.status === 'unchanged' ? `unchanged (version ${a.version})` : `${a.status} version ${a.version}`}`).join('\n')}\n`);
+      // `result`, not the library's `status`: a JSON field keeps one type across commands (audit's status is a number).
+      const json = applied.map((a) => ({ name: a.name, version: a.version, result: a.status }));
+      await ctx.print(json, () => `${applied.map((a) => `${a.name}: ${a.status === 'unchanged' ? `unchanged (version ${a.version})` : `${a.status} version ${a.version}`}`).join('\n')}\n`);
     });
 
   features
@@ -113,7 +115,9 @@ export function featuresCommand(): Command {
     .action(async (name: string, opts: { since?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
       const stats = await featureStats({ warehouse: await ctx.warehouse(), view: name, ...(opts.since !== undefined ? { since: opts.since } : {}) });
-      await ctx.print(stats, () => {
+      // Per-feature statistics as a list (`columns`): feature names are data, not JSON fields.
+      const json = stats.map(({ features: perFeature, ...rest }) => ({ ...rest, columns: Object.entries(perFeature).map(([feature, x]) => ({ name: feature, ...x })) }));
+      await ctx.print(json, () => {
         if (stats.length === 0) return 'no snapshots\n';
         const out: string[] = [];
         for (const s of stats) {
