@@ -64,6 +64,8 @@ const ALLOWED_LAYERS: Record<string, readonly string[]> = {
   governance: ['errors', 'util', 'store', 'commit'],
   'catalog/rest/server': ['errors', 'util', 'spec', 'store', 'expr', 'io', 'manifest', 'commit', 'scan', 'transaction', 'catalog', 'catalog/rest/wire', 'governance', 'table', 'warehouse'],
   ml: ['errors', 'util', 'spec', 'expr', 'index', 'table', 'warehouse', 'scan', 'io'],
+  // The feature store sits on the table API and the ml layer; the registry documents go through the store seam.
+  features: ['errors', 'util', 'spec', 'expr', 'index', 'table', 'warehouse', 'scan', 'io', 'store', 'commit', 'transaction', 'ml'],
   cli: ['errors', 'util', 'index', 'node'],
   index: ['*'],
   node: ['*'],
@@ -98,6 +100,7 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   'catalog/rest/server': ['fastify', 'openapi-backend', 'yaml', 'ajv-formats', 'zod', 'node:fs', 'node:url', 'node:crypto'],
   warehouse: ['apache-arrow', 'zod'],
   ml: ['apache-arrow', 'zod'],
+  features: ['apache-arrow', 'zod', 'yaml', 'fast-json-stable-stringify'],
   cli: ['*'],
   index: [],
   node: ['node:path'],

@@ -25,6 +25,7 @@ import { scanCommand } from './commands/scan.js';
 import { schemaCommand } from './commands/schema.js';
 import { constraintsCommand } from './commands/constraints.js';
 import { lineageCommand } from './commands/lineage.js';
+import { featuresCommand } from './commands/features.js';
 import { serveCommand } from './commands/serve.js';
 import { principalsCommand } from './commands/principals.js';
 import { grantCommand, grantsCommand, revokeCommand } from './commands/grants.js';
@@ -113,6 +114,7 @@ Example:
     infoCommand(),
     constraintsCommand(),
     lineageCommand(),
+    featuresCommand(),
     serveCommand(),
     auditCommand(),
     principalsCommand(),

@@ -51,6 +51,12 @@ beforeAll(async () => {
   await json('append (2)', ['append', 'ml.t', writeInput(root, 'b.csv', 'id,n,ts\n3,3,2026-01-07T00:00:00Z\n')]);
   const table = await (await Warehouse.open(uri)).loadTable('ml.t');
   ids = table.snapshots().map((s) => s.snapshotId);
+  const views = writeInput(root, 'views.yaml', 'views:\n  - { name: t_stats, entities: [{ name: id, type: long }], source: { table: ml.t }, eventTime: ts, ttl: 1d, features: [{ name: n, type: long }] }\n');
+  await json('features apply', ['features', 'apply', views]);
+  await json('features list', ['features', 'list']);
+  await json('features describe', ['features', 'describe', 't_stats']);
+  await json('features diff', ['features', 'diff', 't_stats', '1', '1']);
+  await json('features stats', ['features', 'stats', 't_stats']);
   await json('tag', ['tag', 'ml.t', 'v1']);
   await json('tag (list)', ['tag', 'ml.t']);
   await json('branch', ['branch', 'ml.t', 'exp', '--snapshot', String(ids[0])]);
