@@ -74,6 +74,8 @@ beforeAll(async () => {
   await json('rollback', ['rollback', 'ml.t', String(ids[0])]);
   await json('expire', ['expire', 'ml.t', '--older-than', '2100-01-01', '--dry-run']);
   await json('remove-orphans', ['remove-orphans', 'ml.t', '--dry-run']);
+  await json('compact', ['compact', 'ml.t', '--min-input-files', '1']);
+  await json('rewrite-manifests', ['rewrite-manifests', 'ml.t']);
   await json('tag (remove)', ['tag', 'ml.t', 'v1', '--remove']);
   // The audit log a governed server wrote: a token, a load with its snapshot, a 401.
   const auditing = await startRestCatalogServer({ warehouse: await Warehouse.open(uri), admin: { clientId: 'json-admin', clientSecret: 'json-admin-secret' }, audit: { flushIntervalMs: 0 } });
