@@ -29,6 +29,7 @@ export {
 export { Table, type LoadTableOptions, type WriteOptions, type ContractOptions, type HistoryEntry, type TableAccess } from './table.js';
 export { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, type ScanPlan, type FileScanTask, type PlanStats, type SnapshotSelector } from './scan/index.js';
 export { SchemaUpdate, PartitionSpecUpdate, type Constraint, type ConstraintKind } from './transaction/index.js';
+export type { CommitEvery, PositionedBatch, StreamAppendOptions, StreamCommit, StreamPosition } from './transaction/index.js';
 export type { OrphanFile, RemoveOrphanFilesOptions, RemoveOrphanFilesResult } from './maintenance/index.js';
 export {
   asOfJoin,
