@@ -8,7 +8,7 @@
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Table, type Warehouse } from 'floe';
-import { cleanupBackends, featureBackends } from '../features/backends.js';
+import { cleanupBackends, featureBackends, restBackends } from '../features/backends.js';
 
 afterAll(cleanupBackends);
 
@@ -190,5 +190,19 @@ describe('appendStream on a table with constraints', () => {
     await expect(t.appendStream(positioned(0, 1), { sourceId: 's' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(t.version).toBe(version);
     expect(await rowKeys(t)).toEqual([]);
+  });
+});
+
+describe('appendStream through the REST catalog', () => {
+  it('a stale writer of the same source drops what another committed first, committing through the catalog', async () => {
+    const wh = await restBackends[0]!.open();
+    await wh.createNamespace('r');
+    const t = await wh.createTable('r.t', SCHEMA);
+    const stale = await wh.loadTable('r.t');
+    await t.appendStream(positioned(0, 10), { sourceId: 'p' });
+    await stale.appendStream(positioned(5, 15), { sourceId: 'p' });
+    expect(stale.currentSnapshot()!.summary['floe.stream.first-position']).toBe('10');
+    expect(await rowKeys(stale)).toEqual(expectedKeys(0, 15));
+    expect(stale.snapshots().length).toBe(2);
   });
 });
