@@ -53,6 +53,7 @@ import {
   committedStreamPosition,
   parseStreamOptions,
   runStreamAppend,
+  streamSource,
   ManifestListMemo,
   SchemaUpdate,
   prepareRewrite,
@@ -437,17 +438,18 @@ export class Table {
   async appendStream(source: AsyncIterable<WriteInput | PositionedBatch> | Iterable<WriteInput | PositionedBatch>, options: WriteOptions & ContractOptions & StreamAppendOptions = {}): Promise<Snapshot | undefined> {
     const { commitEvery, sourceId, onCommit, ...appendOptions } = typeof options === 'object' && options !== null ? options : ({} as typeof options);
     parseAppendOptions(typeof options === 'object' && options !== null ? appendOptions : options, this.name);
-    const streamOptions = parseStreamOptions({ ...(commitEvery ? { commitEvery } : {}), ...(sourceId !== undefined ? { sourceId } : {}), ...(onCommit ? { onCommit } : {}) }, appendOptions.summary, this.name);
+    // Every key given goes to the check, whatever its value: `commitEvery: null` is refused, not ignored.
+    const streamOptions = parseStreamOptions({ ...(commitEvery !== undefined ? { commitEvery } : {}), ...(sourceId !== undefined ? { sourceId } : {}), ...(onCommit !== undefined ? { onCommit } : {}) }, appendOptions.summary, this.name);
     this.checkDataWrite('append to');
     if (this.constraints().length > 0) {
-      if (commitEvery || sourceId !== undefined) {
-        throw new InvalidArgumentError(`appendStream with ${commitEvery ? 'commitEvery' : 'sourceId'} on table ${this.name}: the table has constraints, which are checked over all the rows of one commit`, {
+      if (streamOptions.commitEvery || streamOptions.sourceId !== undefined) {
+        throw new InvalidArgumentError(`appendStream with ${streamOptions.commitEvery ? 'commitEvery' : 'sourceId'} on table ${this.name}: the table has constraints, which are checked over all the rows of one commit`, {
           context: { table: this.name },
           help: 'append in one commit (no commitEvery / sourceId), or drop the constraints',
         });
       }
       const batches: arrow.RecordBatch[] = [];
-      for await (const data of source as AsyncIterable<WriteInput>) batches.push(...this.writeTable(data).batches);
+      for await (const data of streamSource(source, this.name) as AsyncIterable<WriteInput>) batches.push(...this.writeTable(data).batches);
       return batches.some((b) => b.numRows > 0) ? this.append(batches, options) : undefined;
     }
     return runStreamAppend(

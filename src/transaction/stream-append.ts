@@ -137,7 +137,7 @@ interface StagedBatch {
  */
 export async function runStreamAppend(host: StreamAppendHost, source: unknown, options: StreamWriteOptions): Promise<Snapshot | undefined> {
   const table = host.table;
-  const iterable = asIterable(source, table);
+  const iterable = streamSource(source, table);
   const branch = options.branch ?? MAIN_BRANCH;
   const { sourceId, commitEvery } = options;
   let committed = sourceId === undefined ? undefined : committedStreamPosition(host.state().metadata, sourceId, branch);
@@ -236,7 +236,13 @@ function due(every: CommitEvery, rows: number, bytes: number, elapsedMs: number)
   return (every.rows !== undefined && rows >= every.rows) || (every.bytes !== undefined && bytes >= every.bytes) || (every.ms !== undefined && elapsedMs >= every.ms);
 }
 
-function asIterable(source: unknown, table: string): AsyncIterable<unknown> | Iterable<unknown> {
+/**
+ * `source` as an iterable of batches.
+ * @param source what the caller passed as the stream
+ * @param table the table, for messages
+ * @throws InvalidArgumentError when it is neither iterable nor async iterable
+ */
+export function streamSource(source: unknown, table: string): AsyncIterable<unknown> | Iterable<unknown> {
   const s = source as { [Symbol.asyncIterator]?: unknown; [Symbol.iterator]?: unknown } | null | undefined;
   if (typeof source === 'object' && s !== null && s !== undefined && (typeof s[Symbol.asyncIterator] === 'function' || typeof s[Symbol.iterator] === 'function')) {
     return source as AsyncIterable<unknown> | Iterable<unknown>;

@@ -171,6 +171,8 @@ describe.each(featureBackends)('appendStream on $label', (backend) => {
     const wrong = arrow.tableFromArrays({ pos: BigInt64Array.from([7n]), other: Float64Array.from([1]) });
     await refused([{ data: rowsOf(5, 1), position: 5 }, { data: wrong, position: 6 }], { sourceId: 'x' }, 'SCHEMA_MISMATCH', /column 'other' is not in the table schema/);
     await refused([rowsOf(5, 1)], { commitEvery: { rows: 0 } }, 'INVALID_ARGUMENT', /commitEvery\.rows: expected a positive integer number of rows/);
+    await refused([rowsOf(5, 1)], { commitEvery: null }, 'INVALID_ARGUMENT', /commitEvery/);
+    await refused([rowsOf(5, 1)], { onCommit: 0 }, 'INVALID_ARGUMENT', /onCommit: expected a function/);
     await refused([rowsOf(5, 1)], { commitEvery: {} }, 'INVALID_ARGUMENT', /commitEvery: expected at least one of rows, bytes, ms/);
     await refused([rowsOf(5, 1)], { commitEvery: { row: 5 } }, 'INVALID_ARGUMENT', /commitEvery/);
     await refused([rowsOf(5, 1)], { sourceId: '' }, 'INVALID_ARGUMENT', /sourceId: a source id must not be empty/);
@@ -188,6 +190,7 @@ describe('appendStream on a table with constraints', () => {
     const version = t.version;
     await expect(t.appendStream([rowsOf(0, 1)], { commitEvery: { rows: 1 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/commitEvery on table c\.t: the table has constraints/) });
     await expect(t.appendStream(positioned(0, 1), { sourceId: 's' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(t.appendStream(7 as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/source of appendStream on table c\.t is not an iterable/) });
     expect(t.version).toBe(version);
     expect(await rowKeys(t)).toEqual([]);
   });
