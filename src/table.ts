@@ -459,6 +459,7 @@ export class Table {
         state: () => this.state,
         clock: this.home.clock,
         vectorDimensions: this.vectorDimensions(),
+        refresh: () => this.refresh(),
         // The files are staged before the commit begins: the staging window starts with the first
         // (spec/maintenance.md §M2), so a run of batches longer than the window is refused, never
         // committed with files orphan cleanup may have deleted.

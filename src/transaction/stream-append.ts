@@ -111,6 +111,8 @@ export interface StreamAppendHost {
   readonly clock: Clock;
   /** Field id → dimension of vector columns. */
   readonly vectorDimensions: ReadonlyMap<number, number>;
+  /** Re-reads the table's latest version (after another writer's commit was found). */
+  refresh(): Promise<unknown>;
   /** Commits a change whose files were staged since `stagedAtMs` and moves the table to it. */
   commit(prepare: (state: TableState, commitId: string) => Promise<Change<Snapshot>>, commitId: string, stagedAtMs: number): Promise<Snapshot>;
 }
@@ -140,6 +142,9 @@ export async function runStreamAppend(host: StreamAppendHost, source: unknown, o
   const iterable = streamSource(source, table);
   const branch = options.branch ?? MAIN_BRANCH;
   const { sourceId, commitEvery } = options;
+  // A restarted writer's table may be stale: read the committed position from the latest version,
+  // so that replayed batches are skipped here rather than written and dropped at the commit.
+  if (sourceId !== undefined) await host.refresh();
   let committed = sourceId === undefined ? undefined : committedStreamPosition(host.state().metadata, sourceId, branch);
   let previous: bigint | undefined;
   let pending: StagedBatch[] = [];
@@ -187,6 +192,9 @@ export async function runStreamAppend(host: StreamAppendHost, source: unknown, o
         const covered = e.committed;
         await deleteDataFiles(host.context(), batches.filter((b) => b.position! <= covered).flatMap((b) => b.files));
         batches = batches.filter((b) => b.position! > covered);
+        // Build the rest on the version that covers them, not on the stale state (which would
+        // cost the commit loop one conflict per version it is behind).
+        await host.refresh();
       }
     }
   };

@@ -130,20 +130,39 @@ describe.each(featureBackends)('appendStream on $label', (backend) => {
     expect(reopened.version).toBe(version + 1);
   });
 
-  it('a stale writer of the same source drops the positions another committed first, and their files', async () => {
+  it('a writer of the same source committing during a stream: the stream drops the positions it committed, and their files', async () => {
+    const t = await fresh();
+    const other = await wh.loadTable(t.name);
+    async function* racing(): AsyncGenerator<{ data: arrow.Table; position: number }> {
+      for (let p = 5; p < 15; p++) {
+        if (p === 8) {
+          // 5–7 are written already; another instance of the source commits 0–9 now
+          await other.appendStream(positioned(0, 10), { sourceId: 'p' });
+        }
+        yield { data: rowsOf(p, 3), position: p };
+      }
+    }
+    const commits: (bigint | undefined)[] = [];
+    await t.appendStream(racing(), { sourceId: 'p', onCommit: (c) => void commits.push(c.position) });
+    expect(commits).toEqual([14n]);
+    expect(t.currentSnapshot()!.summary['floe.stream.first-position']).toBe('10');
+    expect(await rowKeys(t)).toEqual(expectedKeys(0, 15));
+    expect(t.snapshots().length).toBe(2);
+    // the files of the dropped batches 5–9 were deleted: only the committed ones remain (10 + 5)
+    expect(await dataFileCount(t)).toBe(15);
+  });
+
+  it('a restarted writer on a stale table object reads the committed position from the latest version', async () => {
     const t = await fresh();
     const stale = await wh.loadTable(t.name);
     await t.appendStream(positioned(0, 10), { sourceId: 'p' });
-    const filesAfterFirst = await dataFileCount(t);
-    // `stale` has not seen that commit: its batches 5–9 are written, then found committed at the commit
-    const commits: (bigint | undefined)[] = [];
-    await stale.appendStream(positioned(5, 15), { sourceId: 'p', onCommit: (c) => void commits.push(c.position) });
-    expect(commits).toEqual([14n]);
+    const files = await dataFileCount(t);
+    await stale.appendStream(positioned(5, 15), { sourceId: 'p' });
     expect(stale.currentSnapshot()!.summary['floe.stream.first-position']).toBe('10');
+    // the commit was built on the latest version, without a conflict
+    expect(stale.lastCommitStats()).toMatchObject({ attempts: 1, conflicts: 0 });
     expect(await rowKeys(stale)).toEqual(expectedKeys(0, 15));
-    expect(stale.snapshots().length).toBe(2);
-    // the files of the dropped batches were deleted: only the committed ones remain
-    expect(await dataFileCount(stale)).toBe(filesAfterFirst + 5);
+    expect(await dataFileCount(stale)).toBe(files + 5);
   });
 
   it('refuses a non-iterable source, malformed batches and positions that do not grow, leaving the table unchanged', async () => {
@@ -201,11 +220,16 @@ describe('appendStream through the REST catalog', () => {
     const wh = await restBackends[0]!.open();
     await wh.createNamespace('r');
     const t = await wh.createTable('r.t', SCHEMA);
-    const stale = await wh.loadTable('r.t');
-    await t.appendStream(positioned(0, 10), { sourceId: 'p' });
-    await stale.appendStream(positioned(5, 15), { sourceId: 'p' });
-    expect(stale.currentSnapshot()!.summary['floe.stream.first-position']).toBe('10');
-    expect(await rowKeys(stale)).toEqual(expectedKeys(0, 15));
-    expect(stale.snapshots().length).toBe(2);
+    const other = await wh.loadTable('r.t');
+    async function* racing(): AsyncGenerator<{ data: arrow.Table; position: number }> {
+      for (let p = 5; p < 15; p++) {
+        if (p === 8) await other.appendStream(positioned(0, 10), { sourceId: 'p' });
+        yield { data: rowsOf(p, 3), position: p };
+      }
+    }
+    await t.appendStream(racing(), { sourceId: 'p' });
+    expect(t.currentSnapshot()!.summary['floe.stream.first-position']).toBe('10');
+    expect(await rowKeys(t)).toEqual(expectedKeys(0, 15));
+    expect(t.snapshots().length).toBe(2);
   });
 });
