@@ -12,6 +12,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const LONG = [
   'test/catalog/rest/commit-load.test.ts',
   'test/commit/kill9.test.ts',
+  'test/transaction/stream-soak.test.ts',
   'test/commit/commit-conformance.test.ts',
   'test/cli/{append,scan,governance,create,evolve,refs,inspect,help,catalog,s3,serve}.test.ts',
   'test/docs/readme-code.test.ts',

@@ -39,6 +39,7 @@ export {
 } from './scan/index.js';
 export { DataFileReader, type DataFileReaderOptions, Scan, type ScanOptions, type ScanPlan, type FileScanTask, type PlanStats, type SnapshotSelector } from './scan/index.js';
 export { SchemaUpdate, PartitionSpecUpdate, type Constraint, type ConstraintKind } from './transaction/index.js';
+export type { CommitEvery, PositionedBatch, StreamAppendOptions, StreamCommit, StreamPosition } from './transaction/index.js';
 export type { OrphanFile, RemoveOrphanFilesOptions, RemoveOrphanFilesResult } from './maintenance/index.js';
 export type { RewriteDataFilesOptions, RewriteDataFilesResult } from './maintenance/index.js';
 export type { RewriteManifestsResult } from './transaction/index.js';

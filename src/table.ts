@@ -48,8 +48,13 @@ import {
   metadataChange,
   PartitionSpecUpdate,
   prepareAppend,
-  prepareAppendOfFiles,
-  writeStreamedDataFiles,
+  type PositionedBatch,
+  type StreamAppendOptions,
+  SourceIdSchema,
+  committedStreamPosition,
+  parseStreamOptions,
+  runStreamAppend,
+  streamSource,
   ManifestListMemo,
   SchemaUpdate,
   prepareRewrite,
@@ -411,43 +416,76 @@ export class Table {
   }
 
   /**
-   * Appends rows that arrive in batches (a large file read chunk by chunk) in one snapshot: each
-   * batch is written as data files as it arrives, so memory holds about one batch, not the whole
-   * input, and the snapshot is committed once, after the last batch. If a batch does not fit or
-   * `source` throws, nothing is committed and the files already written are deleted (best effort;
-   * no snapshot references them either way). A table with constraints has its batches collected
-   * and checked together as by {@link Table.append}, since a unique key or a row count holds over
-   * all the rows.
-   * @param source the batches, each accepted by {@link Table.append}
-   * @returns the new snapshot, or `undefined` when the batches hold no rows (nothing is committed)
-   * @throws as {@link Table.append}, or what `source` throws (nothing is committed)
+   * Appends rows that arrive in batches (a large file read chunk by chunk, a queue): each batch is
+   * written as data files as it arrives, so memory holds about one batch plus the pending commit's
+   * list of files, never the whole input (spec/streaming.md). By default the files are committed
+   * in one snapshot after the last batch; with `commitEvery: { rows?, bytes?, ms? }` a snapshot is
+   * committed whenever the batches since the last one reach any of those limits (`ms` is measured
+   * by the table's clock from the pending commit's first batch, checked as batches arrive).
+   *
+   * With `sourceId`, the stream is exactly-once: `source` yields `{ data, position }` with growing
+   * integer positions, each commit records `sourceId` and its last position in the snapshot summary
+   * (`floe.stream.source-id`, `floe.stream.position`), batches at or before the committed position
+   * ({@link Table.committedStreamPosition}) are skipped, and a commit whose positions another writer
+   * of the same source committed first is dropped. A writer that crashes and replays the same
+   * positions with the same rows adds each row exactly once.
+   *
+   * If a batch does not fit or `source` throws, the pending commit's files are deleted (best effort;
+   * no snapshot references them) and commits already made stay. A table with constraints has its
+   * batches collected and checked together as by {@link Table.append} (one commit; `commitEvery`
+   * and `sourceId` are refused there), since a unique key or a row count holds over all the rows.
+   * @param source the batches, each accepted by {@link Table.append}, or `{ data, position }` with a `sourceId`
+   * @returns the last snapshot committed, or `undefined` when nothing was (no rows, or all positions already committed)
+   * @throws InvalidArgumentError when `source` is not iterable, an option or batch is malformed, or positions do not grow
+   * @throws as {@link Table.append}, or what `source` throws
    */
-  async appendStream(source: AsyncIterable<WriteInput> | Iterable<WriteInput>, options: WriteOptions & ContractOptions = {}): Promise<Snapshot | undefined> {
-    parseAppendOptions(options, this.name);
+  async appendStream(source: AsyncIterable<WriteInput | PositionedBatch> | Iterable<WriteInput | PositionedBatch>, options: WriteOptions & ContractOptions & StreamAppendOptions = {}): Promise<Snapshot | undefined> {
+    const { commitEvery, sourceId, onCommit, ...appendOptions } = typeof options === 'object' && options !== null ? options : ({} as typeof options);
+    parseAppendOptions(typeof options === 'object' && options !== null ? appendOptions : options, this.name);
+    // Every key given goes to the check, whatever its value: `commitEvery: null` is refused, not ignored.
+    const streamOptions = parseStreamOptions({ ...(commitEvery !== undefined ? { commitEvery } : {}), ...(sourceId !== undefined ? { sourceId } : {}), ...(onCommit !== undefined ? { onCommit } : {}) }, appendOptions.summary, this.name);
     this.checkDataWrite('append to');
     if (this.constraints().length > 0) {
+      if (streamOptions.commitEvery || streamOptions.sourceId !== undefined) {
+        throw new InvalidArgumentError(`appendStream with ${streamOptions.commitEvery ? 'commitEvery' : 'sourceId'} on table ${this.name}: the table has constraints, which are checked over all the rows of one commit`, {
+          context: { table: this.name },
+          help: 'append in one commit (no commitEvery / sourceId), or drop the constraints',
+        });
+      }
       const batches: arrow.RecordBatch[] = [];
-      for await (const data of source) batches.push(...this.writeTable(data).batches);
+      for await (const data of streamSource(source, this.name) as AsyncIterable<WriteInput>) batches.push(...this.writeTable(data).batches);
       return batches.some((b) => b.numRows > 0) ? this.append(batches, options) : undefined;
     }
-    const vectorDimensions = this.vectorDimensions();
-    // The files are staged before the commit begins: the staging window starts with the first
-    // (spec/maintenance.md §M2), so a stream longer than the window is refused, never committed
-    // with files orphan cleanup may have deleted.
-    const stagedAtMs = this.home.clock.nowMs();
-    const files = await writeStreamedDataFiles(this.ctx, this.state, source, { vectorDimensions });
-    if (files.length === 0) return undefined;
-    return this.commitStaged(
-      (state, commitId) =>
-        prepareAppendOfFiles(this.ctx, state, files, {
-          commitId,
-          vectorDimensions,
-          ...(options.branch ? { branch: options.branch } : {}),
-          ...summaryOption(options.summary, {}),
-        }),
-      newUuid(),
-      stagedAtMs,
+    return runStreamAppend(
+      {
+        table: this.name,
+        context: () => this.ctx,
+        state: () => this.state,
+        clock: this.home.clock,
+        vectorDimensions: this.vectorDimensions(),
+        refresh: () => this.refresh(),
+        // The files are staged before the commit begins: the staging window starts with the first
+        // (spec/maintenance.md §M2), so a run of batches longer than the window is refused, never
+        // committed with files orphan cleanup may have deleted.
+        commit: (prepare, commitId, stagedAtMs) => this.commitStaged(prepare, commitId, stagedAtMs),
+      },
+      source,
+      { ...streamOptions, ...(appendOptions.branch ? { branch: appendOptions.branch } : {}), ...(appendOptions.summary ? { summary: appendOptions.summary } : {}) },
     );
+  }
+
+  /**
+   * The last source position an exactly-once {@link Table.appendStream} of `sourceId` committed on
+   * `branch`: the `floe.stream.position` of the newest snapshot of the branch's ancestry that the
+   * source committed (spec/streaming.md §S2); a restarted writer resumes after it.
+   * @param sourceId the source
+   * @returns the position, or `undefined` when the source never committed on the branch (or those snapshots were expired)
+   * @throws InvalidArgumentError for a malformed source id or branch
+   */
+  committedStreamPosition(sourceId: string, options: { readonly branch?: string } = {}): bigint | undefined {
+    const id = parseArgument(SourceIdSchema, sourceId, `source id of committedStreamPosition on table ${this.name}`);
+    const { branch } = parseArgument(z.strictObject({ branch: z.string().min(1).optional() }), options, `options of committedStreamPosition on table ${this.name}`);
+    return committedStreamPosition(this.state.metadata, id, branch ?? MAIN_BRANCH);
   }
 
   /** The table's declared constraints (its data contract), from its properties. */

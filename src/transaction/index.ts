@@ -36,3 +36,6 @@ export * from './schema-update.js';
 export * from './expire.js';
 export * from './merge-manifests.js';
 export * from './action-options.js';
+export * from './stream-position.js';
+export * from './stream-commit.js';
+export * from './stream-append.js';
