@@ -16,6 +16,9 @@
  *
  * @module
  */
+export { materialize, type MaterializeOptions, type MaterializeReport, type OnlineView } from './materialize.js';
+export { getOnlineFeatures, type GetOnlineFeaturesOptions, type OnlineFeatureRow } from './serve.js';
+export { checkConsistency, type CheckConsistencyOptions, type ConsistencyMismatch, type ConsistencyReport } from './consistency.js';
 export type { EntityKey, OnlineRead, OnlineRecord, OnlineStore, OnlineValue, OnlineWatermark, OnlineWrite } from './online-store.js';
 
 import type { EmbeddedOnlineStoreOptions } from './embedded.js';
