@@ -97,7 +97,7 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   'catalog/rest/server': ['fastify', 'openapi-backend', 'yaml', 'ajv-formats', 'zod', 'node:fs', 'node:url', 'node:crypto'],
   warehouse: ['apache-arrow', 'zod'],
   ml: ['apache-arrow', 'zod'],
-  features: ['apache-arrow', 'zod', 'yaml'],
+  features: ['apache-arrow', 'zod', 'yaml', 'fast-json-stable-stringify'],
   cli: ['*'],
   index: [],
   node: ['node:path'],

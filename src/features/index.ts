@@ -29,3 +29,17 @@ export {
   type FeatureViewDefinition,
 } from './view.js';
 export { FeatureRefSchema, featureRefToString, type FeatureRef } from './feature-ref.js';
+export { FeatureRegistry, type AppliedView, type ViewValidation } from './registry.js';
+export { FEATURE_REGISTRY_PREFIX, FEATURE_VIEW_FORMAT, viewVersionPath } from './registry-store.js';
+export { checkViewAgainstSchema, type ViewProblem } from './source-check.js';
+export { diffDefinitions, sameDefinition, type FeatureViewChange } from './view-diff.js';
+export { getHistoricalFeatures, TRAINING_SET_SUMMARY_KEY, type HistoricalFeaturesOptions, type TrainingSet } from './training-set.js';
+export {
+  TRAINING_SET_SPEC_FORMAT,
+  TrainingSetSpecSchema,
+  decodeTrainingSetSpec,
+  encodeTrainingSetSpec,
+  type TrainingSetEntities,
+  type TrainingSetSpec,
+  type TrainingSetView,
+} from './training-set-spec.js';

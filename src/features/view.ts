@@ -46,20 +46,17 @@ const TTL_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_0
  * A ttl as written in a definition: milliseconds, or a duration string (`30d`, `12h`, `1d12h`);
  * parsed to milliseconds. 0 means "no ttl": any older row stays valid.
  */
-export const TtlSchema = z.union(
-  [
-    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    z.string().transform((s, ctx) => {
-      const parts = [...s.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-      if (s.length === 0 || parts.map((p) => p[0]).join('') !== s) {
-        ctx.addIssue({ code: 'custom', message: `is not a duration: ${JSON.stringify(s)} (e.g. 30d, 12h, 1d12h, or milliseconds as a number)` });
-        return z.NEVER;
-      }
-      return parts.reduce((ms, p) => ms + Number(p[1]) * TTL_UNITS_MS[p[2]!]!, 0);
-    }),
-  ],
-  { error: 'must be a duration: milliseconds (a non-negative integer) or a string like 30d, 12h' },
-);
+export const TtlSchema = z
+  .union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string()], { error: 'must be a duration: milliseconds (a non-negative integer) or a string like 30d, 12h' })
+  .transform((v, ctx) => {
+    if (typeof v === 'number') return v;
+    const parts = [...v.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
+    if (v.length === 0 || parts.map((p) => p[0]).join('') !== v) {
+      ctx.addIssue({ code: 'custom', message: `is not a duration: ${JSON.stringify(v)} (e.g. 30d, 12h, 1d12h, or milliseconds as a number)` });
+      return z.NEVER;
+    }
+    return parts.reduce((ms, p) => ms + Number(p[1]) * TTL_UNITS_MS[p[2]!]!, 0);
+  });
 
 /** An entity: a join key column of the source table, and its type. */
 export interface FeatureEntity {

@@ -56,6 +56,8 @@ export interface AsOfJoinOptions {
   readonly maxKeptRows?: number;
   /** Keys per `IN` pruning predicate; more distinct label keys scan without key pruning (default 10 000). */
   readonly maxPruningKeys?: number;
+  /** Feature rows to consider at all (a row filter on the feature table, e.g. a feature view's source filter). */
+  readonly filter?: Expression;
 }
 
 /** {@link AsOfJoinOptions} as checked at the call: unknown options are refused, not ignored. */
@@ -73,6 +75,7 @@ const AsOfJoinOptionsSchema = z.strictObject({
   snapshotId: SnapshotIdSchema.optional(),
   maxKeptRows: PositiveSchema.optional(),
   maxPruningKeys: CountSchema.optional(),
+  filter: z.custom<Expression>((v) => typeof v === 'object' && v !== null, { error: 'must be an expression' }).optional(),
 });
 
 /** Label rows of one key, sorted by label time. */
@@ -153,7 +156,8 @@ export async function asOfJoin(input: AsOfJoinOptions): Promise<arrow.Table> {
   const bestTime = new Float64Array(n).fill(-Infinity);
   const bestRef = new Int32Array(n).fill(-1);
   if (groups.size > 0) {
-    const filter = pruningFilter({ on, leftKeys, firstRows, schema: pinned.schema, rightTime, timeType: rightFields.find((f) => f.name === rightTime)!.type, minTime, maxTime, ttl, maxKeys: options.maxPruningKeys ?? 10_000 });
+    const pruning = pruningFilter({ on, leftKeys, firstRows, schema: pinned.schema, rightTime, timeType: rightFields.find((f) => f.name === rightTime)!.type, minTime, maxTime, ttl, maxKeys: options.maxPruningKeys ?? 10_000 });
+    const filter = options.filter === undefined ? pruning : pruning === undefined ? options.filter : and(options.filter, pruning);
     const scan = right.scan({ columns: projected, ...(filter ? { filter } : {}), ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}) });
     for await (const batch of scan.batches()) {
       const pending = matchBatch(batch, { on, rightTime, groups, labelTime, bestTime, ttl });
