@@ -3,16 +3,17 @@
  * (spec/feature-store.md, "Online store").
  *
  * "Latest" for a view at `upTo`: among the source rows (view filter applied) whose event time
- * is ≤ `upTo`, the one with the greatest event time; a tie goes to the row of the data file
- * with the higher data sequence number, then to the later row in the file. A key whose latest
+ * is ≤ `upTo`, the one with the greatest event time; a tie goes to the row of the EARLIER
+ * commit (lower data sequence number), then to the later row in the file — the offline rule of
+ * `getHistoricalFeatures` (training-set.ts), so the two paths agree on ties. A key whose latest
  * row is older than `upTo - ttl` (ttl > 0) is not kept online. `upTo` defaults to the clock's
  * now.
  *
  * Incremental: from the view's watermark (the snapshot and `upTo` last materialized), only the
  * data files added since are read — the snapshot diff, by data sequence number — plus, when
  * `upTo` moved forward, the older rows whose event time falls in (old upTo, new upTo]. The new
- * latest rows are merged with the stored records (a stored record with a later event time
- * stays). Any of these makes it a full recompute instead (every live row read again, keys that
+ * latest rows are merged with the stored records (a stored record with a later or equal event
+ * time stays: it comes from an earlier commit). Any of these makes it a full recompute instead (every live row read again, keys that
  * no longer have a row removed): no watermark; a different view version; `upTo` moved back; the
  * watermark snapshot is not an ancestor of the current one (rollback, expired history); a
  * snapshot since it that is not an `append` (overwrite, delete, replace: rows may have gone).
@@ -134,7 +135,7 @@ async function materializeView(warehouse: Warehouse, store: OnlineStore, view: O
   const latest = new Map<string, Candidate>();
   let filesRead = 0;
   let rowsRead = 0;
-  // Files in data sequence order, so that with `>=` a tie goes to the later commit.
+  // Files in data sequence order; a tie across files keeps the earlier commit's row.
   const tasks = [...plan.tasks].sort((a, b) => (a.dataSequenceNumber < b.dataSequenceNumber ? -1 : a.dataSequenceNumber > b.dataSequenceNumber ? 1 : 0));
   const markSeq = fullReason === undefined ? table.snapshot(mark!.snapshotId).sequenceNumber : undefined;
   for (const task of tasks) {
@@ -149,14 +150,14 @@ async function materializeView(warehouse: Warehouse, store: OnlineStore, view: O
   const expired = (c: { eventTimeMs: number }): boolean => view.ttlMs > 0 && upToMs - c.eventTimeMs > view.ttlMs;
   let keysRemoved = 0;
   if (fullReason === undefined) {
-    // Incremental: a stored record with a later event time than the new rows' stays.
+    // Incremental: a stored record with a later or equal event time stays (an equal one is from an earlier commit).
     const cands = [...latest.values()];
     for (let i = 0; i < cands.length; i += WRITE_CHUNK) {
       const chunk = cands.slice(i, i + WRITE_CHUNK);
       const stored = await store.read({ view: view.name, entityKeys: chunk.map((c) => c.key), features: [] });
       chunk.forEach((c, j) => {
         const s = stored[j];
-        if (s && s.eventTimeMs > c.eventTimeMs) return;
+        if (s && s.eventTimeMs >= c.eventTimeMs) return;
         writes.push(toWrite(view, c, expired(c)));
       });
     }
@@ -201,7 +202,7 @@ function collect(view: OnlineView, batch: arrow.RecordBatch, task: FileScanTask,
     const key = entityKeyOf(view, row, where);
     const id = keyId(key);
     const prior = latest.get(id);
-    if (prior && (prior.eventTimeMs > t || (prior.eventTimeMs === t && prior.seq > task.dataSequenceNumber))) continue;
+    if (prior && (prior.eventTimeMs > t || (prior.eventTimeMs === t && prior.seq < task.dataSequenceNumber))) continue;
     const values: Record<string, OnlineValue> = {};
     view.features.forEach((f, j) => (values[f.name] = featureValueOf(view, f.name, featCols[j]!.get(i))));
     latest.set(id, { key, eventTimeMs: t, seq: task.dataSequenceNumber, snapshotId: task.snapshotId, values });

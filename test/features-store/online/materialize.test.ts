@@ -78,15 +78,27 @@ const view = (ttlMs = 0, version = 1): OnlineView => ({
   ],
 });
 
-/** Brute force: per user, the row with the greatest ts ≤ upTo (later-appended rows win ties). */
+/**
+ * Brute force: per user, the row with the greatest ts ≤ upTo; a tie goes to the earlier commit,
+ * then the later row of that commit (rows are tagged with their commit by `commits`).
+ */
 function oracle(rows: readonly Row[], upTo: number): Map<bigint, Row> {
   const out = new Map<bigint, Row>();
   for (const r of rows) {
     if (r.ts > upTo) continue;
     const p = out.get(r.user_id);
-    if (!p || r.ts >= p.ts) out.set(r.user_id, r);
+    if (!p || r.ts > p.ts || (r.ts === p.ts && commitOf.get(r) === commitOf.get(p))) out.set(r.user_id, r);
   }
   return out;
+}
+
+const commitOf = new WeakMap<Row, number>();
+let commits = 0;
+/** Tags rows with a fresh commit number and returns them as an Arrow table to append. */
+function commit(rows: readonly Row[]): arrow.Table {
+  const c = ++commits;
+  for (const r of rows) commitOf.set(r, c);
+  return events(rows);
 }
 
 const FEATURES = ['user_stats:clicks', 'user_stats:score', 'user_stats:tier'];
@@ -110,7 +122,7 @@ async function setup() {
   await wh.createNamespace('raw');
   const first = randomRows(1, 300, 0, 10);
   const table = await wh.createTable('raw.events', events(first).schema);
-  await table.append(events(first));
+  await table.append(commit(first));
   return { wh, table, rows: first };
 }
 
@@ -126,7 +138,7 @@ describe.each(backends)('materialize and serve on $label', (backend) => {
 
       // New rows: days 7..12 (some before upTo1: late arrivals, older or newer than what is stored).
       const more = randomRows(2, 200, 7, 12);
-      await table.append(events(more));
+      await table.append(commit(more));
       const all = [...rows, ...more];
       const upTo2 = T0 + 11 * DAY;
       const [r2] = await materialize({ warehouse: wh, store, views: [view()], upTo: upTo2 });
@@ -138,10 +150,15 @@ describe.each(backends)('materialize and serve on $label', (backend) => {
       const [r3] = await materialize({ warehouse: wh, store, views: [view()], upTo: upTo2 });
       expect(r3).toMatchObject({ mode: 'unchanged', filesRead: 0 });
       // Only the new file when upTo stays.
-      const late = [{ user_id: 3n, ts: T0 + 1 * DAY, clicks: 1n, score: 1, tier: 'late' }];
-      await table.append(events(late));
+      // A late row older than what is served, and a tie with a served row (an earlier commit's row wins).
+      const tied = oracle(all, upTo2).get(7n)!;
+      const late = [
+        { user_id: 3n, ts: T0 + 1 * DAY, clicks: 1n, score: 1, tier: 'late' },
+        { user_id: 7n, ts: tied.ts, clicks: 2n, score: 2, tier: 'tie' },
+      ];
+      await table.append(commit(late));
       const [r4] = await materialize({ warehouse: wh, store, views: [view()], upTo: upTo2 });
-      expect(r4).toMatchObject({ mode: 'incremental', filesRead: 1, rowsRead: 1 });
+      expect(r4).toMatchObject({ mode: 'incremental', filesRead: 1, rowsRead: 2 });
       expect(await served(store, view(), upTo2)).toEqual(expected([...all, ...late], upTo2, upTo2, 0));
     } finally {
       await store.close();
