@@ -23,6 +23,7 @@ import { scanCommand } from './commands/scan.js';
 import { schemaCommand } from './commands/schema.js';
 import { constraintsCommand } from './commands/constraints.js';
 import { lineageCommand } from './commands/lineage.js';
+import { featuresCommand } from './commands/features.js';
 import { serveCommand } from './commands/serve.js';
 import { principalsCommand } from './commands/principals.js';
 import { grantCommand, grantsCommand, revokeCommand } from './commands/grants.js';
@@ -108,6 +109,7 @@ Example:
     infoCommand(),
     constraintsCommand(),
     lineageCommand(),
+    featuresCommand(),
     serveCommand(),
     auditCommand(),
     principalsCommand(),

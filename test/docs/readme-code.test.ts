@@ -19,7 +19,7 @@ function readmeBlocks(): string[] {
 
 // What the README's blocks take for granted: tables and data a reader already has.
 const PRELUDE = `
-import { Dataset, VectorCache, asOfJoin, numericColumn, vectorColumn } from 'floe';
+import { Dataset, FeatureRegistry, VectorCache, asOfJoin, checkViewExpectations, featureStats, getHistoricalFeatures, numericColumn, vectorColumn } from 'floe';
 declare const batchOrTable: import('apache-arrow').Table;
 declare const items: import('floe').Table;
 declare const features: import('floe').Table;
@@ -28,6 +28,8 @@ declare const todays: import('apache-arrow').Table;
 declare const labels: import('apache-arrow').Table;
 declare const pinnedId: bigint;
 declare const weightBytes: Uint8Array;
+declare const definitions: unknown[];
+declare const entities: import('apache-arrow').Table;
 `;
 
 function diagnosticsOf(source: string): string[] {

@@ -27,7 +27,9 @@ import type * as arrow from 'apache-arrow';
 import { z } from 'zod';
 import { type Clock, systemClock } from '../../util/index.js';
 import type { FileScanTask, Snapshot, Table, Warehouse } from '../../index.js';
-import type { FeatureViewDefinition } from '../view.js';
+import { ConstraintViolationError, InvalidArgumentError } from '../../errors.js';
+import { checkViewExpectations } from '../expectations.js';
+import type { FeatureView, FeatureViewDefinition } from '../view.js';
 import { encodeEntityKey } from './codec.js';
 import type { EntityKey, OnlineRecord, OnlineStore, OnlineValue, OnlineWrite } from './online-store.js';
 import { entityKeyOf, featureValueOf, parseArgs, toMs } from './values.js';
@@ -52,6 +54,12 @@ export interface MaterializeOptions {
    * throwing stops that view's materialization with nothing written.
    */
   readonly check?: (view: OnlineView, rows: readonly OnlineWrite[]) => void | Promise<void>;
+  /**
+   * Run `checkViewExpectations` on each registered view's snapshot before writing (default
+   * false: it reads the snapshot's rows once more); a violation throws
+   * ConstraintViolationError and nothing of that view is written.
+   */
+  readonly checkExpectations?: boolean;
 }
 
 /** What materializing one view did. */
@@ -85,6 +93,7 @@ const MaterializeSchema = z.strictObject({
   upTo: z.union([z.number().int().min(0), z.date()]).optional(),
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as { nowMs?: unknown }).nowMs === 'function', { error: 'must be a Clock' }).optional(),
   check: z.function().optional(),
+  checkExpectations: z.boolean().optional(),
 });
 
 const WRITE_CHUNK = 1000;
@@ -106,14 +115,29 @@ interface Candidate {
  * @throws TableNotFoundError when a view's source table is missing
  * @throws UnsupportedError for a feature or key type the online store cannot hold
  * @throws whatever `check` throws (nothing of that view written)
+ * @throws ConstraintViolationError when `checkExpectations` finds bad rows (nothing of that view written)
  */
 export async function materialize(options: MaterializeOptions): Promise<MaterializeReport[]> {
   const o = parseArgs(MaterializeSchema, options, 'materialize');
   const clock = o.clock ?? systemClock;
   const upToMs = o.upTo === undefined ? clock.nowMs() : o.upTo instanceof Date ? o.upTo.getTime() : o.upTo;
   const reports: MaterializeReport[] = [];
-  for (const view of o.views) reports.push(await materializeView(o.warehouse, o.store, view, upToMs, clock, o.check as MaterializeOptions['check']));
+  for (const view of o.views) {
+    if (o.checkExpectations) await breaker(o.warehouse, view);
+    reports.push(await materializeView(o.warehouse, o.store, view, upToMs, clock, o.check as MaterializeOptions['check']));
+  }
   return reports;
+}
+
+/** The circuit breaker: a registered view's expectations on its current snapshot, or a typed refusal. */
+async function breaker(warehouse: Warehouse, view: OnlineView): Promise<void> {
+  if (view.version === undefined || !('registeredAtMs' in view)) {
+    throw new InvalidArgumentError(`materialize: checkExpectations needs registered views (with their version); view ${view.name} is a bare definition`, { context: { view: view.name } });
+  }
+  const report = await checkViewExpectations({ warehouse, view: view as FeatureView });
+  if (!report.ok) {
+    throw new ConstraintViolationError(view.source.table, report.violations, { context: { view: view.name, snapshotId: report.snapshotId }, help: `fix the rows of ${view.source.table}; nothing of view ${view.name} was materialized` });
+  }
 }
 
 async function materializeView(warehouse: Warehouse, store: OnlineStore, view: OnlineView, upToMs: number, clock: Clock, check: MaterializeOptions['check']): Promise<MaterializeReport> {

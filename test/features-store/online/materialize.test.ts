@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type OnlineStore, type OnlineView, Warehouse, checkConsistency, getOnlineFeatures, isFloeError, materialize, openEmbeddedOnlineStore, openRedisOnlineStore } from 'floe';
+import { FeatureRegistry, type OnlineStore, type OnlineView, Warehouse, checkConsistency, getOnlineFeatures, isFloeError, materialize, openEmbeddedOnlineStore, openRedisOnlineStore } from 'floe';
 import { prng } from '../../support/prng.js';
 import { redisLabel, requireRedisUrl } from '../../support/redis-endpoint.js';
 
@@ -219,6 +219,28 @@ describe.each(backends)('materialize and serve on $label', (backend) => {
       await expect(getOnlineFeatures({ store, views: [view()], features: FEATURES, entities: [{ user_id: 1.5 }] })).rejects.toSatisfy((e: unknown) => invalid(e, /user_id .*long, got 1\.5/));
       await expect(getOnlineFeatures({ store, views: [view()], features: FEATURES, entities: [{ other: 1 }] })).rejects.toSatisfy((e: unknown) => invalid(e, /user_id/));
       expect(await store.getWatermark('user_stats')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with checkExpectations, a registered view whose rows break a constraint is refused (ConstraintViolationError), nothing written', async () => {
+    const { wh, table } = await setup();
+    const store = await backend.open();
+    try {
+      const { version: _v, ttlMs: _t, ...definition } = view();
+      await FeatureRegistry.open(wh).apply([{ ...definition, ttl: 0 }]);
+      const registered = await FeatureRegistry.open(wh).describe('user_stats');
+      // Declared after the rows were written: the table holds scores above 50.
+      await table.setConstraints([{ kind: 'max', column: 'score', value: 50 }]);
+      const err = await materialize({ warehouse: wh, store, views: [registered], upTo: T0 + 10 * DAY, checkExpectations: true }).catch((e: unknown) => e);
+      expect(isFloeError(err, 'CONSTRAINT_VIOLATION')).toBe(true);
+      expect((err as Error).message).toMatch(/raw\.events/);
+      expect(await store.getWatermark('user_stats')).toBeUndefined();
+      expect(await served(store, registered, T0 + 10 * DAY)).toEqual(expected([], 0, 0, 0));
+      await table.setConstraints([]);
+      const [ok] = await materialize({ warehouse: wh, store, views: [registered], upTo: T0 + 10 * DAY, checkExpectations: true });
+      expect(ok!.mode).toBe('full');
     } finally {
       await store.close();
     }
