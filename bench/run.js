@@ -21,7 +21,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, ROOT_DIR, attempt, printRows, runChild } from './lib/harness.js';
 
-const WORKLOADS = ['append', 'scan', 'time-travel', 'commit', 'rest', 'planning', 'memory', 'training', 'upsert', 'mor', 'ingest', 'maintenance'];
+const WORKLOADS = ['append', 'scan', 'time-travel', 'commit', 'rest', 'planning', 'memory', 'training', 'upsert', 'mor', 'ingest', 'maintenance', 'online-features'];
 
 function parseArgs(argv) {
   const opts = { quick: false, only: WORKLOADS, keep: false, peers: true };

@@ -17,6 +17,8 @@ registerLocalBackend({
 export * from './index.js';
 export { LocalFsStore, type LocalFsStoreOptions } from './store/index.js';
 export type { RestCatalogServer, RestCatalogServerOptions } from './catalog/rest/server/index.js';
+export { checkConsistency, getOnlineFeatures, materialize, openEmbeddedOnlineStore, openRedisOnlineStore } from './features/online/index.js';
+export type { CheckConsistencyOptions, ConsistencyMismatch, ConsistencyReport, GetOnlineFeaturesOptions, MaterializeOptions, MaterializeReport, OnlineFeatureRow, OnlineView, EmbeddedOnlineStoreOptions, EntityKey, OnlineRead, OnlineRecord, OnlineStore, OnlineValue, OnlineWatermark, OnlineWrite, RedisOnlineStoreOptions } from './features/online/index.js';
 
 /**
  * Starts an Iceberg REST catalog server over a warehouse (spec/catalog.md §K7): see

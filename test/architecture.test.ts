@@ -106,6 +106,10 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
   node: ['node:path'],
 };
 
+// The online stores (features/online/) bring their clients: lmdb (the embedded store, a native
+// addon loaded on first use), msgpackr (their value encoding) and node-redis.
+ALLOWED_PACKAGES['features'] = [...(ALLOWED_PACKAGES['features'] ?? []), 'lmdb', 'msgpackr', '@redis/client'];
+
 const files = filesUnder(SRC);
 const all = files.flatMap(importsOf);
 

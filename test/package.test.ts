@@ -38,6 +38,8 @@ describe('package', () => {
   it('has exactly the chosen runtime dependencies, each pinned', () => {
     expect(Object.keys(pkg.dependencies).sort()).toEqual([
       '@aws-sdk/client-s3',
+      // The Redis online store's client (node-redis core, without the modules `redis` bundles).
+      '@redis/client',
       // SigV4 and SHA-256 for remote signing: the SDK's own, already under @aws-sdk/client-s3.
       '@smithy/core',
       '@smithy/signature-v4',
@@ -52,7 +54,10 @@ describe('package', () => {
       'hyparquet',
       'hyparquet-writer',
       'jose',
+      // The embedded online store (LMDB, prebuilt binaries) and the online stores' value encoding.
+      'lmdb',
       'lossless-json',
+      'msgpackr',
       'murmurhash3js-revisited',
       'openapi-backend',
       'p-limit',

@@ -25,6 +25,7 @@ export { DATASET_SPEC_FORMAT, decodeDatasetSpec, encodeDatasetSpec, type Dataset
 export { DatasetReader, type ReaderOptions } from './reader.js';
 export { READ_CURSOR_FORMAT, type DatasetFingerprint, type ReadCursor } from './cursor.js';
 export { type ReadUnit, type ShardOptions } from './shard.js';
+export { seededRandom, type Random } from './prng.js';
 export { numericColumn, vectorColumn, type ColumnArray, type NumericArray } from './tensors.js';
 export { distanceFunction, type DistanceMetric } from './distance.js';
 export { nearest, type NearestHit, type NearestOptions } from './nearest.js';

@@ -1,5 +1,6 @@
 /**
- * vitest global setup: resolves this run's S3 server once (test/support/s3-server.ts: env →
+ * vitest global setup: resolves this run's Redis server (test/support/redis-server.ts:
+ * FLOE_TEST_REDIS_URL, else Debian's redis-server started on a free loopback port) and its S3 server once (test/support/s3-server.ts: env →
  * MinIO through testcontainers → the project's RADOS Gateway launcher), prints which one is used,
  * and provides it to every test worker. The teardown stops only what this run started (for the
  * gateway: releases this run's lease, so a concurrent run keeps its server).
@@ -9,6 +10,7 @@
  * @module
  */
 import type { TestProject } from 'vitest/node';
+import { resolveRedis } from './redis-server.js';
 import { describeEndpoint, resolveS3Endpoint } from './s3-server.js';
 
 /**
@@ -24,7 +26,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } else {
     console.error(`[floe] NO S3 ENDPOINT: every S3 test will fail.\n${resolution.error}`);
   }
+  const redis = await resolveRedis();
+  project.provide('floeRedis', redis.resolution);
+  if (redis.resolution.ok) {
+    console.log(`[floe] Redis for this run: ${redis.resolution.url}${redis.resolution.started ? ' (redis-server started by this run)' : ' (FLOE_TEST_REDIS_URL)'}`);
+  } else {
+    console.error(`[floe] NO REDIS SERVER: every Redis online-store test will fail.\n${redis.resolution.error}`);
+  }
   return async () => {
+    await redis.stop();
     await stop();
   };
 }
