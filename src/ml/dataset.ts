@@ -176,8 +176,9 @@ export class Dataset {
     const snapshotId = BigInt(spec.snapshotId);
     const live = table.snapshots().some((s) => s.snapshotId === snapshotId);
     // With the snapshot still there, take each file's task from its plan (delete files, partition
-    // tuple); without it, rebuild the task from the spec (Floe deletes copy-on-write, so a file it
-    // wrote has no delete files).
+    // tuple); without it, rebuild the task from the spec, which is exact only for files no delete
+    // file applied to (copy-on-write tables; under merge-on-read a file with deletes cannot be
+    // rebuilt once its snapshot expired, and says so).
     const planned = new Map<string, FileScanTask>();
     if (live) for (const t of (await table.scan({ snapshotId }).planFiles()).tasks) planned.set(t.file.filePath, t);
     const tasks = spec.files.map((f): FileScanTask => {
