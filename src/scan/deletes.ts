@@ -63,21 +63,33 @@ export class DeleteLoader {
   constructor(private readonly ctx: { readonly table: string; readonly metadata: TableMetadata; readonly locator: FileLocator }) {}
 
   /** The deleted row positions of `dataPath`, from all the position delete files given, sorted. */
-  async positionsFor(dataPath: string, deletes: readonly LiveFile[]): Promise<Int32Array | undefined> {
-    const all: number[] = [];
+  async positionsFor(dataPath: string, deletes: readonly LiveFile[]): Promise<Float64Array | undefined> {
+    // Appended one list at a time, never spread into push(): a file may have millions of deleted
+    // positions, more than a call's arguments can hold (RangeError).
+    const lists: (readonly number[])[] = [];
     for (const d of deletes) {
       if (d.file.content !== DataFileContent.POSITION_DELETES) continue;
       if (d.file.fileFormat.toLowerCase() === 'puffin') {
         // a v3 deletion vector holds the deletes of exactly its referenced data file (spec §Deletion Vectors)
-        if (d.file.referencedDataFile === dataPath) all.push(...(await this.loadVector(d)));
+        if (d.file.referencedDataFile === dataPath) lists.push(await this.loadVector(d));
         continue;
       }
       const byPath = await this.loadPositions(d.file.filePath);
       const found = byPath.get(dataPath);
-      if (found) all.push(...found);
+      if (found) lists.push(found);
     }
-    if (all.length === 0) return undefined;
-    return Int32Array.from(all).sort();
+    let total = 0;
+    for (const l of lists) total += l.length;
+    if (total === 0) return undefined;
+    // Positions are int64 in the file (spec §Position Delete Files): doubles hold every one a
+    // file can have exactly, where 32-bit ints would wrap 2^32 + 5 onto row 5.
+    const out = new Float64Array(total);
+    let at = 0;
+    for (const l of lists) {
+      out.set(l, at);
+      at += l.length;
+    }
+    return out.sort();
   }
 
   /** The equality delete sets that apply, from the delete files given. */

@@ -226,7 +226,7 @@ class RowPipeline {
   /** The batches kept so far. */
   readonly out: arrow.RecordBatch[] = [];
   private rows = 0;
-  private deletes: Promise<{ positions: Int32Array | undefined; equality: Awaited<ReturnType<DeleteLoader['equalityFor']>> }> | undefined;
+  private deletes: Promise<{ positions: Float64Array | undefined; equality: Awaited<ReturnType<DeleteLoader['equalityFor']>> }> | undefined;
   private readonly constants: Map<number, Literal | null>;
   private readonly nameMapping: NameMapping | undefined;
   private readonly byId: ReturnType<typeof indexById>;
@@ -319,7 +319,7 @@ function prunedRowGroups(task: FileScanTask, footer: () => Footer, options: Read
 }
 
 /** The first index of sorted `values` holding a value ≥ `x`. */
-function lowerBound(values: Int32Array, x: number): number {
+function lowerBound(values: Float64Array, x: number): number {
   let lo = 0;
   let hi = values.length;
   while (lo < hi) {
