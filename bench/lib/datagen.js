@@ -7,6 +7,8 @@
  *
  * @module
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The seed every workload uses unless it says otherwise. */
 export const DEFAULT_SEED = 20251121;
@@ -105,6 +107,35 @@ export function embeddingColumns(length, options = {}) {
   for (let i = 0; i < length; i++) id[i] = BigInt(start + i);
   for (let j = 0; j < embedding.length; j++) embedding[j] = next() / 0x80000000 - 1;
   return { length, id, embedding };
+}
+
+/**
+ * Bytes of every file under `dir` (what a change added to a table's folder, by difference).
+ * @param {string} dir
+ * @returns {number}
+ */
+export function folderBytes(dir) {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    total += st.isDirectory() ? folderBytes(p) : st.size;
+  }
+  return total;
+}
+
+/**
+ * The keys of a random-key change (bench/workloads/mor.bench.js), the same for every engine:
+ * `changeRows` random ids of the table's for a delete; for an upsert, half random existing ids
+ * and half new ids above the table's range.
+ * @param {{ files: number, rowsPerFile: number, changeRows: number, op: 'delete' | 'upsert' }} args
+ * @returns {BigInt64Array}
+ */
+export function changeIds(args) {
+  const total = args.files * args.rowsPerFile;
+  if (args.op === 'delete') return randomIds(total, args.changeRows);
+  const half = args.changeRows / 2;
+  return BigInt64Array.from([...randomIds(total, half), ...Array.from({ length: half }, (_, i) => BigInt(total + i))]);
 }
 
 /**

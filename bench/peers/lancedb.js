@@ -8,7 +8,7 @@
 import * as arrow from 'apache-arrow';
 import * as lancedb from '@lancedb/lancedb';
 import { embeddingsTable, eventsTable } from '../lib/arrow-build.js';
-import { embeddingColumns, eventColumns, randomIds } from '../lib/datagen.js';
+import { changeIds, embeddingColumns, eventColumns, folderBytes } from '../lib/datagen.js';
 import { memorySampler, percentile, startLine, timed } from '../lib/measure.js';
 
 function makeTable(kind, rows, start = 0) {
@@ -144,11 +144,8 @@ export async function stream(args) {
   return { ms, rows, ...mem.stop() };
 }
 
-/**
- * The upsert workload: a table of `files` adds of `rowsPerFile` rows, then one `mergeInsert` on
- * `id` of `upsertRows` rows starting at id `upsertStart` (matched rows updated, others inserted).
- */
-export async function upsert(args) {
+/** A table of `files` adds of `rowsPerFile` events rows with sorted ids (the upsert and random-change workloads). */
+async function eventFiles(args) {
   const db = await connect(args);
   let table;
   for (let i = 0; i < args.files; i++) {
@@ -156,24 +153,20 @@ export async function upsert(args) {
     if (i === 0) table = await db.createTable(args.name, data, { mode: 'overwrite' });
     else await table.add(data);
   }
+  return table;
+}
+
+/**
+ * The upsert workload: a table of `files` adds of `rowsPerFile` rows, then one `mergeInsert` on
+ * `id` of `upsertRows` rows starting at id `upsertStart` (matched rows updated, others inserted).
+ */
+export async function upsert(args) {
+  const table = await eventFiles(args);
   const changes = makeTable('events', args.upsertRows, args.upsertStart);
   const t0 = performance.now();
   await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(changes);
   const ms = performance.now() - t0;
   return { ms, rows: await table.countRows() };
-}
-
-/** Bytes of every file under `dir`. */
-async function folderBytes(dir) {
-  const { readdirSync, statSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  let total = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    total += st.isDirectory() ? await folderBytes(p) : st.size;
-  }
-  return total;
 }
 
 /**
@@ -182,24 +175,12 @@ async function folderBytes(dir) {
  * `id` of rows with half random existing ids and half new ones (the same ids as Floe's).
  */
 export async function randomChange(args) {
-  const db = await connect(args);
-  let table;
-  for (let i = 0; i < args.files; i++) {
-    const data = makeTable('events', args.rowsPerFile, i * args.rowsPerFile);
-    if (i === 0) table = await db.createTable(args.name, data, { mode: 'overwrite' });
-    else await table.add(data);
-  }
-  const total = args.files * args.rowsPerFile;
-  let ids;
-  if (args.op === 'delete') ids = randomIds(total, args.changeRows);
-  else {
-    const half = args.changeRows / 2;
-    ids = BigInt64Array.from([...randomIds(total, half), ...Array.from({ length: half }, (_, i) => BigInt(total + i))]);
-  }
-  const before = await folderBytes(args.dir);
+  const table = await eventFiles(args);
+  const ids = changeIds(args);
+  const before = folderBytes(args.dir);
   const t0 = performance.now();
   if (args.op === 'delete') await table.delete(`id IN (${[...ids].join(',')})`);
   else await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(eventsTable(arrow, eventColumns(ids.length, { ids, seed: 7 })));
   const ms = performance.now() - t0;
-  return { ms, rows: await table.countRows(), written: (await folderBytes(args.dir)) - before };
+  return { ms, rows: await table.countRows(), written: folderBytes(args.dir) - before };
 }

@@ -16,7 +16,6 @@
  *
  * @module
  */
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attempt, cellOf, runChild } from '../lib/harness.js';
@@ -27,43 +26,13 @@ export const title = 'delete / upsert 1% by random keys: copy-on-write vs merge-
 const SELF = fileURLToPath(import.meta.url);
 const MOR = { 'write.delete.mode': 'merge-on-read', 'write.update.mode': 'merge-on-read', 'write.merge.mode': 'merge-on-read' };
 
-/**
- * Bytes of every file under `dir`.
- * @param {string} dir
- * @returns {number}
- */
-export function folderBytes(dir) {
-  let total = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    total += st.isDirectory() ? folderBytes(p) : st.size;
-  }
-  return total;
-}
-
-/**
- * The keys of the change: `count` random ids of the table's; for an upsert, half of them are
- * replaced by as many new ids above the table's range (updated rows and inserted rows, half each).
- * @param {{ files: number, rowsPerFile: number, changeRows: number, op: 'delete' | 'upsert' }} args
- */
-export async function changeIds(args) {
-  const { randomIds } = await import('../lib/datagen.js');
-  const total = args.files * args.rowsPerFile;
-  if (args.op === 'delete') return randomIds(total, args.changeRows);
-  const half = args.changeRows / 2;
-  const existing = randomIds(total, half);
-  const fresh = BigInt64Array.from({ length: half }, (_, i) => BigInt(total + i));
-  return BigInt64Array.from([...existing, ...fresh]);
-}
-
 /** Floe child: builds the table (with or without merge-on-read), then times one change. */
 export async function floeChange(args) {
   const floe = await import('../../dist/node.js');
   const arrow = await import('apache-arrow');
   const { makeTable, openWarehouse } = await import('../lib/floe.js');
   const { eventsTable } = await import('../lib/arrow-build.js');
-  const { eventColumns } = await import('../lib/datagen.js');
+  const { changeIds, eventColumns, folderBytes } = await import('../lib/datagen.js');
   const wh = await openWarehouse(args.warehouse);
   let table;
   for (let i = 0; i < args.files; i++) {
@@ -71,7 +40,7 @@ export async function floeChange(args) {
     if (i === 0) table = await wh.createTable(`bench.${args.name}`, data.schema, { properties: args.mor ? MOR : {} });
     await table.append(data);
   }
-  const ids = await changeIds(args);
+  const ids = changeIds(args);
   const dir = fileURLToPath(table.uri);
   const before = folderBytes(dir);
   const t0 = performance.now();
