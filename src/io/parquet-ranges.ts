@@ -32,6 +32,7 @@ import { serializeTCompactProtocol } from 'hyparquet-writer/src/thrift.js';
 import { CorruptFileError } from '../errors.js';
 import { type AsyncBuffer, readParquetSchema, sliceBytes } from './parquet.js';
 import { decodeFooter, type Footer, footerLength, footerOnlyFile, PARQUET_MAGIC } from './parquet-footer.js';
+import { decodeBuffer } from './parquet-pool.js';
 import { type ThriftObject, typedSchemaElement } from './parquet-uuid.js';
 
 /** How much of a file's tail the first read fetches: most footers fit, so one request suffices. */
@@ -308,7 +309,7 @@ export async function readRowGroupsRanged(source: AsyncBuffer, tail: ParquetTail
   const writer = new ByteWriter();
   serializeTCompactProtocol(writer, meta);
   const footer = writer.getBytes();
-  const out = new Uint8Array(PARQUET_MAGIC.length + dataBytes + footer.length + 8);
+  const out = decodeBuffer(PARQUET_MAGIC.length + dataBytes + footer.length + 8);
   out.set(PARQUET_MAGIC, 0);
   let pos = PARQUET_MAGIC.length;
   for (const p of pieces) {
@@ -331,7 +332,7 @@ export async function readRowGroupsRanged(source: AsyncBuffer, tail: ParquetTail
  */
 export async function readRestOfFile(source: AsyncBuffer, tail: ParquetTail, path?: string): Promise<Uint8Array> {
   if (tail.tailStart === 0) return tail.tail;
-  const out = new Uint8Array(tail.size);
+  const out = decodeBuffer(tail.size);
   out.set(await sliceBytes(source, 0, tail.tailStart, path), 0);
   out.set(tail.tail, tail.tailStart);
   return out;

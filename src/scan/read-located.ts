@@ -44,6 +44,8 @@ export function locatedRanges(locator: FileLocator, recorded: string, sizeBytes:
     async slice(start: number, end?: number): Promise<ArrayBuffer> {
       try {
         const b = (await store.get(key, { range: { start, ...(end === undefined ? {} : { end }) } })).bytes;
+        // A store returns fresh bytes for each get: when they fill their buffer, that buffer is ours.
+        if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer) return b.buffer;
         return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
       } catch (e) {
         if (isFloeError(e, 'NOT_FOUND')) throw new DataFileNotFoundError(recorded, { context: { table, resolvedTo: uri }, cause: e });

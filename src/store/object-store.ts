@@ -73,7 +73,7 @@ export interface GetOptions {
 
 /** The bytes of an object with its metadata. */
 export interface GetResult {
-  /** The object's (or the range's) bytes. */
+  /** The object's (or the range's) bytes: fresh for each get, owned by the caller (no backend keeps them). */
   readonly bytes: Uint8Array;
   /** The whole object's metadata (its full size, not the range's). */
   readonly meta: ObjectMeta;

@@ -86,6 +86,19 @@ describe('LocalFsStore: layout and paths', () => {
     expect((await store.get('a', { range: { start: 1, end: 2 } })).meta.etag).toBeUndefined();
   });
 
+  it("a whole get's etag (computed when first asked for) is the put's, also in a copy of the meta, and works for an update", async () => {
+    const store = new LocalFsStore({ root: await freshRoot() });
+    const put = await store.put('doc', enc.encode('v1'));
+    const got = await store.get('doc');
+    expect(dec.decode(got.bytes)).toBe('v1');
+    expect(got.meta.etag).toBe(put.etag);
+    expect({ ...got.meta }.etag).toBe(put.etag);
+    expect(JSON.parse(JSON.stringify(got.meta)).etag).toBe(put.etag);
+    await store.put('doc', enc.encode('v2'), { mode: { kind: 'update', expected: { etag: got.meta.etag! } } });
+    await expect(store.put('doc', enc.encode('v3'), { mode: { kind: 'update', expected: { etag: got.meta.etag! } } })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    expect(dec.decode((await store.get('doc')).bytes)).toBe('v2');
+  });
+
   it('head recomputes the digest after a rewrite of equal size', async () => {
     const store = new LocalFsStore({ root: await freshRoot() });
     await store.put('k', enc.encode('aaaa'));
