@@ -3,12 +3,14 @@
  *
  *     node bench/profile.js <case> [--top N]      (after `npm run build`)
  *
- * Prepares the data untimed, runs the case's Floe child under `node --cpu-prof`, and prints the
- * functions with the most self time and the modules (files/packages) they belong to. The
- * `.cpuprofile` is kept (path printed) for Chrome DevTools or speedscope.
+ * Prepares the data untimed, runs the case's Floe child under `node --cpu-prof`, and prints, for
+ * the main thread and for each worker thread of the Parquet pool, the functions with the most
+ * self time and the modules (files/packages) they belong to. The `.cpuprofile` files are kept
+ * (paths printed) for Chrome DevTools or speedscope.
  *
  * @module
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -74,11 +76,41 @@ const CASES = {
   'plan-snapshots': { prepare: [], run: ['planning', 'floePlanSnapshots', () => ({ sizes: [1000] })] },
   'plan-1000-snapshots': { prepare: [], self: true, run: [null, 'profPlanSnapshots', (d) => ({ snapshots: 1000, repeats: 5, profDir: join(d, 'prof') })] },
   'plan-files': { prepare: [], run: ['planning', 'floePlanFiles', () => ({ sizes: [10_000] })] },
+  training: {
+    prepare: [['training', 'floeBuild', (d) => ({ dir: join(d, 'train'), rows: 200_000 })]],
+    run: ['training', 'floeTrain', (d) => ({ uri: pathToFileURL(join(d, 'train', 'bench', 'training')).href, workers: 4, repeats: 3 })],
+  },
+  'nearest-cold': {
+    prepare: [['training', 'floeBuild', (d) => ({ dir: join(d, 'train'), rows: 200_000 })]],
+    run: ['training', 'floeNearest', (d) => ({ uri: pathToFileURL(join(d, 'train', 'bench', 'training')).href, queries: seededQueries(3, 128), k: 10 })],
+  },
+  // The child builds the 1M-row table before the timed upsert: the profile holds both.
+  upsert: { prepare: [], run: ['upsert', 'floeUpsert', (d) => ({ warehouse: `file://${d}/wh`, name: 'upsert', files: 10, rowsPerFile: 100_000, upsertRows: 10_000, upsertStart: 995_000 })] },
+  // A whole `floe append` process of 1M rows (the CLI itself runs under --cpu-prof).
+  'ingest-csv': { prepare: [['ingest', 'writeInput', (d) => ({ path: join(d, 'events.csv'), rows: 1_000_000, format: 'csv' })]], cli: (d) => ingestArgs(d, 'events.csv') },
+  'ingest-jsonl': { prepare: [['ingest', 'writeInput', (d) => ({ path: join(d, 'events.jsonl'), rows: 1_000_000, format: 'jsonl' })]], cli: (d) => ingestArgs(d, 'events.jsonl') },
   stream: {
     prepare: [['memory', 'floeBuild', (d) => ({ warehouse: `file://${d}/wh`, name: 'stream', appends: 10, rowsPerAppend: 500_000 })]],
     run: ['memory', 'floeStream', (d) => ({ uri: `file://${d}/wh/bench/stream` })],
   },
 };
+
+function seededQueries(count, dim) {
+  let x = 424242;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  return Array.from({ length: count }, () => Array.from({ length: dim }, () => next() * 2 - 1));
+}
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+/** `floe create` (not profiled), then the arguments of the profiled `floe append`. */
+function ingestArgs(d, file) {
+  const wh = `file://${d}/wh`;
+  const schema = JSON.stringify({ id: 'long', value: 'double', name: 'string', category: 'int', ts: 'timestamp' });
+  const created = spawnSync(process.execPath, [CLI, '-w', wh, 'create', 'bench.ingest', '--schema', schema], { encoding: 'utf8' });
+  if (created.status !== 0) throw new Error(`floe create failed: ${created.stderr}`);
+  return [CLI, '-w', wh, 'append', 'bench.ingest', join(d, file)];
+}
 
 function summarize(profile, top) {
   const { nodes, samples, timeDeltas } = profile;
@@ -124,12 +156,29 @@ if (!c) {
 const dir = mkdtempSync(join(os.tmpdir(), 'floe-profile-'));
 for (const [w, fn, args] of c.prepare) await runChild(W(w), fn, args(dir), { timeoutMs: 600_000 });
 const profDir = join(dir, 'prof');
+if (c.cli) {
+  const flags = ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=500'];
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [...flags, ...c.cli(dir)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`floe failed: ${r.stderr}`);
+  console.log(`result: the floe process took ${Math.round(performance.now() - t0)} ms`);
+} else {
 const [w, fn, args] = c.run;
 const result = c.self
   ? await runChild(SELF, fn, args(dir), { timeoutMs: 600_000 })
   : await runChild(W(w), fn, args(dir), { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=500'], timeoutMs: 600_000 });
 console.log(`result: ${JSON.stringify(result).slice(0, 300)}`);
-const file = join(profDir, readdirSync(profDir)[0]);
-console.log(`profile: ${file}`);
-summarize(JSON.parse(readFileSync(file, 'utf8')), top);
+}
+// Node writes one profile per thread (`CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`):
+// the main thread first, then each worker of the Parquet pool, where encode and decode run.
+const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => threadOf(a) - threadOf(b));
+for (const f of files) {
+  const file = join(profDir, f);
+  console.log(`\n=== thread ${threadOf(f)} (${threadOf(f) === 0 ? 'main' : 'worker'}) profile: ${file}`);
+  summarize(JSON.parse(readFileSync(file, 'utf8')), top);
+}
+}
+
+function threadOf(file) {
+  return Number(file.split('.')[4] ?? 0);
 }

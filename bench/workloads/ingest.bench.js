@@ -71,6 +71,11 @@ function timedCli(args) {
 }
 
 
+/** Child: writes the seeded input file `path` (for bench/profile.js). */
+export async function writeInput(args) {
+  return { bytes: await writeEvents(args.path, args.rows, args.format) };
+}
+
 /** Floe child: create a table, then time `floe append` of the file (a whole CLI process). */
 export async function floeIngest(args) {
   const wh = args.warehouse;
