@@ -164,6 +164,64 @@ export async function limitS3(args) {
 }
 
 /**
+ * Limit child for the concurrent writers: the commit point alone. Each of `n` processes extends
+ * one chain of keys `v1, v2, …` with conditional creates (S3: `PUT` with `If-None-Match: *`;
+ * local-fs: temp file + fsync + link + folder fsync, as the store's create) until it has won
+ * `commits` of them, moving to the next key after each put, won or lost. No data, manifest or
+ * metadata is read or written: the rate the server allows one table's version chain to grow.
+ */
+export async function limitChainWriter(args) {
+  const body = new Uint8Array(COMMIT_OBJECT_BYTES).fill(7);
+  let create;
+  let close = () => undefined;
+  if (args.s3) {
+    const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const client = new S3Client({ endpoint: args.s3.endpoint, region: args.s3.region, forcePathStyle: true, credentials: { accessKeyId: args.s3.accessKeyId, secretAccessKey: args.s3.secretAccessKey } });
+    close = () => client.destroy();
+    create = async (v) => {
+      try {
+        await client.send(new PutObjectCommand({ Bucket: args.s3.bucket, Key: `${args.prefix}/v${v}`, Body: body, IfNoneMatch: '*' }));
+        return true;
+      } catch (e) {
+        if (e?.$metadata?.httpStatusCode === 412 || e?.$metadata?.httpStatusCode === 409) return false;
+        throw e;
+      }
+    };
+  } else {
+    const { open, link, rm } = await import('node:fs/promises');
+    create = async (v) => {
+      const temp = join(args.dir, `.tmp-${args.index}-${v}`);
+      const handle = await open(temp, 'wx');
+      await handle.writeFile(body);
+      await handle.sync();
+      await handle.close();
+      try {
+        await link(temp, join(args.dir, `v${v}`));
+      } catch (e) {
+        if (e?.code === 'EEXIST') return false;
+        throw e;
+      } finally {
+        await rm(temp, { force: true });
+      }
+      const dir = await open(args.dir, 'r');
+      await dir.sync();
+      await dir.close();
+      return true;
+    };
+  }
+  await startLine(args.ready, args.go);
+  const start = performance.timeOrigin + performance.now();
+  let won = 0;
+  let lost = 0;
+  for (let v = 1; won < args.commits; v++) {
+    if (await create(v)) won++;
+    else lost++;
+  }
+  close();
+  return { start, end: performance.timeOrigin + performance.now(), failed: 0, conflicts: lost };
+}
+
+/**
  * Runs the workload.
  * @param {any} ctx see bench/run.js
  * @returns {Promise<import('../lib/harness.js').Row[]>}
@@ -223,6 +281,16 @@ export async function run(ctx) {
         await ctx.peer('lancedb', 'createForWriters', { ...lanceBase, name, rows: ROWS });
         return race(n, each, (a) => ctx.peer('lancedb', 'writer', { ...lanceBase, name, commits: each, rows: ROWS, ...a }));
       });
+      const chain = await attempt(async () => {
+        const dir = join(ctx.dir, `chain-${store.label}-${n}`);
+        if (!store.s3) mkdirSync(dir, { recursive: true });
+        const where = store.s3 ? { s3: store.s3, prefix: `chain-${n}-${Date.now()}` } : { dir };
+        if (store.s3) {
+          const { ensureBucket } = await import('../lib/floe.js');
+          await ensureBucket(store.s3);
+        }
+        return race(n, each, (a) => runChild(SELF, 'limitChainWriter', { ...where, commits: each, ...a }, { label: `chain writer ${a.index}` }));
+      });
       rows.push({
         case: `${n} writer${n > 1 ? 's' : ''} × ${each} appends, ${store.label}`,
         metric: 'commits/s',
@@ -234,6 +302,7 @@ export async function run(ctx) {
         })),
         duckdb: { na: 'one process owns a DuckDB database file' },
         lancedb: cellOf(lance, (v) => ({ value: v.perSecond, detail: `${v.committed} committed, ${v.failed} failed` })),
+        limit: cellOf(chain, (v) => ({ value: v.perSecond, detail: `the commit point alone: ${n} process${n > 1 ? 'es' : ''} extending one chain of conditional creates, ${v.conflicts} lost` })),
       });
     }
   }
