@@ -68,6 +68,7 @@ import {
   parseOverwriteOptions,
   parseUpsertOptions,
   vectorDimensionsFromProperties,
+  requireGcEnabled,
 } from './transaction/index.js';
 import { type Clock, systemClock } from './util/index.js';
 import { newUuid } from './util/index.js';
@@ -801,13 +802,16 @@ export class Table {
    * returns what would be expired and removed on the latest metadata, committing nothing.
    * @throws ValidationError when a `history.expire.*` property is malformed (nothing is committed)
    * @throws InvalidArgumentError for a malformed option (`olderThanMs` not a finite number,
-   *   `retainLast` not a positive integer, an unknown key); nothing is committed
+   *   `retainLast` not a positive integer, an unknown key), or when the table's `gc.enabled` is
+   *   false and `cleanFiles` is not (its files may be shared, as Java's `RemoveSnapshots` refuses);
+   *   nothing is committed
    */
   async expireSnapshots(options: ExpireOptions = {}): Promise<ExpireResult> {
     options = parseExpireOptions(options, this.name);
     this.checkDataWrite('expire snapshots of');
     if (options.dryRun) {
       await this.refresh();
+      if (options.cleanFiles !== false) requireGcEnabled(this.state.metadata.properties, this.name, 'expire snapshots of');
       const plan = planExpiry(this.state.metadata, expireSettings(this.state.metadata, this.home.clock.nowMs(), options, this.name));
       return { expiredSnapshotIds: plan.snapshotIds, removedRefs: plan.refs, deletedFiles: 0 };
     }

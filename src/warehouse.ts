@@ -20,7 +20,7 @@ import type { NestedField, Schema } from './spec/index.js';
 import { type OpenedLocation, type StoreOptions, checkLocation, openLocation } from './store/index.js';
 import type { ObjectStore } from './store/index.js';
 import { Table } from './table.js';
-import { checkWriteModeProperties, commitNewTable, vectorDimensionsToProperties } from './transaction/index.js';
+import { checkGcEnabledProperty, checkWriteModeProperties, commitNewTable, vectorDimensionsToProperties } from './transaction/index.js';
 import { type Clock, systemClock } from './util/index.js';
 
 /** The warehouse a bare `Warehouse.open()` uses. */
@@ -228,6 +228,7 @@ export class Warehouse {
     parseArgument(CreateTableOptionsSchema, options, `options of createTable for table ${name}`);
     checkRetryProperties(options.properties ?? {}, name);
     checkWriteModeProperties(options.properties ?? {}, name);
+    checkGcEnabledProperty(options.properties ?? {}, name);
     const { iceberg, lastColumnId, vectorProps } = tableSchemaOf(schema, name);
     if (!(await this.catalog.namespaceExists(id.namespace))) {
       throw new NamespaceNotFoundError(id.namespace.join('.'), { context: { table: name }, help: `create it with createNamespace('${id.namespace.join('.')}')` });

@@ -21,6 +21,7 @@ import { MIN_ORPHAN_AGE_MS, type TableState, VERSION_HINT_FILE, parseMetadataFil
 import { InvalidArgumentError } from '../errors.js';
 import { parseArgument } from '../spec/index.js';
 import type { FileLocator, ObjectStore } from '../store/index.js';
+import { requireGcEnabled } from '../transaction/index.js';
 import { reachableFiles } from './reachable-files.js';
 
 /** The default age of files cleanup may delete: 3 days, as Iceberg Java's action. */
@@ -125,11 +126,7 @@ export async function removeOrphanFiles(ctx: OrphanCleanupContext, options: { re
   }
   // Only after listing: a commit that landed meanwhile is in the metadata read now.
   const { state, locator } = await ctx.reload();
-  if (state.metadata.properties['gc.enabled']?.toLowerCase() === 'false') {
-    throw new InvalidArgumentError(`cannot remove orphan files of table ${ctx.table}: gc.enabled is false (its files may be shared with other tables)`, {
-      context: { table: ctx.table, property: 'gc.enabled' },
-    });
-  }
+  requireGcEnabled(state.metadata.properties, ctx.table, 'remove orphan files of');
   const reachable = await reachableFiles({ table: ctx.table, rootStore: ctx.store, locator, state });
   const orphanFiles = candidates.filter((f) => !reachable.keys.has(f.path) && !reachable.names.has(f.path.slice(f.path.lastIndexOf('/') + 1)));
   orphanFiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

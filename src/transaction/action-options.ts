@@ -14,6 +14,7 @@ import { checkRetryProperties } from '../commit/index.js';
 import { InvalidArgumentError } from '../errors.js';
 import { parseArgument } from '../spec/index.js';
 import type { ExpireOptions } from './expire.js';
+import { checkGcEnabledProperty } from './gc-enabled.js';
 import { checkWriteModeProperties } from './write-mode.js';
 
 const StringMapSchema = z.record(z.string(), z.string({ error: 'expected a string value' }));
@@ -108,8 +109,8 @@ export function parseExpireOptions(options: unknown, table: string): ExpireOptio
 }
 
 /**
- * Checks table properties a caller sets (string keys and values; valid `commit.retry.*` and
- * `write.{delete,update,merge}.mode` values)
+ * Checks table properties a caller sets (string keys and values; valid `commit.retry.*`,
+ * `write.{delete,update,merge}.mode` and `gc.enabled` values)
  * and the keys it removes.
  * @param updates the properties set
  * @param removals the keys removed
@@ -121,6 +122,7 @@ export function checkPropertyChanges(updates: unknown, removals: unknown, table:
   parseArgument(z.array(z.string({ error: 'expected a property name' })), removals, `properties removed from table ${table}`);
   checkRetryProperties(props, table);
   checkWriteModeProperties(props, table);
+  checkGcEnabledProperty(props, table);
   const both = Object.keys(props).filter((k) => (removals as string[]).includes(k));
   if (both.length > 0) throw new InvalidArgumentError(`property ${both[0]} of table ${table} is both set and removed`, { context: { table, property: both[0]! } });
 }

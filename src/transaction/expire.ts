@@ -8,7 +8,8 @@
  * (spec/commit-protocol.md §C4).
  *
  * The metadata change re-derives what to expire from each fresh base, so it commutes with
- * concurrent commits (§C7). Files are deleted only after the commit, and only those no retained
+ * concurrent commits (§C7). A table with `gc.enabled=false` is refused, as Java's
+ * `RemoveSnapshots` refuses it, unless `cleanFiles` is false (then no file is deleted). Files are deleted only after the commit, and only those no retained
  * snapshot of the committed version reaches.
  *
  * @module
@@ -20,6 +21,7 @@ import { MAIN_BRANCH, type Snapshot, type SnapshotRef, type TableMetadata } from
 import type { TableContext } from './table-context.js';
 import { metadataChange } from './metadata-change.js';
 import type { Change } from './change.js';
+import { requireGcEnabled } from './gc-enabled.js';
 
 /** Options of expiring snapshots (defaults follow Java's `history.expire.*` properties). */
 export interface ExpireOptions {
@@ -27,7 +29,7 @@ export interface ExpireOptions {
   readonly olderThanMs?: number;
   /** Keep at least this many ancestors of each branch head; default `history.expire.min-snapshots-to-keep` (1). */
   readonly retainLast?: number;
-  /** Delete the files only expired snapshots referenced (default true). */
+  /** Delete the files only expired snapshots referenced (default true; must be false on a table with `gc.enabled=false`). */
   readonly cleanFiles?: boolean;
   /** Only say what would expire, against the latest metadata: nothing is committed or deleted (default false). */
   readonly dryRun?: boolean;
@@ -129,6 +131,8 @@ export function expireSettings(metadata: TableMetadata, nowMs: number, options: 
 /** The metadata change that removes the expired snapshots and refs (re-derived per attempt). */
 export function expireChange(options: ExpireOptions, nowMs: number, table = 'table'): Change<ExpirePlan> {
   return metadataChange((base: TableState) => {
+    // Checked on each base the change is built on: a concurrent commit may have just disabled GC.
+    if (options.cleanFiles !== false) requireGcEnabled(base.metadata.properties, table, 'expire snapshots of');
     const plan = planExpiry(base.metadata, expireSettings(base.metadata, nowMs, options, table));
     return {
       updates: [

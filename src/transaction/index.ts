@@ -34,6 +34,7 @@ export * from './update-requirements.js';
 export * from './spec-update.js';
 export * from './schema-update.js';
 export * from './expire.js';
+export * from './gc-enabled.js';
 export * from './merge-manifests.js';
 export * from './action-options.js';
 export * from './stream-position.js';
