@@ -15,7 +15,7 @@ import { type RemoveOrphanFilesOptions, type RemoveOrphanFilesResult, parseOrpha
 import { type RewriteDataFilesOptions, type RewriteDataFilesResult, parseRewriteDataFilesOptions, rewriteDataFiles } from './maintenance/index.js';
 import { remoteReaderOver } from './scan/index.js';
 import { Changes, type ChangesOptions, DataFileReader, type DataFileReaderOptions, type RemoteReadPolicy, type RemoteReadTransport, type RemoteReader, Scan, type ScanOptions, parseFileReaderOptions, snapshotById, toSnapshotId } from './scan/index.js';
-import { type PartitionSpec, parseArgument } from './spec/index.js';
+import { type PartitionSpec, parseArgument, requireGcEnabled } from './spec/index.js';
 import { MAIN_BRANCH, type Snapshot, type SnapshotRef } from './spec/index.js';
 import type { TableMetadata } from './spec/index.js';
 import type { Schema } from './spec/index.js';
@@ -68,7 +68,6 @@ import {
   parseOverwriteOptions,
   parseUpsertOptions,
   vectorDimensionsFromProperties,
-  requireGcEnabled,
 } from './transaction/index.js';
 import { type Clock, systemClock } from './util/index.js';
 import { newUuid } from './util/index.js';

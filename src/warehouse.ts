@@ -14,13 +14,13 @@ import { RestCatalog, type RestLoadedTable } from './catalog/rest/client/index.j
 import { checkRetryProperties } from './commit/index.js';
 import { InvalidArgumentError, NamespaceNotFoundError, TableNotFoundError, UnsupportedError, isFloeError } from './errors.js';
 import { adoptSchema, type ArrowSchemaLike, icebergSchemaFromArrow, isArrowSchemaLike } from './io/index.js';
-import { UNPARTITIONED_SPEC, parseArgument, parsePartitionSpec, schemaFromShorthand } from './spec/index.js';
+import { UNPARTITIONED_SPEC, checkGcEnabledProperty, parseArgument, parsePartitionSpec, schemaFromShorthand } from './spec/index.js';
 import { validateSchemaIds } from './spec/index.js';
 import type { NestedField, Schema } from './spec/index.js';
 import { type OpenedLocation, type StoreOptions, checkLocation, openLocation } from './store/index.js';
 import type { ObjectStore } from './store/index.js';
 import { Table } from './table.js';
-import { checkGcEnabledProperty, checkWriteModeProperties, commitNewTable, vectorDimensionsToProperties } from './transaction/index.js';
+import { checkWriteModeProperties, commitNewTable, vectorDimensionsToProperties } from './transaction/index.js';
 import { type Clock, systemClock } from './util/index.js';
 
 /** The warehouse a bare `Warehouse.open()` uses. */
@@ -288,7 +288,8 @@ export class Warehouse {
 
   /**
    * Drops a table: its name is unbound at once; with `purge` (the default) its files are then
-   * deleted, otherwise they stay where they are (the table can be registered again).
+   * deleted (only its `metadata/` folder when its `gc.enabled` is false: its data files may
+   * belong to other tables), otherwise they stay where they are (the table can be registered again).
    * @throws TableNotFoundError
    */
   dropTable(identifier: string, options: { readonly purge?: boolean } = {}): Promise<void> {

@@ -25,6 +25,8 @@ import {
   isFloeError,
 } from '../errors.js';
 import { type OpenedLocation, type StoreOptions, childLocation, openLocation } from '../store/index.js';
+import { loadTableState } from '../commit/index.js';
+import { requireGcEnabled } from '../spec/index.js';
 import { newUuid } from '../util/index.js';
 import { type TableIdentifier, formatTableIdentifier, parseNamespace, parseTableIdentifier } from './identifiers.js';
 import {
@@ -41,6 +43,26 @@ import { isReservedPath, locationsOverlap, trimLocation } from './location-rules
 import { type Page, type PageRequest, pageOf } from './paging.js';
 import { type PurgeOptions, purgeLocation } from './purge.js';
 
+
+/**
+ * Whether a dropped table's files must stay (`gc.enabled` false or not a boolean, in its latest
+ * metadata). A table whose metadata cannot be read is purged whole, as before: it references
+ * nothing that could be checked.
+ */
+async function gcDisabled(location: OpenedLocation, name: string): Promise<boolean> {
+  let properties: Readonly<Record<string, string>>;
+  try {
+    properties = (await loadTableState(location.store, name)).metadata.properties;
+  } catch {
+    return false;
+  }
+  try {
+    requireGcEnabled(properties, name, 'purge');
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /** Where a table lives, as the catalog resolved its name. */
 export interface ResolvedTable {
@@ -512,7 +534,8 @@ export class StorageCatalog {
 
   /**
    * Drops a table: its name is unbound at once (a tombstone in the namespace document); with
-   * `purge`, every object under its location is then deleted (metadata versions last).
+   * `purge`, every object under its location is then deleted (metadata versions last; only the
+   * `metadata/` folder when the table's `gc.enabled` is false).
    * @throws TableNotFoundError
    */
   async dropTable(identifier: string | TableIdentifier, options: { readonly purge?: boolean } & PurgeOptions = {}): Promise<void> {
@@ -530,6 +553,9 @@ export class StorageCatalog {
       if (isFloeError(e, 'NAMESPACE_NOT_FOUND')) throw new TableNotFoundError(name, { cause: e });
       throw e;
     }
-    if (options.purge !== false && 'location' in unbound) await purgeLocation(this.locationOf(unbound), options);
+    if (options.purge !== false && 'location' in unbound) {
+      const location = this.locationOf(unbound);
+      await purgeLocation(location, { ...options, metadataOnly: await gcDisabled(location, name) });
+    }
   }
 }

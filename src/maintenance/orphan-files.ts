@@ -21,7 +21,7 @@ import { MIN_ORPHAN_AGE_MS, type TableState, VERSION_HINT_FILE, parseMetadataFil
 import { InvalidArgumentError } from '../errors.js';
 import { parseArgument } from '../spec/index.js';
 import type { FileLocator, ObjectStore } from '../store/index.js';
-import { requireGcEnabled } from '../transaction/index.js';
+import { requireGcEnabled } from '../spec/index.js';
 import { reachableFiles } from './reachable-files.js';
 
 /** The default age of files cleanup may delete: 3 days, as Iceberg Java's action. */

@@ -42,5 +42,6 @@ export * from './sort-order.js';
 export * from './snapshot.js';
 export * from './table-metadata.js';
 export * from './manifest.js';
+export * from './gc-enabled.js';
 export { parseArgument } from './zod-issues.js';
 export * from './schema-shorthand.js';

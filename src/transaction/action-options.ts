@@ -14,7 +14,7 @@ import { checkRetryProperties } from '../commit/index.js';
 import { InvalidArgumentError } from '../errors.js';
 import { parseArgument } from '../spec/index.js';
 import type { ExpireOptions } from './expire.js';
-import { checkGcEnabledProperty } from './gc-enabled.js';
+import { checkGcEnabledProperty } from '../spec/index.js';
 import { checkWriteModeProperties } from './write-mode.js';
 
 const StringMapSchema = z.record(z.string(), z.string({ error: 'expected a string value' }));

@@ -21,7 +21,7 @@ import { MAIN_BRANCH, type Snapshot, type SnapshotRef, type TableMetadata } from
 import type { TableContext } from './table-context.js';
 import { metadataChange } from './metadata-change.js';
 import type { Change } from './change.js';
-import { requireGcEnabled } from './gc-enabled.js';
+import { requireGcEnabled } from '../spec/index.js';
 
 /** Options of expiring snapshots (defaults follow Java's `history.expire.*` properties). */
 export interface ExpireOptions {

@@ -34,7 +34,6 @@ export * from './update-requirements.js';
 export * from './spec-update.js';
 export * from './schema-update.js';
 export * from './expire.js';
-export * from './gc-enabled.js';
 export * from './merge-manifests.js';
 export * from './action-options.js';
 export * from './stream-position.js';

@@ -68,8 +68,33 @@ describe('gc.enabled', () => {
     });
     await t.refresh();
     expect(t.version).toBe(version);
-    expect(t.properties['gc.enabled']).toBeUndefined();
+    expect(t.properties()['gc.enabled']).toBeUndefined();
     await expect(wh.createTable('g.u', TABLE_SCHEMA, { properties: { 'gc.enabled': 'no' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', context: { property: 'gc.enabled' } });
     expect(await wh.tableExists('g.u')).toBe(false);
+  });
+});
+
+describe('gc.enabled on drop with purge', () => {
+  it('false: the purge deletes the metadata folder and keeps the data files; true: everything goes', async () => {
+    const { mkdtemp, readdir } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = await mkdtemp(join(tmpdir(), 'floe-gc-purge-'));
+    const wh = await Warehouse.open(`file://${root}`);
+    await wh.createNamespace('g');
+    const kept = await wh.createTable('g.kept', TABLE_SCHEMA, { properties: { 'gc.enabled': 'false' } });
+    await kept.append(rows(0, 0, 3));
+    const gone = await wh.createTable('g.gone', TABLE_SCHEMA);
+    await gone.append(rows(0, 0, 3));
+    const dataOf = async (t: string): Promise<string[]> => readdir(join(root, 'g', t, 'data')).catch(() => []);
+    const keptData = await dataOf('kept');
+    expect(keptData.length).toBe(1);
+
+    await wh.dropTable('g.kept');
+    await wh.dropTable('g.gone');
+    expect(await wh.tableExists('g.kept')).toBe(false);
+    expect(await dataOf('kept')).toEqual(keptData);
+    expect(await readdir(join(root, 'g', 'kept', 'metadata')).catch(() => [])).toEqual([]);
+    expect(await dataOf('gone')).toEqual([]);
   });
 });
