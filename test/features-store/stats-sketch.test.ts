@@ -141,6 +141,21 @@ describe.each(featureBackends)('feature statistics per commit on $label', (backe
 });
 
 describe('feature statistics distinct-count sketch', () => {
+  it('leaves a document of the earlier format (exact counts, no state) as it is and computes that snapshot again', async () => {
+    const wh = await featureBackends[0]!.open();
+    const t = await setup(wh);
+    const s1 = await t.append(withCopy(table(seeded(4, 200, 50), 0)));
+    await FeatureRegistry.open(wh).apply([VIEW]);
+    const path = `_floe/features/stats/user_scores/v1/${s1.snapshotId}.json`;
+    const old = new TextEncoder().encode(JSON.stringify({ view: 'user_scores', version: 1, snapshotId: s1.snapshotId.toString(), rowCount: 1, features: {} }));
+    await wh.root.store.put(path, old, { mode: { kind: 'create' } });
+    const s2 = await t.append(withCopy(table(seeded(5, 100, 50), 200)));
+    const stats = await featureStats({ warehouse: wh, view: VIEW.name });
+    expect(stats.map((s) => [s.snapshotId, s.computed])).toEqual([[s1.snapshotId.toString(), 'incremental'], [s2.snapshotId.toString(), 'incremental']]);
+    expect(stats[0]!.rowCount).toBe(stats[0]!.added.rowCount);
+    expect(stats[1]!.rowCount).toBe(stats[0]!.rowCount + stats[1]!.added.rowCount);
+    expect((await wh.root.store.get(path)).bytes).toEqual(old);
+  });
   it('estimates 100 000 distinct values within 3 standard errors, with memory independent of the cardinality', async () => {
     const wh = await featureBackends[0]!.open();
     const t = await setup(wh);
