@@ -45,9 +45,20 @@ export function encodeValue(value: OnlineValue): Uint8Array {
   return packr.pack(normalize(value));
 }
 
-/** @returns the feature value those bytes encode */
-export function decodeValue(bytes: Uint8Array): OnlineValue {
-  return denormalize(packr.unpack(bytes));
+/**
+ * Decodes many separately stored values at once (a Redis hash's fields): the present ones are
+ * concatenated and read as one MessagePack sequence, since msgpackr sets up a reader per buffer
+ * it is given, which for one small value costs more than the value.
+ * @returns per entry, its value, or undefined where the entry is absent (null or undefined)
+ */
+export function decodeValues(parts: readonly (Uint8Array | null | undefined)[]): (OnlineValue | undefined)[] {
+  const present: Uint8Array[] = [];
+  for (const p of parts) if (p !== null && p !== undefined) present.push(p);
+  const decoded = present.length === 0 ? [] : (packr.unpackMultiple(Buffer.concat(present)) as unknown[]);
+  if (decoded.length !== present.length) throw new Error(`expected ${present.length} MessagePack values, read ${decoded.length}`);
+  const out = new Array<OnlineValue | undefined>(parts.length);
+  for (let i = 0, j = 0; i < parts.length; i++) out[i] = parts[i] === null || parts[i] === undefined ? undefined : denormalize(decoded[j++]);
+  return out;
 }
 
 /** @returns the MessagePack bytes of a whole record (the embedded backend stores one per key) */

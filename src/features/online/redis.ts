@@ -15,7 +15,7 @@
 import { createClient, RESP_TYPES } from '@redis/client';
 import { z } from 'zod';
 import { InvalidArgumentError, StoreError, isFloeError } from '../../errors.js';
-import { decodeEntityKey, decodeValue, decodeWatermark, encodeRowKey, encodeValue, encodeWatermark } from './codec.js';
+import { decodeEntityKey, decodeValues, decodeWatermark, encodeRowKey, encodeValue, encodeWatermark } from './codec.js';
 import type { EntityKey, OnlineRead, OnlineRecord, OnlineStore, OnlineValue, OnlineWatermark, OnlineWrite } from './online-store.js';
 
 /** Options of {@link openRedisOnlineStore}. */
@@ -81,14 +81,14 @@ class RedisOnlineStore implements OnlineStore {
       return all.map((fields) => {
         if (!fields || fields['_ts'] === undefined) return null;
         const names = Object.keys(fields).filter((n) => n !== '_ts' && n !== '_snap');
-        return recordFrom(fields['_ts'], fields['_snap'], names, names.map((n) => fields[n]));
+        return recordFrom([fields['_ts'], fields['_snap'], ...names.map((n) => fields[n])], names);
       });
     }
     const names = request.features;
     const fields = [TS, SNAP, ...names.map((n) => Buffer.from(n))];
     // node-redis writes commands issued in the same tick in one batch: one round trip for all.
     const replies = await this.guard('read', () => Promise.all(keys.map((k) => this.client.sendCommand<(Buffer | null)[]>(['HMGET', k, ...fields]))));
-    return replies.map((r) => recordFrom(r[0] ?? undefined, r[1] ?? undefined, names, r, 2));
+    return replies.map((r) => recordFrom(r, names));
   }
 
   async *keys(view: string): AsyncIterable<EntityKey> {
@@ -155,18 +155,14 @@ class RedisOnlineStore implements OnlineStore {
   }
 }
 
-/**
- * A record from a hash's fields: `values[from + i]` holds feature `names[i]` (an HMGET reply is
- * `_ts`, `_snap`, then the features asked, so `from` is 2 there).
- */
-function recordFrom(ts: Buffer | undefined, snap: Buffer | undefined, names: readonly string[], values: readonly (Buffer | null | undefined)[], from = 0): OnlineRecord | null {
-  if (ts === undefined) return null;
-  const out: Record<string, OnlineValue> = {};
-  for (let i = 0; i < names.length; i++) {
-    const b = values[from + i];
-    out[names[i]!] = b === undefined || b === null ? null : decodeValue(b);
-  }
-  return { values: out, eventTimeMs: Number(decodeValue(ts)), snapshotId: snap === undefined ? 0n : BigInt(decodeValue(snap) as bigint) };
+/** A record from a hash's fields: `_ts`, `_snap`, then feature `names[i]` at `2 + i` (null where absent). */
+function recordFrom(fields: readonly (Buffer | null | undefined)[], names: readonly string[]): OnlineRecord | null {
+  if (fields[0] === null || fields[0] === undefined) return null;
+  const decoded = decodeValues(fields);
+  const values: Record<string, OnlineValue> = {};
+  for (let i = 0; i < names.length; i++) values[names[i]!] = decoded[2 + i] ?? null;
+  const snap = decoded[1];
+  return { values, eventTimeMs: Number(decoded[0]), snapshotId: snap === undefined || snap === null ? 0n : BigInt(snap as bigint) };
 }
 
 // SCAN MATCH is a glob: escape its special characters in the literal prefix.
