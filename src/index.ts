@@ -87,6 +87,7 @@ export {
   type HistoricalFeaturesOptions,
   type ExpectationReport,
   type FeatureColumnStats,
+  type FeatureRowStats,
   type FeatureStats,
   type TrainingSet,
   type TrainingSetSpec,

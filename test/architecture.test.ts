@@ -109,6 +109,8 @@ const ALLOWED_PACKAGES: Record<string, readonly string[]> = {
 // The online stores (features/online/) bring their clients: lmdb (the embedded store, a native
 // addon loaded on first use), msgpackr (their value encoding) and node-redis.
 ALLOWED_PACKAGES['features'] = [...(ALLOWED_PACKAGES['features'] ?? []), 'lmdb', 'msgpackr', '@redis/client'];
+// Feature statistics keep their distinct counts as HyperLogLog sketches (features/stats-accumulator.ts).
+ALLOWED_PACKAGES['features'] = [...ALLOWED_PACKAGES['features'], 'hyperlolo'];
 
 const files = filesUnder(SRC);
 const all = files.flatMap(importsOf);

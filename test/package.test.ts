@@ -53,6 +53,10 @@ describe('package', () => {
       'fzstd',
       'hyparquet',
       'hyparquet-writer',
+      // HyperLogLog sketches: the mergeable approximate distinct counts of feature statistics
+      // (features/stats-accumulator.ts). bloom-filters' HyperLogLog, the widely used one, halves small
+      // counts (1000 distinct values estimated as 487) and spends 0.4 ms per value.
+      'hyperlolo',
       'jose',
       // The embedded online store (LMDB, prebuilt binaries) and the online stores' value encoding.
       'lmdb',

@@ -43,6 +43,6 @@ export {
   type TrainingSetSpec,
   type TrainingSetView,
 } from './training-set-spec.js';
-export { FEATURE_STATS_PREFIX, computeFeatureStats, featureStats, type FeatureColumnStats, type FeatureStats, type FeatureStatsOptions } from './stats.js';
+export { FEATURE_STATS_PREFIX, computeFeatureStats, featureStats, type FeatureColumnStats, type FeatureRowStats, type FeatureStats, type FeatureStatsOptions } from './stats.js';
 export { checkViewExpectations, type ExpectationReport, type ViewExpectationsOptions } from './expectations.js';
 export { viewBatches, viewColumns } from './view-rows.js';

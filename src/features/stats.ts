@@ -1,21 +1,24 @@
 /**
  * Feature statistics per commit: for each snapshot of a view's source table, per feature, the
- * row count, null count and fraction, min, max, mean (numbers) and the exact distinct count of
- * the view's rows as of that snapshot (its filter applied). Exact, not a sketch: the distinct
- * values of one feature are held while its snapshot is read, so memory grows with a feature's
- * cardinality (documented in spec/feature-store.md "Feature statistics").
+ * row count, null count and fraction, min, max, mean (numbers) and an approximate distinct count
+ * (a HyperLogLog sketch, stats-accumulator.ts) of the view's rows as of that snapshot (its filter
+ * applied), and the same statistics of the rows that commit added.
  *
  * Recorded as a sidecar document per snapshot, created only if absent and never rewritten:
  *
- *     _floe/features/stats/<view>/v<version>/<snapshot-id>.json
+ *     _floe/features/stats/<view>/v<version>/<snapshot-id>.json   {"format": "floe-feature-stats/2", …}
  *
- * Snapshots are immutable, so a snapshot's statistics never change and two writers recording
- * the same snapshot write the same numbers (the second create fails and is ignored). Comparing
- * snapshots is comparing these documents (`floe features stats <view> --since <snapshot>`).
+ * with each feature's mergeable state (counts, min, max, sum, the serialized sketch), so the
+ * statistics of an `append` are its parent's merged with those of the data files it added: only
+ * those files are read. Any other operation (overwrite, delete, replace) may have removed rows,
+ * so its statistics are recomputed from the whole snapshot. Snapshots are immutable, so a
+ * snapshot's statistics never change and two writers recording the same snapshot write the same
+ * numbers (the second create fails and is ignored). Comparing snapshots is comparing these
+ * documents (`floe features stats <view> --since <snapshot>`).
  *
  * @module
  */
-import * as arrow from 'apache-arrow';
+import type * as arrow from 'apache-arrow';
 import { CorruptFileError, InvalidArgumentError, isFloeError } from '../errors.js';
 import type { Snapshot } from '../spec/index.js';
 import type { ObjectStore } from '../store/index.js';
@@ -23,30 +26,28 @@ import type { Table } from '../table.js';
 import { parseJson, stringifyJson } from '../util/index.js';
 import type { Warehouse } from '../warehouse.js';
 import { FeatureRegistry } from './registry.js';
+import { type AccumulatorState, FeatureAccumulator, type FeatureColumnStats } from './stats-accumulator.js';
 import type { FeatureView } from './view.js';
-import { viewBatches } from './view-rows.js';
+import { viewColumns } from './view-rows.js';
+
+export type { FeatureColumnStats } from './stats-accumulator.js';
 
 /** Where statistics live under the warehouse root. */
 export const FEATURE_STATS_PREFIX = '_floe/features/stats';
 
-/** Statistics of one feature at one snapshot. */
-export interface FeatureColumnStats {
-  /** Null values. */
-  readonly nullCount: number;
-  /** Nulls / rows (0 when there are no rows). */
-  readonly nullFraction: number;
-  /** Smallest non-null value (numbers, bigints as decimal strings, strings, timestamps in ms); null when none. */
-  readonly min: number | string | boolean | null;
-  /** Largest non-null value; null when none. */
-  readonly max: number | string | boolean | null;
-  /** Mean of the non-null values of a numeric feature; null otherwise. */
-  readonly mean: number | null;
-  /** Exact number of distinct non-null values. */
-  readonly distinct: number;
+/** The format tag of a statistics document. */
+const FORMAT = 'floe-feature-stats/2';
+
+/** Statistics of some rows of a view: how many, and per feature. */
+export interface FeatureRowStats {
+  /** Rows. */
+  readonly rowCount: number;
+  /** Per feature. */
+  readonly features: Readonly<Record<string, FeatureColumnStats>>;
 }
 
 /** Statistics of a view at one snapshot of its source table. */
-export interface FeatureStats {
+export interface FeatureStats extends FeatureRowStats {
   /** The view. */
   readonly view: string;
   /** The view version the statistics are of. */
@@ -59,99 +60,128 @@ export interface FeatureStats {
   readonly sequenceNumber: string;
   /** Its commit time. */
   readonly timestampMs: number;
-  /** Rows of the view at that snapshot. */
-  readonly rowCount: number;
-  /** Per feature. */
-  readonly features: Readonly<Record<string, FeatureColumnStats>>;
+  /** Its operation (`append`, `overwrite`, `delete`, `replace`), null when its summary has none. */
+  readonly operation: string | null;
+  /**
+   * How the as-of statistics were obtained: `incremental` (an append: the parent's merged with
+   * the added rows') or `full` (every row of the snapshot read).
+   */
+  readonly computed: 'incremental' | 'full';
+  /** Statistics of the rows in the data files this commit added (its deletes applied). */
+  readonly added: FeatureRowStats;
 }
 
-type Value = number | string | boolean;
-
-/** A value as the statistics hold it (bigints as decimal strings would sort wrongly: they are compared as bigints first). */
-function comparable(v: unknown): bigint | number | string | boolean | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (v instanceof Date) return v.getTime();
-  return undefined; // nested values: counted, not ranged
+/** The document: the statistics and, per feature, the state a later append merges into. */
+interface StatsDocument extends FeatureStats {
+  readonly format: typeof FORMAT;
+  readonly state: Readonly<Record<string, AccumulatorState>>;
 }
 
-class Accumulator {
-  rows = 0;
-  nulls = 0;
-  min: bigint | number | string | boolean | undefined;
-  max: bigint | number | string | boolean | undefined;
-  sum = 0;
-  numeric = 0;
-  readonly distinct = new Set<unknown>();
+type Accumulators = Map<string, FeatureAccumulator>;
 
-  add(v: unknown): void {
-    this.rows++;
-    if (v === null || v === undefined) {
-      this.nulls++;
-      return;
-    }
-    const c = comparable(v);
-    this.distinct.add(c ?? stringifyJson(v));
-    if (c === undefined) return;
-    if (this.min === undefined || c < this.min) this.min = c;
-    if (this.max === undefined || c > this.max) this.max = c;
-    if (typeof c === 'number' || typeof c === 'bigint') {
-      this.sum += Number(c);
-      this.numeric++;
-    }
-  }
-
-  done(): FeatureColumnStats {
-    const out = (v: bigint | number | string | boolean | undefined): Value | null => (v === undefined ? null : typeof v === 'bigint' ? v.toString() : v);
-    return {
-      nullCount: this.nulls,
-      nullFraction: this.rows === 0 ? 0 : this.nulls / this.rows,
-      min: out(this.min),
-      max: out(this.max),
-      mean: this.numeric === 0 ? null : this.sum / this.numeric,
-      distinct: this.distinct.size,
-    };
-  }
+function emptyAccumulators(view: FeatureView): Accumulators {
+  return new Map(view.features.map((f) => [f.name, FeatureAccumulator.empty()]));
 }
 
-/** Computes a view's statistics at one snapshot of its source table (reads the view's rows, streamed). */
-export async function computeFeatureStats(view: FeatureView, table: Table, snapshot: Snapshot): Promise<FeatureStats> {
-  const acc = new Map(view.features.map((f) => [f.name, new Accumulator()]));
+/**
+ * Feeds the view's rows at `snapshot` to fresh accumulators: every live row, or (`addedOnly`)
+ * those of the data files the snapshot added (a live file records the snapshot that added it;
+ * sequence numbers would not do on a format-1 table, where they are all 0).
+ */
+async function accumulate(view: FeatureView, table: Table, snapshot: Snapshot, addedOnly: boolean): Promise<{ rows: number; acc: Accumulators }> {
+  const acc = emptyAccumulators(view);
+  const columns = viewColumns(view);
+  const filter = view.source.filter !== undefined ? { filter: view.source.filter } : {};
+  const plan = await table.scan({ snapshotId: snapshot.snapshotId, columns, ...filter }).planFiles();
+  const reader = table.fileReader({ columns, ...filter, snapshotId: snapshot.snapshotId });
   let rows = 0;
-  for await (const batch of viewBatches(view, table, snapshot.snapshotId)) {
-    rows += batch.numRows;
-    for (const [name, a] of acc) {
-      const col = batch.getChild(name) as arrow.Vector | null;
-      for (let i = 0; i < batch.numRows; i++) a.add(col?.get(i) ?? null);
+  for (const task of plan.tasks) {
+    if (addedOnly && task.snapshotId !== snapshot.snapshotId) continue;
+    for (const batch of await reader.read(task)) {
+      rows += batch.numRows;
+      for (const [name, a] of acc) {
+        const col = batch.getChild(name) as arrow.Vector | null;
+        for (let i = 0; i < batch.numRows; i++) a.add(col?.get(i) ?? null);
+      }
     }
+  }
+  return { rows, acc };
+}
+
+function rowStats(rows: number, acc: Accumulators): FeatureRowStats {
+  return { rowCount: rows, features: Object.fromEntries([...acc].map(([n, a]) => [n, a.stats()])) };
+}
+
+/**
+ * Computes a view's statistics at one snapshot of its source table: from `parent` (the
+ * document of the snapshot's parent) when the snapshot is an append, else from every row.
+ */
+async function computeDocument(view: FeatureView, table: Table, snapshot: Snapshot, parent: StatsDocument | undefined | 'none', where: string): Promise<StatsDocument> {
+  const operation = snapshot.summary?.['operation'] ?? null;
+  const added = await accumulate(view, table, snapshot, true);
+  let asOf: { rows: number; acc: Accumulators; computed: 'incremental' | 'full' };
+  if (operation === 'append' && parent !== undefined) {
+    const base = parent === 'none' ? emptyAccumulators(view) : new Map(view.features.map((f) => [f.name, parent.state[f.name] ? FeatureAccumulator.fromState(parent.state[f.name]!, where) : undefined]));
+    if ([...base.values()].every((a) => a !== undefined)) {
+      const acc: Accumulators = new Map([...added.acc].map(([n, a]) => [n, base.get(n)!.merge(a)]));
+      asOf = { rows: (parent === 'none' ? 0 : parent.rowCount) + added.rows, acc, computed: 'incremental' };
+    } else {
+      asOf = { ...(await accumulate(view, table, snapshot, false)), computed: 'full' };
+    }
+  } else {
+    asOf = { ...(await accumulate(view, table, snapshot, false)), computed: 'full' };
   }
   return {
+    format: FORMAT,
     view: view.name,
     version: view.version,
     table: view.source.table,
     snapshotId: snapshot.snapshotId.toString(),
     sequenceNumber: snapshot.sequenceNumber.toString(),
     timestampMs: snapshot.timestampMs,
-    rowCount: rows,
-    features: Object.fromEntries([...acc].map(([n, a]) => [n, a.done()])),
+    operation,
+    computed: asOf.computed,
+    ...rowStats(asOf.rows, asOf.acc),
+    added: rowStats(added.rows, added.acc),
+    state: Object.fromEntries([...asOf.acc].map(([n, a]) => [n, a.state()])),
   };
+}
+
+/**
+ * Computes a view's statistics at one snapshot of its source table from every row of it
+ * (nothing recorded).
+ */
+export async function computeFeatureStats(view: FeatureView, table: Table, snapshot: Snapshot): Promise<FeatureStats> {
+  return published(await computeDocument(view, table, snapshot, undefined, statsPath(view, snapshot.snapshotId.toString())));
+}
+
+function published(doc: StatsDocument): FeatureStats {
+  const { format: _format, state: _state, ...stats } = doc;
+  return stats;
 }
 
 function statsPath(view: FeatureView, snapshotId: string): string {
   return `${FEATURE_STATS_PREFIX}/${view.name}/v${view.version}/${snapshotId}.json`;
 }
 
-async function readStats(store: ObjectStore, path: string): Promise<FeatureStats | undefined> {
+/**
+ * @returns the document, or undefined when there is none or it is of the earlier format (exact
+ * distinct counts, no mergeable state): such a snapshot is computed again, not recorded over it
+ */
+async function readStats(store: ObjectStore, path: string): Promise<{ doc?: StatsDocument; exists: boolean }> {
+  let json: unknown;
   try {
     const { bytes } = await store.get(path);
-    const json = parseJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
-    if (typeof json !== 'object' || json === null || typeof (json as FeatureStats).snapshotId !== 'string') throw new CorruptFileError(path, 'feature statistics document is malformed');
-    return json as FeatureStats;
+    json = parseJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
   } catch (e) {
-    if (isFloeError(e, 'NOT_FOUND')) return undefined;
-    if (isFloeError(e, 'CORRUPT_FILE')) throw e;
+    if (isFloeError(e, 'NOT_FOUND')) return { exists: false };
     throw new CorruptFileError(path, 'feature statistics document is not JSON', { cause: e });
   }
+  if (typeof json !== 'object' || json === null || typeof (json as FeatureStats).snapshotId !== 'string') throw new CorruptFileError(path, 'feature statistics document is malformed');
+  if ((json as { format?: unknown }).format !== FORMAT) return { exists: true };
+  const doc = json as StatsDocument;
+  if (typeof doc.state !== 'object' || doc.state === null || typeof doc.added !== 'object' || doc.added === null) throw new CorruptFileError(path, 'feature statistics document is malformed');
+  return { doc, exists: true };
 }
 
 /** Options of {@link featureStats}. */
@@ -191,19 +221,30 @@ export async function featureStats(options: FeatureStatsOptions): Promise<Featur
     from = at + 1;
   }
   const out: FeatureStats[] = [];
+  // The parent's document, when known: an append's statistics are merged into it.
+  let parent: StatsDocument | undefined | 'none';
+  if (from > 0) {
+    parent = (await readStats(store, statsPath(view, history[from - 1]!.snapshotId.toString()))).doc;
+  } else if (history[0] !== undefined && (history[0].parentSnapshotId === undefined || history[0].parentSnapshotId === null)) {
+    parent = 'none';
+  }
   for (const snap of history.slice(from)) {
     const path = statsPath(view, snap.snapshotId.toString());
-    let stats = await readStats(store, path);
-    if (!stats) {
-      stats = await computeFeatureStats(view, table, snap);
-      try {
-        await store.put(path, new TextEncoder().encode(stringifyJson(stats, 2)), { mode: { kind: 'create' }, contentType: 'application/json' });
-      } catch (e) {
-        // Another writer recorded the same snapshot first: the same numbers (snapshots are immutable).
-        if (!isFloeError(e, 'ALREADY_EXISTS')) throw e;
+    const found = await readStats(store, path);
+    let doc = found.doc;
+    if (!doc) {
+      doc = await computeDocument(view, table, snap, parent, path);
+      if (!found.exists) {
+        try {
+          await store.put(path, new TextEncoder().encode(stringifyJson(doc, 2)), { mode: { kind: 'create' }, contentType: 'application/json' });
+        } catch (e) {
+          // Another writer recorded the same snapshot first: the same numbers (snapshots are immutable).
+          if (!isFloeError(e, 'ALREADY_EXISTS')) throw e;
+        }
       }
     }
-    out.push(stats);
+    out.push(published(doc));
+    parent = doc;
   }
   return out;
 }

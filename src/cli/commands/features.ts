@@ -109,21 +109,22 @@ export function featuresCommand(): Command {
 
   features
     .command('stats')
-    .description("print a view's feature statistics at each snapshot of its source table (recorded on first use)")
+    .description("print a view's feature statistics at each snapshot of its source table, and those of the rows each commit added (recorded on first use; distinct counts are HyperLogLog estimates, ≈1.6% standard error)")
     .argument('<view>', 'the view (name or name@version)')
     .option('--since <snapshot-id>', 'only snapshots after this one')
     .action(async (name: string, opts: { since?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
       const stats = await featureStats({ warehouse: await ctx.warehouse(), view: name, ...(opts.since !== undefined ? { since: opts.since } : {}) });
       // Per-feature statistics as a list (`columns`): feature names are data, not JSON fields.
-      const json = stats.map(({ features: perFeature, ...rest }) => ({ ...rest, columns: Object.entries(perFeature).map(([feature, x]) => ({ name: feature, ...x })) }));
+      const columns = (perFeature: (typeof stats)[number]['features']) => Object.entries(perFeature).map(([feature, x]) => ({ name: feature, ...x }));
+      const json = stats.map(({ features: perFeature, added, ...rest }) => ({ ...rest, columns: columns(perFeature), added: { rowCount: added.rowCount, columns: columns(added.features) } }));
       await ctx.print(json, () => {
         if (stats.length === 0) return 'no snapshots\n';
         const out: string[] = [];
         for (const s of stats) {
-          out.push(`snapshot ${s.snapshotId} at ${isoTime(s.timestampMs)}: ${s.rowCount} rows`);
+          out.push(`snapshot ${s.snapshotId} at ${isoTime(s.timestampMs)} (${s.operation ?? 'no operation'}, ${s.computed}): ${s.rowCount} rows, ${s.added.rowCount} added`);
           for (const [f, x] of Object.entries(s.features)) {
-            out.push(`  ${f}  nulls ${(x.nullFraction * 100).toFixed(1)}%  min ${String(x.min)}  max ${String(x.max)}  mean ${x.mean === null ? '-' : x.mean.toPrecision(6)}  distinct ${x.distinct}`);
+            out.push(`  ${f}  nulls ${(x.nullFraction * 100).toFixed(1)}%  min ${String(x.min)}  max ${String(x.max)}  mean ${x.mean === null ? '-' : x.mean.toPrecision(6)}  distinct ≈${x.distinct}`);
           }
         }
         return `${out.join('\n')}\n`;

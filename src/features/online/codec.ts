@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Packr } from 'msgpackr';
+import { Packr, RESERVE_START_SPACE } from 'msgpackr';
 import type { EntityKey, OnlineRecord, OnlineValue, OnlineWatermark } from './online-store.js';
 
 // useRecords: false writes plain maps (msgpackr's record extension would make the bytes depend
@@ -20,6 +20,21 @@ export function encodeEntityKey(key: EntityKey): Uint8Array {
   return packr.pack(key.map(normalize));
 }
 
+/**
+ * `prefix` followed by the MessagePack bytes of an entity key: a store's row key, built without
+ * intermediate buffers (msgpackr reserves the prefix's room in front of the packed key, its
+ * `RESERVE_START_SPACE` option, which fits up to 255 bytes; a longer prefix is concatenated). The
+ * bytes are the same as `concat(prefix, encodeEntityKey(key))`.
+ * @returns a view of msgpackr's output buffer (a Buffer in Node), which later packs never overwrite
+ */
+export function encodeRowKey(prefix: Uint8Array, key: EntityKey): Buffer {
+  const value = key.includes(undefined as never) ? key.map(normalize) : key;
+  if (prefix.length > 0xff) return Buffer.concat([prefix, packr.pack(value)]);
+  const out = packr.pack(value, RESERVE_START_SPACE | prefix.length);
+  out.set(prefix, 0);
+  return out;
+}
+
 /** @returns the entity key those bytes encode */
 export function decodeEntityKey(bytes: Uint8Array): EntityKey {
   return (packr.unpack(bytes) as unknown[]).map(denormalize);
@@ -30,9 +45,20 @@ export function encodeValue(value: OnlineValue): Uint8Array {
   return packr.pack(normalize(value));
 }
 
-/** @returns the feature value those bytes encode */
-export function decodeValue(bytes: Uint8Array): OnlineValue {
-  return denormalize(packr.unpack(bytes));
+/**
+ * Decodes many separately stored values at once (a Redis hash's fields): the present ones are
+ * concatenated and read as one MessagePack sequence, since msgpackr sets up a reader per buffer
+ * it is given, which for one small value costs more than the value.
+ * @returns per entry, its value, or undefined where the entry is absent (null or undefined)
+ */
+export function decodeValues(parts: readonly (Uint8Array | null | undefined)[]): (OnlineValue | undefined)[] {
+  const present: Uint8Array[] = [];
+  for (const p of parts) if (p !== null && p !== undefined) present.push(p);
+  const decoded = present.length === 0 ? [] : (packr.unpackMultiple(Buffer.concat(present)) as unknown[]);
+  if (decoded.length !== present.length) throw new Error(`expected ${present.length} MessagePack values, read ${decoded.length}`);
+  const out = new Array<OnlineValue | undefined>(parts.length);
+  for (let i = 0, j = 0; i < parts.length; i++) out[i] = parts[i] === null || parts[i] === undefined ? undefined : denormalize(decoded[j++]);
+  return out;
 }
 
 /** @returns the MessagePack bytes of a whole record (the embedded backend stores one per key) */
@@ -49,9 +75,29 @@ export function encodeRecord(record: OnlineRecord): Uint8Array {
  */
 export function decodeRecord(bytes: Uint8Array, features?: readonly string[]): OnlineRecord {
   const raw = packr.unpack(bytes) as { t: number; s: bigint; v: Record<string, unknown> };
+  return { values: recordValues(raw.v, features), eventTimeMs: Number(raw.t), snapshotId: typeof raw.s === 'bigint' ? raw.s : BigInt(raw.s) };
+}
+
+// The decoded map becomes the record's values in place when it holds exactly the features asked
+// (the common case: a view read whole): serving decodes a record per entity per request, and a
+// second object per record is most of what a read would otherwise allocate.
+function recordValues(stored: Record<string, unknown>, features: readonly string[] | undefined): Record<string, OnlineValue> {
+  let count = 0;
+  for (const name in stored) {
+    count++;
+    const v = stored[name];
+    if (v instanceof Uint8Array) stored[name] = denormalize(v);
+  }
+  if (features === undefined) return stored as Record<string, OnlineValue>;
+  let exact = count === features.length;
+  for (let i = 0; exact && i < features.length; i++) exact = Object.hasOwn(stored, features[i]!);
+  if (exact) return stored as Record<string, OnlineValue>;
   const values: Record<string, OnlineValue> = {};
-  for (const name of features ?? Object.keys(raw.v)) values[name] = name in raw.v ? denormalize(raw.v[name]) : null;
-  return { values, eventTimeMs: Number(raw.t), snapshotId: BigInt(raw.s) };
+  for (let i = 0; i < features.length; i++) {
+    const name = features[i]!;
+    values[name] = Object.hasOwn(stored, name) ? (stored[name] as OnlineValue) : null;
+  }
+  return values;
 }
 
 /** @returns the MessagePack bytes of a watermark */

@@ -12,7 +12,7 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { z } from 'zod';
 import { InvalidArgumentError, StoreError, isFloeError } from '../../errors.js';
-import { decodeEntityKey, decodeRecord, decodeWatermark, encodeEntityKey, encodeRecord, encodeWatermark } from './codec.js';
+import { decodeEntityKey, decodeRecord, decodeWatermark, encodeRecord, encodeRowKey, encodeWatermark } from './codec.js';
 import type { EntityKey, OnlineRead, OnlineRecord, OnlineStore, OnlineWatermark, OnlineWrite } from './online-store.js';
 
 /** Options of {@link openEmbeddedOnlineStore}. */
@@ -23,9 +23,7 @@ export interface EmbeddedOnlineStoreOptions {
 
 const OptionsSchema = z.object({ path: z.string().min(1) });
 
-type BinaryDb = Database<Buffer, Buffer>;
-
-const encoder = new TextEncoder();
+type BinaryDb = Database<Buffer, Uint8Array>;
 
 /** The online store in an LMDB folder. */
 class EmbeddedOnlineStore implements OnlineStore {
@@ -49,13 +47,20 @@ class EmbeddedOnlineStore implements OnlineStore {
 
   async read(request: OnlineRead): Promise<(OnlineRecord | null)[]> {
     this.check();
-    return this.guard('read', () =>
-      request.entityKeys.map((k) => {
-        const bytes = this.rows.getBinaryFast(rowKey(request.view, k));
+    // Serving's hot path: the view prefix is built once per read, each key is packed straight
+    // after it, and each value decoded from LMDB's reused read buffer (getBinaryFast), so a read
+    // allocates little beyond the records it returns.
+    const prefix = viewPrefix(request.view);
+    const { entityKeys, features } = request;
+    return this.guard('read', () => {
+      const out = new Array<OnlineRecord | null>(entityKeys.length);
+      for (let i = 0; i < entityKeys.length; i++) {
+        const bytes = this.rows.getBinaryFast(encodeRowKey(prefix, entityKeys[i]!));
         // getBinaryFast's buffer is reused by the next get: decode before the next lookup.
-        return bytes === undefined ? null : decodeRecord(bytes, request.features);
-      }),
-    );
+        out[i] = bytes === undefined ? null : decodeRecord(bytes, features);
+      }
+      return out;
+    });
   }
 
   async *keys(view: string): AsyncIterable<EntityKey> {
@@ -68,13 +73,13 @@ class EmbeddedOnlineStore implements OnlineStore {
 
   async getWatermark(view: string): Promise<OnlineWatermark | undefined> {
     this.check();
-    const bytes = await this.guard('read watermark', () => this.marks.getBinary(Buffer.from(encoder.encode(view))));
+    const bytes = await this.guard('read watermark', () => this.marks.getBinary(Buffer.from(view, 'utf8')));
     return bytes === undefined ? undefined : decodeWatermark(bytes);
   }
 
   async setWatermark(view: string, watermark: OnlineWatermark): Promise<void> {
     this.check();
-    await this.guard('write watermark', () => this.marks.put(Buffer.from(encoder.encode(view)), Buffer.from(encodeWatermark(watermark))));
+    await this.guard('write watermark', () => this.marks.put(Buffer.from(view, 'utf8'), Buffer.from(encodeWatermark(watermark))));
   }
 
   async dropView(view: string): Promise<void> {
@@ -85,7 +90,7 @@ class EmbeddedOnlineStore implements OnlineStore {
     await this.guard('drop view', () =>
       this.rows.transaction(() => {
         for (const key of this.rows.getKeys({ start: prefix, end })) this.rows.removeSync(key);
-        this.marks.removeSync(Buffer.from(encoder.encode(view)));
+        this.marks.removeSync(Buffer.from(view, 'utf8'));
       }),
     );
   }
@@ -111,12 +116,13 @@ class EmbeddedOnlineStore implements OnlineStore {
   }
 }
 
+// The view name's UTF-8 bytes and a NUL.
 function viewPrefix(view: string): Buffer {
-  return Buffer.concat([Buffer.from(encoder.encode(view)), Buffer.from([0])]);
+  return Buffer.from(`${view}\u0000`, 'utf8');
 }
 
-function rowKey(view: string, key: EntityKey): Buffer {
-  return Buffer.concat([viewPrefix(view), encodeEntityKey(key)]);
+function rowKey(view: string, key: EntityKey): Uint8Array {
+  return encodeRowKey(viewPrefix(view), key);
 }
 
 /**
@@ -135,8 +141,8 @@ export function openLmdbOnlineStore(options: EmbeddedOnlineStoreOptions): Online
   try {
     // maxDbs: the two named databases; compression off (records are small and read hot).
     const root = open({ path: options.path, maxDbs: 4, compression: false });
-    const rows = root.openDB<Buffer, Buffer>({ name: 'rows', encoding: 'binary', keyEncoding: 'binary' });
-    const marks = root.openDB<Buffer, Buffer>({ name: 'watermarks', encoding: 'binary', keyEncoding: 'binary' });
+    const rows = root.openDB<Buffer, Uint8Array>({ name: 'rows', encoding: 'binary', keyEncoding: 'binary' });
+    const marks = root.openDB<Buffer, Uint8Array>({ name: 'watermarks', encoding: 'binary', keyEncoding: 'binary' });
     return new EmbeddedOnlineStore(root, rows, marks, options.path);
   } catch (e) {
     throw new StoreError('lmdb', `cannot open the embedded online store at ${options.path}: ${(e as Error).message}`, { context: { path: options.path }, cause: e });

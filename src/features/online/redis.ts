@@ -15,7 +15,7 @@
 import { createClient, RESP_TYPES } from '@redis/client';
 import { z } from 'zod';
 import { InvalidArgumentError, StoreError, isFloeError } from '../../errors.js';
-import { decodeEntityKey, decodeValue, decodeWatermark, encodeEntityKey, encodeValue, encodeWatermark } from './codec.js';
+import { decodeEntityKey, decodeValues, decodeWatermark, encodeRowKey, encodeValue, encodeWatermark } from './codec.js';
 import type { EntityKey, OnlineRead, OnlineRecord, OnlineStore, OnlineValue, OnlineWatermark, OnlineWrite } from './online-store.js';
 
 /** Options of {@link openRedisOnlineStore}. */
@@ -72,20 +72,23 @@ class RedisOnlineStore implements OnlineStore {
 
   async read(request: OnlineRead): Promise<(OnlineRecord | null)[]> {
     this.check();
-    const keys = request.entityKeys.map((k) => this.rowKey(request.view, k));
+    // The view prefix is built once per read and each key packed straight after it.
+    const prefix = this.viewPrefix(request.view);
+    const keys = request.entityKeys.map((k) => encodeRowKey(prefix, k));
     if (request.features === undefined) {
       // node-redis maps HGETALL's reply to an object of field name → value.
       const all = await this.guard('read', () => Promise.all(keys.map((k) => this.client.sendCommand<Record<string, Buffer> | null>(['HGETALL', k]))));
       return all.map((fields) => {
         if (!fields || fields['_ts'] === undefined) return null;
-        return recordFrom(fields['_ts'], fields['_snap'], Object.keys(fields).filter((n) => n !== '_ts' && n !== '_snap'), (n) => fields[n]);
+        const names = Object.keys(fields).filter((n) => n !== '_ts' && n !== '_snap');
+        return recordFrom([fields['_ts'], fields['_snap'], ...names.map((n) => fields[n])], names);
       });
     }
     const names = request.features;
     const fields = [TS, SNAP, ...names.map((n) => Buffer.from(n))];
     // node-redis writes commands issued in the same tick in one batch: one round trip for all.
     const replies = await this.guard('read', () => Promise.all(keys.map((k) => this.client.sendCommand<(Buffer | null)[]>(['HMGET', k, ...fields]))));
-    return replies.map((r) => recordFrom(r[0] ?? undefined, r[1] ?? undefined, names, (n) => r[2 + names.indexOf(n)] ?? undefined));
+    return replies.map((r) => recordFrom(r, names));
   }
 
   async *keys(view: string): AsyncIterable<EntityKey> {
@@ -130,7 +133,7 @@ class RedisOnlineStore implements OnlineStore {
   }
 
   private rowKey(view: string, key: EntityKey): Buffer {
-    return Buffer.concat([this.viewPrefix(view), encodeEntityKey(key)]);
+    return encodeRowKey(this.viewPrefix(view), key);
   }
 
   private markKey(view: string): Buffer {
@@ -152,14 +155,14 @@ class RedisOnlineStore implements OnlineStore {
   }
 }
 
-function recordFrom(ts: Buffer | undefined, snap: Buffer | undefined, names: readonly string[], get: (name: string) => Buffer | undefined): OnlineRecord | null {
-  if (ts === undefined) return null;
+/** A record from a hash's fields: `_ts`, `_snap`, then feature `names[i]` at `2 + i` (null where absent). */
+function recordFrom(fields: readonly (Buffer | null | undefined)[], names: readonly string[]): OnlineRecord | null {
+  if (fields[0] === null || fields[0] === undefined) return null;
+  const decoded = decodeValues(fields);
   const values: Record<string, OnlineValue> = {};
-  for (const n of names) {
-    const b = get(n);
-    values[n] = b === undefined ? null : decodeValue(b);
-  }
-  return { values, eventTimeMs: Number(decodeValue(ts)), snapshotId: BigInt(decodeValue(snap ?? Buffer.from(encodeValue(0n))) as bigint) };
+  for (let i = 0; i < names.length; i++) values[names[i]!] = decoded[2 + i] ?? null;
+  const snap = decoded[1];
+  return { values, eventTimeMs: Number(decoded[0]), snapshotId: snap === undefined || snap === null ? 0n : BigInt(snap as bigint) };
 }
 
 // SCAN MATCH is a glob: escape its special characters in the literal prefix.

@@ -10,9 +10,9 @@ import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors.js';
 import { type Clock, systemClock } from '../../util/index.js';
 import { type FeatureRef, FeatureRefSchema } from '../feature-ref.js';
-import type { OnlineStore, OnlineValue } from './online-store.js';
+import type { EntityKey, OnlineStore, OnlineValue } from './online-store.js';
 import type { OnlineView } from './materialize.js';
-import { EntityValueSchema, entityKeyOf, parseArgs } from './values.js';
+import { EntityRowsSchema, entityKeyOf, parseArgs } from './values.js';
 
 /** Options of {@link getOnlineFeatures}. */
 export interface GetOnlineFeaturesOptions {
@@ -35,7 +35,7 @@ const Schema = z.strictObject({
   store: z.custom<OnlineStore>((v) => typeof v === 'object' && v !== null && typeof (v as { read?: unknown }).read === 'function', { error: 'must be an OnlineStore' }),
   views: z.array(z.custom<OnlineView>((v) => typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string', { error: 'must be a feature view' })),
   features: z.array(FeatureRefSchema).min(1, 'must name at least one feature'),
-  entities: z.array(z.record(z.string(), EntityValueSchema)),
+  entities: EntityRowsSchema,
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as { nowMs?: unknown }).nowMs === 'function', { error: 'must be a Clock' }).optional(),
 });
 
@@ -61,14 +61,63 @@ export async function getOnlineFeatures(options: GetOnlineFeaturesOptions): Prom
     entry.refs.push({ ref, text });
     byView.set(view.name, entry);
   });
-  const rows: OnlineFeatureRow[] = o.entities.map((e) => ({ ...(e as Record<string, OnlineValue>) }));
+  const entities = o.entities;
+  const rows = emptyRows(entities, options.features);
   for (const { view, refs: wanted } of byView.values()) {
-    const keys = o.entities.map((e, i) => entityKeyOf(view, e, `getOnlineFeatures entities[${i}]`));
-    const records = await o.store.read({ view: view.name, entityKeys: keys, features: [...new Set(wanted.map((w) => w.ref.feature))] });
-    records.forEach((r, i) => {
+    // One message function per call, reading the loop's index when (and only when) a key is bad.
+    const keys = new Array<EntityKey>(entities.length);
+    let at = 0;
+    const where = (): string => `getOnlineFeatures entities[${at}]`;
+    for (at = 0; at < entities.length; at++) keys[at] = entityKeyOf(view, entities[at]!, where);
+    const features = [...new Set(wanted.map((w) => w.ref.feature))];
+    const records = await o.store.read({ view: view.name, entityKeys: keys, features });
+    const texts = wanted.map((w) => w.text);
+    const names = wanted.map((w) => w.ref.feature);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const row = rows[i]!;
       const fresh = r !== null && r.eventTimeMs <= nowMs && (view.ttlMs === 0 || nowMs - r.eventTimeMs <= view.ttlMs);
-      for (const w of wanted) rows[i]![w.text] = fresh ? (r.values[w.ref.feature] ?? null) : null;
-    });
+      for (let j = 0; j < texts.length; j++) row[texts[j]!] = fresh ? (r.values[names[j]!] ?? null) : null;
+    }
   }
   return rows;
+}
+
+/**
+ * One row per request row: its entity values, then every reference set to null. Rows whose keys
+ * are the first row's (in the same order) are cloned from one template, so each is allocated
+ * once at its final size instead of growing a property at a time (a request allocates a row per
+ * entity, which is most of what serving allocates).
+ */
+function emptyRows(entities: readonly Readonly<Record<string, unknown>>[], texts: readonly string[]): OnlineFeatureRow[] {
+  const rows = new Array<OnlineFeatureRow>(entities.length);
+  let template: OnlineFeatureRow | undefined;
+  let keys: string[] = [];
+  for (let i = 0; i < entities.length; i++) {
+    const e = entities[i] as Readonly<Record<string, OnlineValue>>;
+    let row: OnlineFeatureRow;
+    if (template !== undefined && sameKeys(e, keys)) {
+      row = { ...template };
+      for (let k = 0; k < keys.length; k++) row[keys[k]!] = e[keys[k]!]!;
+    } else {
+      row = { ...e };
+      for (let j = 0; j < texts.length; j++) row[texts[j]!] = null;
+      if (template === undefined) {
+        template = { ...row };
+        keys = Object.keys(e);
+      }
+    }
+    rows[i] = row;
+  }
+  return rows;
+}
+
+// Whether a row's own keys are `keys`, in that order.
+function sameKeys(row: Readonly<Record<string, unknown>>, keys: readonly string[]): boolean {
+  let j = 0;
+  for (const k in row) {
+    if (!Object.hasOwn(row, k) || keys[j] !== k) return false;
+    j++;
+  }
+  return j === keys.length;
 }

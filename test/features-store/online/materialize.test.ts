@@ -183,6 +183,36 @@ describe.each(backends)('materialize and serve on $label', (backend) => {
     }
   });
 
+  it('serves request rows of different shapes, each keeping its own fields in its own order, and the features after them', async () => {
+    const { wh, rows } = await setup();
+    const store = await backend.open();
+    try {
+      const upTo = T0 + 10 * DAY;
+      await materialize({ warehouse: wh, store, views: [view()], upTo });
+      const want = expected(rows, upTo, upTo, 0);
+      const entities = [{ user_id: 3n }, { user_id: 4n, note: 'x' }, { note: 'y', user_id: 5 }, { user_id: 6n }, { user_id: 999n }];
+      const got = await getOnlineFeatures({ store, views: [view()], features: ['user_stats:score', 'user_stats:clicks'], entities, clock: { nowMs: () => upTo } });
+      expect(got.map((r) => Object.keys(r))).toEqual([
+        ['user_id', 'user_stats:score', 'user_stats:clicks'],
+        ['user_id', 'note', 'user_stats:score', 'user_stats:clicks'],
+        ['note', 'user_id', 'user_stats:score', 'user_stats:clicks'],
+        ['user_id', 'user_stats:score', 'user_stats:clicks'],
+        ['user_id', 'user_stats:score', 'user_stats:clicks'],
+      ]);
+      expect(got).toEqual([
+        { user_id: 3n, 'user_stats:score': want[3]!['user_stats:score'], 'user_stats:clicks': want[3]!['user_stats:clicks'] },
+        { user_id: 4n, note: 'x', 'user_stats:score': want[4]!['user_stats:score'], 'user_stats:clicks': want[4]!['user_stats:clicks'] },
+        { note: 'y', user_id: 5, 'user_stats:score': want[5]!['user_stats:score'], 'user_stats:clicks': want[5]!['user_stats:clicks'] },
+        { user_id: 6n, 'user_stats:score': want[6]!['user_stats:score'], 'user_stats:clicks': want[6]!['user_stats:clicks'] },
+        { user_id: 999n, 'user_stats:score': null, 'user_stats:clicks': null },
+      ]);
+      // The caller's rows are not changed.
+      expect(entities[0]).toEqual({ user_id: 3n });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('recomputes the whole view after a delete: deleted entities are gone, the rest equal the oracle', async () => {
     const { wh, table, rows } = await setup();
     const store = await backend.open();
@@ -218,6 +248,13 @@ describe.each(backends)('materialize and serve on $label', (backend) => {
       await expect(getOnlineFeatures({ store, views: [view()], features: ['user_stats@2:clicks'], entities: users })).rejects.toSatisfy((e: unknown) => invalid(e, /version 2/));
       await expect(getOnlineFeatures({ store, views: [view()], features: FEATURES, entities: [{ user_id: 1.5 }] })).rejects.toSatisfy((e: unknown) => invalid(e, /user_id .*long, got 1\.5/));
       await expect(getOnlineFeatures({ store, views: [view()], features: FEATURES, entities: [{ other: 1 }] })).rejects.toSatisfy((e: unknown) => invalid(e, /user_id/));
+      // Every bad request row or value is named by its path; nothing is read or written.
+      await expect(getOnlineFeatures({ store, views: [view()], features: FEATURES, entities: [{ user_id: 1 }, { user_id: {} }] })).rejects.toSatisfy((e: unknown) => invalid(e, /option entities\[1\]\.user_id is invalid: must be a bigint, number, string or boolean, got object/));
+      await expect(getOnlineFeatures({ store, views: [view()], features: FEATURES, entities: [{ user_id: 1, note: null }] })).rejects.toSatisfy((e: unknown) => invalid(e, /option entities\[0\]\.note is invalid: .*got null/));
+      await expect(getOnlineFeatures({ store, views: [view()], features: FEATURES, entities: [{ user_id: 1 }, 7] as never })).rejects.toSatisfy((e: unknown) => invalid(e, /option entities\[1\] is invalid: must be an object of entity values, got number/));
+      await expect(getOnlineFeatures({ store, views: [view()], features: FEATURES, entities: [new Map([['user_id', 1]])] as never })).rejects.toSatisfy((e: unknown) => invalid(e, /option entities\[0\] is invalid: must be an object/));
+      await expect(getOnlineFeatures({ store, views: [view()], features: FEATURES, entities: { user_id: 1 } as never })).rejects.toSatisfy((e: unknown) => invalid(e, /option entities is invalid/));
+      await expect(getOnlineFeatures({ store, views: [view()], features: FEATURES, entities: [{ user_id: 1 }, { user_id: 2 }, { user_id: 'x' }] })).rejects.toSatisfy((e: unknown) => invalid(e, /entities\[2\]: entity user_id .*long, got "x"/));
       expect(await store.getWatermark('user_stats')).toBeUndefined();
     } finally {
       await store.close();

@@ -79,6 +79,28 @@ export function describeOnlineStoreContract(label: string, open: () => Promise<O
       }
     });
 
+    it('reads a feature a record lacks as null, even one named like an Object.prototype member; a view name longer than 255 bytes keeps its own keys', async () => {
+      const s = await open();
+      try {
+        await s.write([{ view: 'v', entityKey: [1n], record: rec({ a: 1, bytes: new Uint8Array([1, 2]) }) }]);
+        expect(await s.read({ view: 'v', entityKeys: [[1n]], features: ['constructor', 'toString', 'a'] })).toEqual([rec({ constructor: null, toString: null, a: 1 })]);
+        // Asking exactly the stored features, in another order, gives them all (bytes as a plain Uint8Array).
+        const [whole] = await s.read({ view: 'v', entityKeys: [[1n]], features: ['bytes', 'a'] });
+        expect(whole).toEqual(rec({ a: 1, bytes: new Uint8Array([1, 2]) }));
+        expect(Object.getPrototypeOf(whole!.values['bytes'])).toBe(Uint8Array.prototype);
+        const long = `v${'x'.repeat(300)}`;
+        const longer = `${long}y`;
+        await s.write([{ view: long, entityKey: [1n], record: rec({ a: 'long' }) }, { view: longer, entityKey: [1n], record: rec({ a: 'longer' }) }]);
+        expect(await s.read({ view: long, entityKeys: [[1n], [2n]], features: ['a'] })).toEqual([rec({ a: 'long' }), null]);
+        expect(await s.read({ view: longer, entityKeys: [[1n]] })).toEqual([rec({ a: 'longer' })]);
+        const keys: unknown[] = [];
+        for await (const k of s.keys(long)) keys.push(k);
+        expect(keys).toEqual([[1n]]);
+      } finally {
+        await s.close();
+      }
+    });
+
     it('stores a watermark per view, exactly (a snapshot id above 2^53)', async () => {
       const s = await open();
       try {
