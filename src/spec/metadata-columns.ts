@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { NestedField } from './types.js';
+import type { NestedField, Schema } from './types.js';
 
 /** `_row_id` (spec §Reserved Field IDs): a row's unique id in a v3 table. */
 export const ROW_ID_FIELD: NestedField = { id: 2147483540, name: '_row_id', required: false, type: { type: 'long' } };
@@ -23,4 +23,18 @@ export const ROW_LINEAGE_FIELDS: readonly NestedField[] = [ROW_ID_FIELD, LAST_UP
  */
 export function rowLineageField(name: string, caseSensitive = true): NestedField | undefined {
   return ROW_LINEAGE_FIELDS.find((f) => (caseSensitive ? f.name === name : f.name.toLowerCase() === name.toLowerCase()));
+}
+
+/**
+ * The schema rows are read and rewritten with when a writer moves existing rows of a table to new
+ * data files: on a v3 table, the table schema plus both row lineage fields, so each moved row
+ * keeps its `_row_id` and `_last_updated_sequence_number` (spec §Row Lineage: "writers must write
+ * `_row_id` and `_last_updated_sequence_number` if they are non-null"); on v1/v2 tables the
+ * schema itself.
+ * @param schema the table schema
+ * @param formatVersion the table's format version
+ */
+export function withRowLineage(schema: Schema, formatVersion: number): Schema {
+  if (formatVersion < 3 || schema.fields.some((f) => f.id === ROW_ID_FIELD.id)) return schema;
+  return { ...schema, fields: [...schema.fields, ...ROW_LINEAGE_FIELDS] };
 }
