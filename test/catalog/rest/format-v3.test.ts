@@ -3,10 +3,11 @@
  * validated against the OpenAPI document: a CreateTableRequest with the `format-version`
  * property creates a v3 table (the property not stored), `upgrade-format-version` 3 upgrades a v2
  * table, and LoadTable then answers v3 metadata (`next-row-id`); a Floe client creating through
- * the catalog with `formatVersion: 3` gets a v3 table.
+ * the catalog with `formatVersion: 3` gets a v3 table whose commits (sent as add-snapshot with
+ * first-row-id / added-rows) assign row lineage.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupBackends, featureBackends } from '../../features/backends.js';
+import { cleanupBackends, featureBackends, restBackends } from '../../features/backends.js';
 import { serve } from './harness.js';
 
 afterAll(cleanupBackends);
@@ -45,5 +46,23 @@ describe.each(featureBackends)('REST catalog server, format v3: $label', (backen
     } finally {
       await s.close();
     }
+  });
+});
+
+describe.each(restBackends.slice(0, 1))('Floe client through the catalog, format v3: $label', (backend) => {
+  it('creates a v3 table, and its appends and upserts assign row lineage', async () => {
+    const wh = await backend.open();
+    await wh.createNamespace('ml');
+    const t = await wh.createTable('ml.c', { id: 'long not null' }, { formatVersion: 3 });
+    expect(t.metadata().formatVersion).toBe(3);
+    const a = await t.append([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    const b = await t.append([{ id: 4 }]);
+    expect([a.firstRowId, a.addedRows, b.firstRowId, b.addedRows]).toEqual([0n, 3n, 3n, 1n]);
+    await t.upsert([{ id: 2 }], { on: ['id'] });
+    const reloaded = await wh.loadTable('ml.c');
+    expect(reloaded.metadata().formatVersion).toBe(3);
+    const ids = new Map<number, bigint>();
+    for (const r of await reloaded.scan({ columns: ['id', '_row_id'] }).toArrow()) ids.set(Number(r!.id), r!._row_id as bigint);
+    expect(Object.fromEntries(ids)).toEqual({ 1: 0n, 2: 1n, 3: 2n, 4: 3n });
   });
 });
