@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { TableState } from '../commit/index.js';
 import { type Expression, bindExpression, toExpression } from '../expr/index.js';
 import { DeleteLoader, type FileScanTask, type LiveFile, planFiles, readTask } from '../scan/index.js';
-import { type DataFile, type Snapshot, parseArgument } from '../spec/index.js';
+import { type DataFile, type Snapshot, parseArgument, withRowLineage } from '../spec/index.js';
 import { type Change, type TableContext, branchHead, currentSchema, defaultSpec, prepareRewriteFiles, writeDataFiles } from '../transaction/index.js';
 import { DEFAULT_TARGET_FILE_SIZE_BYTES, binPackSettings, planFileGroups } from './bin-pack.js';
 import { SortBySchema, resolveSortKeys } from './sort-rows.js';
@@ -139,8 +139,10 @@ export async function rewriteDataFiles(target: RewriteDataFilesTarget, options: 
   if (groups.length === 0) return none;
   const stagedAtMs = target.nowMs();
   const deletes = new DeleteLoader(planCtx);
+  // On a v3 table compacted rows keep their row lineage (spec §Row Lineage): read and written with it.
+  const movedSchema = withRowLineage(schema, metadata.formatVersion);
   const writeOptions = {
-    schema,
+    schema: movedSchema,
     spec: defaultSpec(metadata),
     location: metadata.location,
     properties: { ...metadata.properties, 'write.target-file-size-bytes': String(target_) },
@@ -149,7 +151,7 @@ export async function rewriteDataFiles(target: RewriteDataFilesTarget, options: 
   const added: DataFile[] = [];
   for (const group of groups) {
     const batches: arrow.RecordBatch[] = [];
-    for (const task of group.tasks) batches.push(...(await readTask(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: schema, deletes, vectorDimensions: target.vectorDimensions })));
+    for (const task of group.tasks) batches.push(...(await readTask(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: movedSchema, deletes, vectorDimensions: target.vectorDimensions })));
     const rows = batches.some((b) => b.numRows > 0) ? new arrow.Table(batches.filter((b) => b.numRows > 0)) : undefined;
     if (rows) added.push(...(await writeDataFiles(ctx, sortRows(rows, sortKeys), writeOptions)));
   }

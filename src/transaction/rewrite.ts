@@ -32,7 +32,7 @@ import { filterRows } from '../io/index.js';
 import { decodeManifest } from '../manifest/index.js';
 import { DeleteLoader, type LiveFile, planFiles, readLiveFiles, readLocated, readTask, schemaForSpec, specById } from '../scan/index.js';
 import { DataFileContent, type ManifestEntry, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
-import { MAIN_BRANCH, type Snapshot, type SnapshotOperation } from '../spec/index.js';
+import { MAIN_BRANCH, type Snapshot, type SnapshotOperation, withRowLineage } from '../spec/index.js';
 import type { Schema, TableMetadata } from '../spec/index.js';
 import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
@@ -41,9 +41,9 @@ import { type DeletedPositions, deletedPositions, matchSchema, writePositionDele
 import type { WriteMode } from './write-mode.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
-import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
+import { type NewManifest, countFile, emptyCounts, manifestFormatVersion, produceSnapshot, rewriteKey, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
-import { type WriteInput, writeDataFiles } from './write-data-files.js';
+import { type WriteInput, toArrowTable, writeDataFiles } from './write-data-files.js';
 
 /** Data files read at once to find the positions of rows a merge-on-read change deletes. */
 const MATCH_READ_CONCURRENCY = 4;
@@ -74,6 +74,13 @@ export interface RewriteOptions {
   readonly matchRows?: (batch: arrow.RecordBatch) => Uint8Array;
   /** Columns `matchRows` reads by name (an upsert's keys), read alone under merge-on-read. */
   readonly matchColumns?: readonly string[];
+  /**
+   * On a v3 table, the rows to add given the rows this rewrite removes (read with their row
+   * lineage): an upsert gives each updated row the `_row_id` of the row it replaces and a null
+   * `_last_updated_sequence_number` (spec §Row Lineage: a modified row keeps its id and inherits
+   * the new sequence number). The result is written with the row lineage columns.
+   */
+  readonly dataWithLineage?: (data: arrow.Table, removed: readonly arrow.RecordBatch[]) => arrow.Table;
   /**
    * Copy-on-write (default) rewrites files holding removed rows; merge-on-read writes position
    * delete files for them instead (see `write-mode.ts`).
@@ -113,6 +120,8 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
   const mergeOnRead = options.mode === 'merge-on-read';
   const matchRead = mergeOnRead && filter ? matchSchema(schema, filter, options.matchColumns) : schema;
   const searches: Promise<DeletedPositions>[] = [];
+  const movedSchema = withRowLineage(schema, metadata.formatVersion);
+  const removedRows: arrow.RecordBatch[] = [];
   const limit = pLimit(MATCH_READ_CONCURRENCY);
   for (const task of plan.tasks) {
     if (!filter) {
@@ -133,7 +142,8 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
       searches.push(limit(() => deletedPositions(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: matchRead, deletes, match })));
       continue;
     }
-    const batches = await readTask(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: schema, deletes });
+    // On a v3 table the kept rows carry their row lineage into the new file (`withRowLineage`).
+    const batches = await readTask(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: movedSchema, deletes });
     let matching = 0;
     let live = 0;
     const keep: arrow.RecordBatch[] = [];
@@ -146,6 +156,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
       }
       live += b.numRows;
       keep.push(filterRows(b, inverse));
+      if (options.dataWithLineage) removedRows.push(filterRows(b, mask));
     }
     if (matching === 0) continue;
     removed.push(task);
@@ -163,8 +174,13 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
     properties: metadata.properties,
     ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
   };
-  const rewritten = keptBatches.length > 0 ? await writeDataFiles(ctx, new arrow.Table(keptBatches), writeOptions) : [];
-  const fresh = options.data ? await writeDataFiles(ctx, options.data, writeOptions) : [];
+  const rewritten = keptBatches.length > 0 ? await writeDataFiles(ctx, new arrow.Table(keptBatches), { ...writeOptions, schema: movedSchema }) : [];
+  const carried = options.data !== undefined && options.dataWithLineage && movedSchema !== schema;
+  const fresh = !options.data
+    ? []
+    : carried
+      ? await writeDataFiles(ctx, options.dataWithLineage!(toArrowTable(options.data, { schema, table: ctx.name, ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}) }), removedRows), { ...writeOptions, schema: movedSchema })
+      : await writeDataFiles(ctx, options.data, writeOptions);
   const deleteFiles = await writePositionDeleteFiles(ctx, positional, { metadata, properties: metadata.properties });
   const snapshotId = newSnapshotId();
   const counts = emptyCounts();
@@ -182,6 +198,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
         content: ManifestContent.DATA,
         snapshotId,
         entries: addedFiles.map((dataFile) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
+        formatVersion: manifestFormatVersion(metadata),
       }),
     );
   }
@@ -197,7 +214,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
   for (const r of removed) holdsRemoved.set(r.manifestPath, true);
 
   const rewriteManifest = (m: ManifestFile, baseMetadata: TableMetadata): Promise<NewManifest> => {
-    let p = rewrites.get(m.manifestPath);
+    let p = rewrites.get(rewriteKey(m));
     if (!p) {
       p = (async () => {
         const lives = await readLiveFiles({ table: ctx.name, metadata: baseMetadata, locator: ctx.locator }, m);
@@ -216,9 +233,10 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
           content: m.content,
           snapshotId,
           entries,
+          formatVersion: manifestFormatVersion(baseMetadata),
         });
       })();
-      rewrites.set(m.manifestPath, p);
+      rewrites.set(rewriteKey(m), p);
     }
     return p;
   };

@@ -14,12 +14,12 @@
  *
  * @module
  */
-import type * as arrow from 'apache-arrow';
+import * as arrow from 'apache-arrow';
 import type { TableState } from '../commit/index.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type Expression, alwaysFalse, and, bindExpression, gtEq, isIn, ltEq } from '../expr/index.js';
 import { conformToSchema, literalAt } from '../io/index.js';
-import type { PrimitiveType, Schema, Snapshot } from '../spec/index.js';
+import { LAST_UPDATED_SEQUENCE_NUMBER_FIELD, type PrimitiveType, ROW_ID_FIELD, type Schema, type Snapshot } from '../spec/index.js';
 import type { Change } from './change.js';
 import { currentSchema } from './metadata-access.js';
 import { prepareRewrite } from './rewrite.js';
@@ -163,6 +163,37 @@ export function keyMembershipExpression(data: arrow.Table | arrow.RecordBatch, r
 }
 
 /**
+ * The upsert's rows with the row lineage columns of a v3 table (spec §Row Lineage): a row whose
+ * key matches a row it replaces keeps that row's `_row_id`; every row's
+ * `_last_updated_sequence_number` is null, so it inherits this commit's sequence number; a new
+ * key's `_row_id` is null, so it gets a new id.
+ * @param data the upsert's rows (the table's schema)
+ * @param removed the rows it replaces, read with their row lineage
+ * @param on the key columns
+ * @param table the table, for errors
+ */
+export function withReplacedRowIds(data: arrow.Table, removed: readonly arrow.RecordBatch[], on: readonly string[], table: string): arrow.Table {
+  const ids = new Map<string, bigint>();
+  for (const b of removed) {
+    const vectors = keyVectors(b, on, table);
+    const rowIds = b.getChild(ROW_ID_FIELD.name);
+    for (let i = 0; i < b.numRows; i++) {
+      const id = rowIds?.get(i) as bigint | null | undefined;
+      if (id !== null && id !== undefined) ids.set(keyAt(vectors, i), id);
+    }
+  }
+  const vectors = keyVectors(data, on, table);
+  const rowIds: (bigint | null)[] = [];
+  for (let i = 0; i < data.numRows; i++) rowIds.push(ids.get(keyAt(vectors, i)) ?? null);
+  return data.assign(
+    new arrow.Table({
+      [ROW_ID_FIELD.name]: arrow.vectorFromArray(rowIds, new arrow.Int64()),
+      [LAST_UPDATED_SEQUENCE_NUMBER_FIELD.name]: arrow.vectorFromArray(rowIds.map(() => null), new arrow.Int64()),
+    }),
+  );
+}
+
+/**
  * Plans an upsert: checks the input (key columns, no null or duplicate keys), reads only the
  * files that may hold its keys, writes their surviving rows and the input, and returns the
  * change that commits it all.
@@ -192,6 +223,7 @@ export async function prepareUpsert(ctx: TableContext, state: TableState, input:
       return mask;
     },
     matchColumns: on,
+    dataWithLineage: (rows, removed) => withReplacedRowIds(rows, removed, on, table),
     ...(options.mode ? { mode: options.mode } : {}),
     data,
     extraSummary: { 'floe.upsert.keys': String(keys.size), ...options.extraSummary },
