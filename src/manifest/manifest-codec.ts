@@ -109,7 +109,12 @@ function mapToAvro<V>(m: ReadonlyMap<number, V> | undefined, value: (v: V) => un
   return [...m].map(([key, v]) => ({ key, value: value(v) }));
 }
 
-function dataFileToAvro(f: DataFile, pt: StructType, avroNames: readonly string[], at: string): Record<string, unknown> {
+/** Whether a file carries the fields that locate a deletion vector (spec §Manifests, v3). */
+function hasDeletionVectorFields(f: DataFile): boolean {
+  return f.referencedDataFile !== undefined || f.contentOffset !== undefined || f.contentSizeInBytes !== undefined;
+}
+
+function dataFileToAvro(f: DataFile, pt: StructType, avroNames: readonly string[], at: string, withDv: boolean): Record<string, unknown> {
   if (f.partition.length !== pt.fields.length) {
     throw new InvalidArgumentError(
       `${at}: partition tuple has ${f.partition.length} values but the spec has ${pt.fields.length} fields`,
@@ -138,6 +143,13 @@ function dataFileToAvro(f: DataFile, pt: StructType, avroNames: readonly string[
     split_offsets: f.splitOffsets === undefined ? null : f.splitOffsets.map(count('split_offsets')),
     equality_ids: f.equalityIds === undefined ? null : [...f.equalityIds],
     sort_order_id: f.sortOrderId ?? null,
+    ...(withDv
+      ? {
+          referenced_data_file: f.referencedDataFile ?? null,
+          content_offset: f.contentOffset === undefined ? null : toLong(f.contentOffset, `${at} content_offset`),
+          content_size_in_bytes: f.contentSizeInBytes === undefined ? null : toLong(f.contentSizeInBytes, `${at} content_size_in_bytes`),
+        }
+      : {}),
   };
 }
 
@@ -147,6 +159,7 @@ function entryToAvro(
   options: EncodeManifestOptions,
   pt: StructType,
   avroNames: readonly string[],
+  withDv: boolean,
 ): Record<string, unknown> {
   const at = `manifest entry ${index} (${e.dataFile.filePath})`;
   const isDeleteFile = e.dataFile.content !== DataFileContent.DATA;
@@ -181,7 +194,7 @@ function entryToAvro(
     snapshot_id: snapshotId,
     sequence_number: e.sequenceNumber,
     file_sequence_number: e.fileSequenceNumber,
-    data_file: dataFileToAvro(e.dataFile, pt, avroNames, at),
+    data_file: dataFileToAvro(e.dataFile, pt, avroNames, at, withDv),
   };
 }
 
@@ -197,9 +210,10 @@ function entryToAvro(
 export function encodeManifest(options: EncodeManifestOptions): Uint8Array {
   const pt = specPartitionType(options.spec, options.schema);
   const avroNames = pt.fields.map((f) => makeCompatibleName(f.name));
-  const records = options.entries.map((e, i) => entryToAvro(e, i, options, pt, avroNames));
+  const withDv = options.entries.some((e) => hasDeletionVectorFields(e.dataFile));
+  const records = options.entries.map((e, i) => entryToAvro(e, i, options, pt, avroNames, withDv));
   return writeContainer({
-    schema: manifestEntrySchemaV2(pt),
+    schema: manifestEntrySchemaV2(pt, withDv),
     metadata: {
       schema: stringifyJson(encodeSchema(options.schema)),
       'schema-id': String(options.schema.schemaId),

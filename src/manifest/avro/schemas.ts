@@ -35,9 +35,12 @@ function intMap(recordName: string, keyId: number, valueId: number, value: 'long
 /**
  * The v2 `manifest_entry` schema for a partition type (spec §Manifests).
  * @param partitionType the partition type of the manifest's spec
+ * @param deletionVectors whether to add the v3 fields that locate a deletion vector
+ *   (`referenced_data_file` 143, `content_offset` 144, `content_size_in_bytes` 145; Java's
+ *   `V3Metadata`), for manifests holding any
  * @throws InvalidArgumentError when a partition field has a nested type
  */
-export function manifestEntrySchemaV2(partitionType: StructType): Record<string, unknown> {
+export function manifestEntrySchemaV2(partitionType: StructType, deletionVectors = false): Record<string, unknown> {
   const dataFile = {
     type: 'record',
     name: 'r2',
@@ -63,6 +66,13 @@ export function manifestEntrySchemaV2(partitionType: StructType): Record<string,
       optional('split_offsets', 132, { type: 'array', items: 'long', 'element-id': 133 }, 'Splittable offsets'),
       optional('equality_ids', 135, { type: 'array', items: 'int', 'element-id': 136 }, 'Equality comparison field IDs'),
       optional('sort_order_id', 140, 'int', 'Sort order ID'),
+      ...(deletionVectors
+        ? [
+            optional('referenced_data_file', 143, 'string', 'Fully qualified location (URI with FS scheme) of a data file that all deletes reference'),
+            optional('content_offset', 144, 'long', 'The offset in the file where the content starts'),
+            optional('content_size_in_bytes', 145, 'long', 'The length of referenced content stored in the file'),
+          ]
+        : []),
     ],
   };
   return {
