@@ -44,6 +44,8 @@ import {
   type ExpireOptions,
   type ExpireResult,
   checkPropertyChanges,
+  FORMAT_VERSION_PROPERTY,
+  formatVersionProperty,
   defaultSpec,
   metadataChange,
   PartitionSpecUpdate,
@@ -670,16 +672,28 @@ export class Table {
   }
 
   /**
-   * Sets (and with `remove`, removes) table properties.
+   * Sets (and with `remove`, removes) table properties. `format-version` is reserved, as in
+   * Iceberg Java (`ALTER TABLE … SET TBLPROPERTIES ('format-version'='3')`): setting it upgrades
+   * the table (2 → 3; spec/table-format.md §F1) and it is not stored.
    * @throws InvalidArgumentError for a value that is not a string, a malformed `commit.retry.*`
-   *   value (a non-negative integer), or a key both set and removed (nothing is committed)
+   *   value (a non-negative integer), a key both set and removed, a `format-version` below the
+   *   table's or removed (nothing is committed)
+   * @throws UnsupportedError for `format-version` 4 or later (nothing is committed)
    */
   async setProperties(updates: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<void> {
     checkPropertyChanges(updates, remove, this.name);
+    if (remove.includes(FORMAT_VERSION_PROPERTY)) {
+      throw new InvalidArgumentError(`property ${FORMAT_VERSION_PROPERTY} of table ${this.name} cannot be removed: it is the table's format version`, {
+        context: { table: this.name, property: FORMAT_VERSION_PROPERTY },
+      });
+    }
+    const { [FORMAT_VERSION_PROPERTY]: version, ...set } = updates;
+    const formatVersion = version === undefined ? undefined : formatVersionProperty(this.name, version);
     await this.commit(() =>
       metadataChange(() => ({
         updates: [
-          ...(Object.keys(updates).length > 0 ? [{ action: 'set-properties' as const, updates }] : []),
+          ...(formatVersion === undefined ? [] : [{ action: 'upgrade-format-version' as const, formatVersion }]),
+          ...(Object.keys(set).length > 0 ? [{ action: 'set-properties' as const, updates: set }] : []),
           ...(remove.length > 0 ? [{ action: 'remove-properties' as const, removals: remove }] : []),
         ],
         result: undefined,

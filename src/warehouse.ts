@@ -20,7 +20,7 @@ import type { NestedField, Schema } from './spec/index.js';
 import { type OpenedLocation, type StoreOptions, checkLocation, openLocation } from './store/index.js';
 import type { ObjectStore } from './store/index.js';
 import { Table } from './table.js';
-import { checkWriteModeProperties, commitNewTable, vectorDimensionsToProperties } from './transaction/index.js';
+import { FORMAT_VERSION_PROPERTY, checkWriteModeProperties, commitNewTable, formatVersionOfCreate, vectorDimensionsToProperties } from './transaction/index.js';
 import { type Clock, systemClock } from './util/index.js';
 
 /** The warehouse a bare `Warehouse.open()` uses. */
@@ -58,8 +58,13 @@ export interface WarehouseOptions {
 export interface CreateTableOptions {
   /** A partition spec, e.g. `'day(ts), bucket(16, user_id)'`. */
   readonly partitionBy?: string;
-  /** Table properties. */
+  /** Table properties. `format-version` (`'2'` or `'3'`) chooses the format version, as in Iceberg Java and PyIceberg, and is not stored. */
   readonly properties?: Readonly<Record<string, string>>;
+  /**
+   * The Iceberg format version: 2 (default) or 3 (row lineage; spec/table-format.md §F1). The
+   * same as the `format-version` property; giving both with different values is refused.
+   */
+  readonly formatVersion?: 2 | 3;
 }
 
 const WarehouseOptionsSchema = z.strictObject({
@@ -82,6 +87,7 @@ const WarehouseOptionsSchema = z.strictObject({
 const CreateTableOptionsSchema = z.strictObject({
   partitionBy: z.string({ error: "expected a partition spec such as 'day(ts), bucket(16, user_id)'" }).optional(),
   properties: z.record(z.string(), z.string({ error: 'expected a string value' })).optional(),
+  formatVersion: z.union([z.literal(2), z.literal(3)], { error: 'expected format version 2 or 3' }).optional(),
 });
 
 /** The schema forms {@link Warehouse.createTable} takes. */
@@ -228,6 +234,7 @@ export class Warehouse {
     parseArgument(CreateTableOptionsSchema, options, `options of createTable for table ${name}`);
     checkRetryProperties(options.properties ?? {}, name);
     checkWriteModeProperties(options.properties ?? {}, name);
+    const { formatVersion, properties } = formatVersionOfCreate(name, options.properties ?? {}, options.formatVersion);
     const { iceberg, lastColumnId, vectorProps } = tableSchemaOf(schema, name);
     if (!(await this.catalog.namespaceExists(id.namespace))) {
       throw new NamespaceNotFoundError(id.namespace.join('.'), { context: { table: name }, help: `create it with createNamespace('${id.namespace.join('.')}')` });
@@ -237,7 +244,8 @@ export class Warehouse {
       : UNPARTITIONED_SPEC;
     const clock = this.options.clock ?? systemClock;
     if (this.catalog instanceof RestCatalog) {
-      const loaded = await this.catalog.createTable(id, { schema: iceberg, spec, properties: { ...vectorProps, ...options.properties } });
+      // The REST create request carries the version as Iceberg clients send it: the reserved property.
+      const loaded = await this.catalog.createTable(id, { schema: iceberg, spec, properties: { ...vectorProps, ...properties, [FORMAT_VERSION_PROPERTY]: String(formatVersion) } });
       return this.restTable(loaded);
     }
     const { location, state } = await this.catalog.createTable(id, (at) =>
@@ -246,7 +254,8 @@ export class Warehouse {
         schema: iceberg,
         lastColumnId,
         spec,
-        properties: { ...vectorProps, ...options.properties },
+        properties: { ...vectorProps, ...properties },
+        formatVersion,
         clock,
       }),
     );

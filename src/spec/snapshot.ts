@@ -45,6 +45,13 @@ export interface Snapshot {
   readonly schemaId?: number;
   /** v1 only: manifest locations when there is no manifest list. */
   readonly manifests?: readonly string[];
+  /**
+   * v3: the first `_row_id` this snapshot assigned, the table's `next-row-id` when it was
+   * committed (spec §Snapshot Row IDs). Absent on snapshots written before a table became v3.
+   */
+  readonly firstRowId?: bigint;
+  /** v3: the upper bound of rows this snapshot assigned row ids to (spec §Snapshot Row IDs). */
+  readonly addedRows?: bigint;
 }
 
 /** A named pointer to a snapshot (spec §Snapshot References). */
@@ -94,12 +101,18 @@ const SummarySchema = StringMapSchema.transform((m, ctx): SnapshotSummary => {
   return m as SnapshotSummary;
 });
 
-/** Fields common to v1 and v2 snapshots. */
+/**
+ * Fields common to every version's snapshots. `first-row-id` and `added-rows` are v3 fields, read
+ * in any version as Java's `SnapshotParser` does; in v3 metadata a snapshot written before the
+ * table's upgrade has neither (spec §Row Lineage for Upgraded Tables).
+ */
 const SnapshotCommon = {
   'snapshot-id': LongSchema,
   'parent-snapshot-id': LongSchema.nullish(),
   'timestamp-ms': MillisSchema,
   'schema-id': z.number().int().nullish(),
+  'first-row-id': LongSchema.refine((v) => v >= 0n, { message: 'must not be negative' }).nullish(),
+  'added-rows': LongSchema.refine((v) => v >= 0n, { message: 'must not be negative' }).nullish(),
 };
 
 function snapshotFromWire(s: {
@@ -111,6 +124,8 @@ function snapshotFromWire(s: {
   manifests?: string[] | undefined;
   summary?: SnapshotSummary | undefined;
   'schema-id'?: number | null | undefined;
+  'first-row-id'?: bigint | null | undefined;
+  'added-rows'?: bigint | null | undefined;
 }): Snapshot {
   const out: { -readonly [K in keyof Snapshot]: Snapshot[K] } = {
     snapshotId: s['snapshot-id'],
@@ -123,6 +138,8 @@ function snapshotFromWire(s: {
   if (s['parent-snapshot-id'] !== undefined && s['parent-snapshot-id'] !== null) out.parentSnapshotId = s['parent-snapshot-id'];
   if (s['schema-id'] !== undefined && s['schema-id'] !== null) out.schemaId = s['schema-id'];
   if (s.manifests !== undefined && s['manifest-list'] === undefined) out.manifests = s.manifests;
+  if (s['first-row-id'] !== undefined && s['first-row-id'] !== null) out.firstRowId = s['first-row-id'];
+  if (s['added-rows'] !== undefined && s['added-rows'] !== null) out.addedRows = s['added-rows'];
   return out;
 }
 
@@ -215,8 +232,9 @@ export function decodeSnapshot(json: JsonValue, options: DecodeSnapshotOptions =
 }
 
 /**
- * Encodes a snapshot in its v2 JSON form, keys in Java's order (`sequence-number`,
- * `snapshot-id`, `parent-snapshot-id`, `timestamp-ms`, `summary`, `manifest-list`, `schema-id`).
+ * Encodes a snapshot in its JSON form, keys in Java's order (`sequence-number`, `snapshot-id`,
+ * `parent-snapshot-id`, `timestamp-ms`, `summary`, `manifest-list`, `schema-id`, then the v3
+ * `first-row-id` and `added-rows` when the snapshot has them, as Java's `SnapshotParser` writes).
  * A v1 snapshot without a manifest list keeps its `manifests` (as Java does after an upgrade).
  * @param s the snapshot
  */
@@ -228,6 +246,8 @@ export function encodeSnapshot(s: Snapshot): JsonValue {
   if (s.manifestList !== '' || s.manifests === undefined) out['manifest-list'] = s.manifestList;
   else out['manifests'] = [...s.manifests];
   if (s.schemaId !== undefined) out['schema-id'] = s.schemaId;
+  if (s.firstRowId !== undefined) out['first-row-id'] = s.firstRowId;
+  if (s.addedRows !== undefined) out['added-rows'] = s.addedRows;
   return out;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Table metadata (Iceberg spec §Table Metadata, Appendix C), the in-memory model and its codec.
- * v1, v2 and v3 files are read; v2 is written. A v3 table is read only: its metadata is never
- * encoded (that would drop row lineage), so every write to it is refused with `UnsupportedError`.
+ * v1, v2 and v3 files are read; v2 and v3 are written, each table in its own version (a v1 table
+ * is written as v2, its upgrade). A v3 file carries `next-row-id` and its snapshots'
+ * `first-row-id` / `added-rows` (spec §Row Lineage).
  *
  * Decoding is three steps, each with its own error:
  *
@@ -52,7 +53,7 @@ import { errorFromZod, formatPath } from './zod-issues.js';
 
 /** The whole state of a table at one metadata version. */
 export interface TableMetadata {
-  /** 1, 2 or 3 as read; Floe writes 2. */
+  /** 1, 2 or 3 as read; Floe writes 2 or 3 (a v1 table is written as v2). */
   readonly formatVersion: 1 | 2 | 3;
   /** The table's uuid, fixed at creation (empty only for a v1 table written without one). */
   readonly tableUuid: string;
@@ -98,8 +99,11 @@ export interface TableMetadata {
   readonly nextRowId?: bigint;
 }
 
-/** The format version Floe writes. */
+/** The format version of a table created without one (Iceberg Java's default, `format-version` 2). */
 export const CURRENT_FORMAT_VERSION = 2;
+
+/** The highest format version Floe writes (and creates or upgrades tables to). */
+export const MAX_WRITE_FORMAT_VERSION = 3;
 
 /** The highest format version Floe reads. */
 export const MAX_SUPPORTED_FORMAT_VERSION = 3;
@@ -159,12 +163,12 @@ export const TableMetadataV2Schema = z.object({
 
 /**
  * zod schema of v3 table metadata (spec §Table Metadata Fields, v3 column): v2's fields and the
- * required `next-row-id` of row lineage (spec §Row Lineage). Snapshots' `first-row-id` and
- * `added-rows` are not kept: Floe reads v3 tables and does not write them.
+ * required `next-row-id` of row lineage (spec §Row Lineage); snapshots keep their `first-row-id`
+ * and `added-rows`.
  */
 export const TableMetadataV3Schema = TableMetadataV2Schema.extend({
   'format-version': z.literal(3),
-  'next-row-id': LongSchema,
+  'next-row-id': LongSchema.refine((v) => v >= 0n, { message: 'must not be negative' }),
 });
 
 /** Table metadata of any supported version, discriminated on `format-version`. */
@@ -532,27 +536,29 @@ function requireCurrentSchemaListed(json: { [key: string]: JsonValue }, file: st
 }
 
 /**
- * The JSON object of a model, v2, keys in the order Java's `TableMetadataParser` writes them.
+ * The JSON object of a model, in the table's own format version (v2 for a v1 table, its upgrade;
+ * v3 stays v3), keys in the order Java's `TableMetadataParser` writes them. v3 adds
+ * `next-row-id` after `current-snapshot-id` (left out rather than `-1` when there is no current
+ * snapshot, spec Appendix F), and its snapshots carry `first-row-id` / `added-rows`.
  * @param m the metadata
- * @throws ValidationError when the table has no uuid (a v1 table read without one must be given one first)
+ * @throws ValidationError when the table has no uuid (a v1 table read without one must be given
+ *   one first), or a v3 table has no `next-row-id`
  */
 export function tableMetadataToJson(m: TableMetadata): JsonValue {
-  if (m.formatVersion > CURRENT_FORMAT_VERSION) {
-    // Writing v3 needs row lineage assigned on every snapshot (spec §Row Lineage); writing it as v2 would downgrade the table.
-    throw new UnsupportedError(`table at ${m.location} is format v${m.formatVersion}: Floe reads it but does not write format v${m.formatVersion} tables yet`, {
-      context: { location: m.location, formatVersion: m.formatVersion },
-      help: 'see spec/table-format.md',
-    });
-  }
+  const version = Math.max(CURRENT_FORMAT_VERSION, m.formatVersion);
   if (m.tableUuid === '') {
-    throw new ValidationError('v2 table metadata needs a table-uuid; assign one before writing an upgraded v1 table', {
+    throw new ValidationError(`v${version} table metadata needs a table-uuid; assign one before writing an upgraded v1 table`, {
       context: { path: 'table-uuid' },
     });
+  }
+  if (version >= 3 && m.nextRowId === undefined) {
+    // spec §Table Metadata Fields: `next-row-id` is required in v3; writing without it would lose row lineage.
+    throw new ValidationError(`v3 table metadata of ${m.location} needs a next-row-id`, { context: { path: 'next-row-id', location: m.location } });
   }
   const refs: { [key: string]: JsonValue } = {};
   for (const [name, ref] of Object.entries(m.refs)) refs[name] = encodeSnapshotRef(ref);
   return {
-    'format-version': CURRENT_FORMAT_VERSION,
+    'format-version': version,
     'table-uuid': m.tableUuid,
     location: m.location,
     'last-sequence-number': m.lastSequenceNumber,
@@ -566,8 +572,11 @@ export function tableMetadataToJson(m: TableMetadata): JsonValue {
     'default-sort-order-id': m.defaultSortOrderId,
     'sort-orders': m.sortOrders.map(encodeSortOrder),
     properties: { ...m.properties },
-    // Java writes -1 for "no current snapshot" in v1/v2 metadata (spec Appendix F); older readers expect a long
-    'current-snapshot-id': m.currentSnapshotId ?? -1,
+    // "No current snapshot" is -1 in v1/v2 metadata, as Java writes it (older readers expect a
+    // long); from v3 on it is left out, which the spec reads as null (Appendix F) and which,
+    // unlike Java's null, the REST OpenAPI document's TableMetadata (an integer) allows too.
+    ...(m.currentSnapshotId !== null ? { 'current-snapshot-id': m.currentSnapshotId } : version >= 3 ? {} : { 'current-snapshot-id': -1 }),
+    ...(version >= 3 ? { 'next-row-id': m.nextRowId! } : {}),
     refs,
     snapshots: m.snapshots.map(encodeSnapshot),
     statistics: [...((m.statistics ?? []) as JsonValue[])],
@@ -578,10 +587,11 @@ export function tableMetadataToJson(m: TableMetadata): JsonValue {
 }
 
 /**
- * Encodes table metadata as a v2 file: pretty-printed (2 spaces), stable key order (Java's),
- * int64 ids written exactly.
+ * Encodes table metadata as a file of the table's format version (v2 or v3; see
+ * {@link tableMetadataToJson}): pretty-printed (2 spaces), stable key order (Java's), int64 ids
+ * written exactly.
  * @param m the metadata
- * @throws ValidationError when the table has no uuid
+ * @throws ValidationError when the table has no uuid, or a v3 table no `next-row-id`
  */
 export function encodeTableMetadata(m: TableMetadata): string {
   return `${stringifyJson(tableMetadataToJson(m), 2)}\n`;

@@ -12,8 +12,8 @@
  * @module
  */
 import { CommitConflictError, InvalidArgumentError, UnsupportedError } from '../errors.js';
-import { MAIN_BRANCH, maxFieldId, sameTransform, sameType } from '../spec/index.js';
-import type { PartitionSpec, Schema, SortOrder, TableMetadata } from '../spec/index.js';
+import { MAIN_BRANCH, MAX_WRITE_FORMAT_VERSION, maxFieldId, sameTransform, sameType } from '../spec/index.js';
+import type { PartitionSpec, Schema, Snapshot, SortOrder, TableMetadata } from '../spec/index.js';
 import { type JsonValue, newUuid } from '../util/index.js';
 import { LAST_ADDED, type TableUpdate } from './updates.js';
 
@@ -104,12 +104,13 @@ function withoutStatistics(list: readonly unknown[] | undefined, snapshotIds: Re
  * Applies updates to a base, producing the next version's metadata (pure).
  * @throws InvalidArgumentError when an update is malformed or names something the base lacks
  * @throws CommitConflictError (not retryable) when an added snapshot is older than the base allows
- * @throws UnsupportedError for format v3 and encryption keys
+ * @throws UnsupportedError for format v4 and encryption keys
  */
 export function applyUpdates(base: TableMetadata, updates: readonly TableUpdate[], ctx: ApplyContext): TableMetadata {
-  // Floe writes v2 only (spec/table-format.md §F1); a v1 table written without a uuid gets one
-  // on its upgrade, as v2 requires `table-uuid`.
-  let m: TableMetadata = { ...base, formatVersion: 2, lastUpdatedMs: ctx.timestampMs, tableUuid: base.tableUuid || newUuid() };
+  // A table keeps its format version (spec/table-format.md §F1): v2 and v3 stay as they are, a v1
+  // table is written as v2 (its upgrade, spec Appendix E), and gets a uuid if it had none, as v2
+  // requires `table-uuid`.
+  let m: TableMetadata = { ...base, formatVersion: base.formatVersion === 1 ? 2 : base.formatVersion, lastUpdatedMs: ctx.timestampMs, tableUuid: base.tableUuid || newUuid() };
   const added: Added = { schemaIds: new Map(), specIds: new Map(), orderIds: new Map() };
   for (const u of updates) m = applyOne(m, base, u, ctx, added);
   if (ctx.baseMetadataLocation !== undefined) {
@@ -119,6 +120,43 @@ export function applyUpdates(base: TableMetadata, updates: readonly TableUpdate[
   return m;
 }
 
+/**
+ * `upgrade-format-version`: up to v3, never down (Java `TableMetadata.Builder.upgradeFormatVersion`).
+ * A table upgraded to v3 starts row lineage at `next-row-id` 0 and leaves its snapshots as they
+ * are (spec §Row Lineage for Upgraded Tables).
+ */
+function upgradeFormatVersion(m: TableMetadata, base: TableMetadata, formatVersion: number): TableMetadata {
+  if (formatVersion > MAX_WRITE_FORMAT_VERSION) {
+    throw new UnsupportedError(`format version ${formatVersion} is not supported: Floe writes format v2 and v3`, {
+      context: { formatVersion },
+      help: 'see spec/table-format.md §F1',
+    });
+  }
+  requireThat(formatVersion >= base.formatVersion, `cannot downgrade the format version from ${base.formatVersion} to ${formatVersion}`);
+  if (formatVersion <= m.formatVersion) return m;
+  return formatVersion >= 3 ? { ...m, formatVersion: 3, nextRowId: m.nextRowId ?? 0n } : { ...m, formatVersion: 2 };
+}
+
+/**
+ * A snapshot added to a v3 table must carry its row-id range, starting at or after the table's
+ * `next-row-id`, which then advances by `added-rows` (spec §Snapshot Row IDs, §Table Metadata
+ * Fields; Java `TableMetadata.Builder.addSnapshot`: "first-row-id is behind table next-row-id").
+ * One that starts behind was built on an older base, whose row ids another commit has taken.
+ */
+function advanceRowIds(m: TableMetadata, s: Snapshot): TableMetadata {
+  if (m.formatVersion < 3) return m;
+  const next = m.nextRowId ?? 0n;
+  requireThat(s.firstRowId !== undefined, `snapshot ${s.snapshotId} has no first-row-id: a snapshot of a format v3 table must carry one (spec §Snapshot Row IDs)`);
+  requireThat(s.addedRows !== undefined, `snapshot ${s.snapshotId} has no added-rows: a snapshot of a format v3 table must carry it (spec §Snapshot Row IDs)`);
+  if (s.firstRowId! < next) {
+    throw new CommitConflictError(`snapshot ${s.snapshotId} has first-row-id ${s.firstRowId}, behind the table's next-row-id ${next}: it was built on an older version`, {
+      context: { snapshot: String(s.snapshotId) },
+      help: 'reload the table and build the snapshot again',
+    }, false);
+  }
+  return { ...m, nextRowId: s.firstRowId! + s.addedRows! };
+}
+
 function applyOne(m: TableMetadata, base: TableMetadata, u: TableUpdate, ctx: ApplyContext, added: Added): TableMetadata {
   switch (u.action) {
     case 'assign-uuid':
@@ -126,9 +164,7 @@ function applyOne(m: TableMetadata, base: TableMetadata, u: TableUpdate, ctx: Ap
       requireThat(base.tableUuid === '' || base.tableUuid === u.uuid, `cannot reassign the table uuid ${base.tableUuid} to ${u.uuid}`);
       return { ...m, tableUuid: u.uuid };
     case 'upgrade-format-version':
-      if (u.formatVersion > 2) throw new UnsupportedError(`format version ${u.formatVersion} is not supported: Floe writes format v2`, { help: 'see spec/table-format.md §F9' });
-      requireThat(u.formatVersion >= base.formatVersion, `cannot downgrade the format version from ${base.formatVersion} to ${u.formatVersion}`);
-      return m;
+      return upgradeFormatVersion(m, base, u.formatVersion);
     case 'add-schema': {
       const lastColumnId = Math.max(m.lastColumnId, u.lastColumnId ?? 0, ...u.schema.fields.map((f) => Math.max(f.id, maxFieldId(f.type))));
       const existing = m.schemas.find((s) => sameSchemaFields(s, u.schema));
@@ -181,7 +217,7 @@ function applyOne(m: TableMetadata, base: TableMetadata, u: TableUpdate, ctx: Ap
         }, false);
       }
       requireThat(s.schemaId === undefined || m.schemas.some((x) => x.schemaId === (added.schemaIds.get(s.schemaId!) ?? s.schemaId)), `snapshot ${s.snapshotId} names schema ${s.schemaId}, which the table does not have`);
-      return { ...m, snapshots: [...m.snapshots, s], lastSequenceNumber: s.sequenceNumber > m.lastSequenceNumber ? s.sequenceNumber : m.lastSequenceNumber };
+      return advanceRowIds({ ...m, snapshots: [...m.snapshots, s], lastSequenceNumber: s.sequenceNumber > m.lastSequenceNumber ? s.sequenceNumber : m.lastSequenceNumber }, s);
     }
     case 'set-snapshot-ref': {
       requireThat(m.snapshots.some((s) => s.snapshotId === u.ref.snapshotId), `no snapshot with id ${u.ref.snapshotId}`);

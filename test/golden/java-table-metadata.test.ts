@@ -33,10 +33,16 @@ describe('Java metadata documents that parse', () => {
     expect(m.defaultSortOrderId).toBe(3);
   });
 
-  it('a v3 table is read, never written back (as v2 it would lose its row lineage)', async () => {
-    const e = await failure(() => encodeTableMetadata(decode('TableMetadataV3ValidMinimal.json')));
-    expect(e.code).toBe('UNSUPPORTED');
-    expect(e.message).toContain('format v3');
+  it('a v3 table is written back as v3: next-row-id kept, where Java writes it; no current snapshot leaves current-snapshot-id out', () => {
+    const m = decode('TableMetadataV3ValidMinimal.json');
+    const text = encodeTableMetadata(m);
+    expect(decodeTableMetadata(text, 'again.json')).toEqual(m);
+    const json = JSON.parse(text) as Record<string, unknown>;
+    expect(json['format-version']).toBe(3);
+    expect(json['next-row-id']).toBe(0);
+    expect('current-snapshot-id' in json).toBe(false);
+    const keys = Object.keys(json);
+    expect(keys.indexOf('next-row-id')).toBe(keys.indexOf('properties') + 1);
   });
 
   it('statistics and partition-statistics entries are kept as read (testParseStatisticsFiles, testParsePartitionStatisticsFiles)', () => {

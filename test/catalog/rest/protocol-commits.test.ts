@@ -74,7 +74,7 @@ describe.each(featureBackends)('REST catalog server, commits: $label', (backend)
       expect((await head(s)).location).toBe(before.location);
       const unknown = await s.call('POST', TABLE, { requirements: [{ type: 'assert-something' }], updates: [] });
       expect(unknown.status).toBe(400);
-      s.expectConforming(12);
+      s.expectConforming(13);
     } finally {
       await s.close();
     }
@@ -139,7 +139,8 @@ describe.each(featureBackends)('REST catalog server, commits: $label', (backend)
       const refused = [
         { action: 'nope' },
         { action: 'assign-uuid', uuid: '11111111-1111-1111-1111-111111111111' },
-        { action: 'upgrade-format-version', 'format-version': 3 },
+        { action: 'upgrade-format-version', 'format-version': 4 },
+        { action: 'upgrade-format-version', 'format-version': 1 },
         { action: 'add-encryption-key', 'encryption-key': { 'key-id': 'k', 'encrypted-key-metadata': 'AA==' } },
         { action: 'set-current-schema', 'schema-id': 77 },
         { action: 'set-location', location: 'file:///tmp/elsewhere' },
@@ -151,7 +152,7 @@ describe.each(featureBackends)('REST catalog server, commits: $label', (backend)
         expect([update.action, res.status]).toEqual([update.action, 400]);
       }
       expect((await head(s)).location).toBe(before.location);
-      s.expectConforming(12);
+      s.expectConforming(13);
     } finally {
       await s.close();
     }

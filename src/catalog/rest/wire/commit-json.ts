@@ -130,7 +130,7 @@ export function decodeTableRequirement(json: unknown): TableRequirement {
 /**
  * Decodes one `TableUpdate`.
  * @throws InvalidArgumentError for an unknown `action` or a malformed one (HTTP 400)
- * @throws UnsupportedError for updates of format v3 (encryption keys)
+ * @throws UnsupportedError for encryption-key updates (Floe does not encrypt tables)
  */
 export function decodeTableUpdate(json: unknown): TableUpdate {
   const r = UpdateSchema.safeParse(json);
@@ -186,7 +186,7 @@ export function decodeTableUpdate(json: unknown): TableUpdate {
         return { action: v.action, schemaIds: v['schema-ids'] };
       case 'add-encryption-key':
       case 'remove-encryption-key':
-        throw new UnsupportedError(`table update ${v.action} is not supported: table encryption is a format v3 feature and Floe writes format v2`);
+        throw new UnsupportedError(`table update ${v.action} is not supported: Floe does not encrypt tables (a format v3 feature it does not write)`);
     }
   } catch (e) {
     if (isFloeError(e, 'UNSUPPORTED')) throw e;
