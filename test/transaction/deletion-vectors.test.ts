@@ -67,6 +67,19 @@ describe('deletion vectors written for a merge-on-read change', () => {
     expect(puffinPath).toMatch(/\/data\/[0-9a-f-]+-deletes\.puffin$/);
 
     const bytes = (await ctx.locator.resolve(puffinPath).store.get(ctx.locator.resolve(puffinPath).key)).bytes;
+    // puffin-spec.md §File structure: Magic Blob* Footer, the footer being Magic FooterPayload
+    // FooterPayloadSize (int32 LE) Flags (4 bytes, 0: payload uncompressed) Magic.
+    const magic = [0x50, 0x46, 0x41, 0x31];
+    expect([...bytes.subarray(0, 4)]).toEqual(magic);
+    expect([...bytes.subarray(bytes.byteLength - 4)]).toEqual(magic);
+    expect([...bytes.subarray(bytes.byteLength - 8, bytes.byteLength - 4)]).toEqual([0, 0, 0, 0]);
+    const payloadSize = new DataView(bytes.buffer, bytes.byteOffset).getInt32(bytes.byteLength - 12, true);
+    const footerStart = bytes.byteLength - 12 - payloadSize - 4;
+    expect([...bytes.subarray(footerStart, footerStart + 4)]).toEqual(magic);
+    const payload = JSON.parse(new TextDecoder().decode(bytes.subarray(footerStart + 4, footerStart + 4 + payloadSize))) as { blobs: Record<string, unknown>[] };
+    expect(payload.blobs.map((b) => Object.keys(b).sort())).toEqual([0, 1].map(() => ['fields', 'length', 'offset', 'properties', 'sequence-number', 'snapshot-id', 'type']));
+    expect(payload.blobs[0]!['offset']).toBe(4);
+    expect(payload.blobs[1]!['offset']).toBe(4 + (payload.blobs[0]!['length'] as number));
     const source = asyncBufferFromBytes(bytes);
     const footer = await readPuffinMetadata(source, { path: puffinPath });
     expect(footer.properties).toEqual({ 'created-by': 'Floe' });
