@@ -16,6 +16,7 @@ import type { FileScanTask, LiveFile } from '../../src/scan/index.js';
 import { DataFileContent } from '../../src/spec/index.js';
 import { writeDeleteManifests } from '../../src/transaction/row-delta.js';
 import { writeDeletionVectors } from '../../src/transaction/deletion-vectors.js';
+import { buildSummary, countFile, emptyCounts } from '../../src/transaction/snapshot-producer.js';
 
 const DIR = path.resolve(__dirname, '../fixtures/iceberg-java-golden/deletes');
 const golden = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(DIR, name)));
@@ -110,5 +111,27 @@ describe('deletion vectors written for a merge-on-read change', () => {
     const manifestPath = manifest!.file.manifestPath;
     const decoded = decodeManifest((await ctx.locator.resolve(manifestPath).store.get(ctx.locator.resolve(manifestPath).key)).bytes, { path: manifestPath });
     expect(decoded.entries.map((e) => e.dataFile)).toEqual(written.files.map((f) => f.file));
+  });
+
+  it("count in the snapshot summary as Java's SnapshotSummary counts them: added-dvs, removed-dvs, blob sizes, not position delete files", () => {
+    const dv = (offset: number) => ({ content: DataFileContent.POSITION_DELETES, filePath: 'd.puffin', fileFormat: 'PUFFIN', partition: [], recordCount: 3, fileSizeInBytes: 1000, referencedDataFile: `f${offset}.parquet`, contentOffset: offset, contentSizeInBytes: 40 });
+    const counts = emptyCounts();
+    countFile(counts, 0, dv(4), true);
+    countFile(counts, 0, dv(44), true);
+    countFile(counts, 0, dv(4), false);
+    countFile(counts, 0, { content: DataFileContent.POSITION_DELETES, filePath: 'p.parquet', fileFormat: 'PARQUET', partition: [], recordCount: 2, fileSizeInBytes: 500 }, false);
+    const summary = buildSummary({ operation: 'delete', snapshotId: 1n, commitId: 'c', carried: [], added: [], counts, schemaId: 0, branch: 'main' }, undefined) as Record<string, string>;
+    expect(summary).toMatchObject({
+      'added-delete-files': '2',
+      'added-dvs': '2',
+      'added-position-deletes': '6',
+      'added-files-size': '80',
+      'removed-delete-files': '2',
+      'removed-dvs': '1',
+      'removed-position-delete-files': '1',
+      'removed-position-deletes': '5',
+      'removed-files-size': '540',
+    });
+    expect(summary['added-position-delete-files']).toBeUndefined();
   });
 });
