@@ -22,7 +22,7 @@
  *
  * @module
  */
-export { inheritSequenceNumbers } from './inherit.js';
+export { inheritFirstRowIds, inheritSequenceNumbers } from './inherit.js';
 export { manifestFileFromManifest, type InlineManifestOptions } from './inline-manifest.js';
 export { encodeManifestFile, readManifest, readManifestList, writeManifest, writeManifestList, type ReadManifestOptions } from './io.js';
 export {

@@ -1,11 +1,11 @@
 /**
- * Sequence number and snapshot id inheritance (spec §Manifest Entry Fields, §Sequence Number
- * Inheritance): values a manifest entry leaves null are read from the manifest's entry in the
- * manifest list.
+ * Sequence number, snapshot id and first row id inheritance (spec §Manifest Entry Fields,
+ * §Sequence Number Inheritance, §First Row ID Inheritance): values a manifest entry leaves null
+ * are read from the manifest's entry in the manifest list.
  *
  * @module
  */
-import { ManifestEntryStatus, type ManifestEntry, type ManifestFile } from '../spec/index.js';
+import { DataFileContent, ManifestEntryStatus, type ManifestEntry, type ManifestFile } from '../spec/index.js';
 
 /**
  * Fills in what an entry inherits from its manifest:
@@ -44,4 +44,27 @@ export function inheritSequenceNumbers(entry: ManifestEntry, manifestFile: Manif
     return entry;
   }
   return { ...entry, snapshotId, sequenceNumber, fileSequenceNumber };
+}
+
+/**
+ * First row id inheritance (spec §First Row ID Inheritance): in a manifest whose manifest-list
+ * entry has a `first_row_id`, each data file without one gets that value plus the record counts
+ * of the data files before it in the manifest that had none either. Delete files never have one;
+ * a manifest without a `first_row_id` (written before its table became v3) leaves them all null.
+ * Every entry counts in manifest order, whatever its status, so DELETED entries keep the ids
+ * they were read with in earlier snapshots.
+ *
+ * @param entries the manifest's entries, in file order, as decoded
+ * @param manifestFile the manifest's entry in the manifest list
+ * @returns the entries with inherited `first_row_id`s (the same array when nothing is inherited)
+ */
+export function inheritFirstRowIds(entries: readonly ManifestEntry[], manifestFile: ManifestFile): readonly ManifestEntry[] {
+  if (manifestFile.firstRowId === undefined) return entries;
+  let next = manifestFile.firstRowId;
+  return entries.map((e) => {
+    if (e.dataFile.content !== DataFileContent.DATA || e.dataFile.firstRowId !== undefined) return e;
+    const firstRowId = next;
+    next += BigInt(e.dataFile.recordCount);
+    return { ...e, dataFile: { ...e.dataFile, firstRowId } };
+  });
 }

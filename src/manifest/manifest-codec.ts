@@ -43,7 +43,7 @@ import {
   type Where,
 } from './avro/decode-helpers.js';
 import { makeCompatibleName } from './avro/iceberg-types.js';
-import { manifestEntrySchemaV2 } from './avro/schemas.js';
+import { manifestEntrySchemaV2, manifestEntrySchemaV3 } from './avro/schemas.js';
 import { fieldById, WriterSchema, type AvroField } from './avro/writer-schema.js';
 import { partitionValueFromAvro, partitionValueToAvro } from './partition-values.js';
 
@@ -53,8 +53,11 @@ export interface EncodeManifestOptions {
   readonly schema: Schema;
   /** The partition spec of every file in the manifest. */
   readonly spec: PartitionSpec;
-  /** Floe writes v2 manifests only. */
-  readonly formatVersion: 2;
+  /**
+   * The table's format version: 2, or 3 (the data file fields `first_row_id`,
+   * `referenced_data_file`, `content_offset`, `content_size_in_bytes`; spec §Manifests).
+   */
+  readonly formatVersion: 2 | 3;
   /** Whether the manifest lists data files or delete files. */
   readonly content: ManifestContent;
   /** The snapshot writing the manifest: recorded on its ADDED and DELETED entries. */
@@ -109,12 +112,7 @@ function mapToAvro<V>(m: ReadonlyMap<number, V> | undefined, value: (v: V) => un
   return [...m].map(([key, v]) => ({ key, value: value(v) }));
 }
 
-/** Whether a file carries the fields that locate a deletion vector (spec §Manifests, v3). */
-function hasDeletionVectorFields(f: DataFile): boolean {
-  return f.referencedDataFile !== undefined || f.contentOffset !== undefined || f.contentSizeInBytes !== undefined;
-}
-
-function dataFileToAvro(f: DataFile, pt: StructType, avroNames: readonly string[], at: string, withDv: boolean): Record<string, unknown> {
+function dataFileToAvro(f: DataFile, pt: StructType, avroNames: readonly string[], at: string, formatVersion: 2 | 3): Record<string, unknown> {
   if (f.partition.length !== pt.fields.length) {
     throw new InvalidArgumentError(
       `${at}: partition tuple has ${f.partition.length} values but the spec has ${pt.fields.length} fields`,
@@ -143,8 +141,9 @@ function dataFileToAvro(f: DataFile, pt: StructType, avroNames: readonly string[
     split_offsets: f.splitOffsets === undefined ? null : f.splitOffsets.map(count('split_offsets')),
     equality_ids: f.equalityIds === undefined ? null : [...f.equalityIds],
     sort_order_id: f.sortOrderId ?? null,
-    ...(withDv
+    ...(formatVersion >= 3
       ? {
+          first_row_id: f.firstRowId ?? null,
           referenced_data_file: f.referencedDataFile ?? null,
           content_offset: f.contentOffset === undefined ? null : toLong(f.contentOffset, `${at} content_offset`),
           content_size_in_bytes: f.contentSizeInBytes === undefined ? null : toLong(f.contentSizeInBytes, `${at} content_size_in_bytes`),
@@ -153,13 +152,36 @@ function dataFileToAvro(f: DataFile, pt: StructType, avroNames: readonly string[
   };
 }
 
+/**
+ * The v3 fields of an entry's file hold to the spec's rules (spec §First Row ID Inheritance): a
+ * new (ADDED) data file and every delete file leave `first_row_id` null; and a v2 manifest
+ * cannot carry `first_row_id` or a deletion vector's blob (it has no field for them: writing one
+ * would drop them silently).
+ */
+function checkV3Fields(e: ManifestEntry, formatVersion: 2 | 3, at: string): void {
+  const f = e.dataFile;
+  if (formatVersion < 3) {
+    if (f.firstRowId !== undefined || f.contentOffset !== undefined || f.contentSizeInBytes !== undefined) {
+      throw new InvalidArgumentError(`${at}: ${f.firstRowId !== undefined ? 'first_row_id' : 'content_offset'} is a format v3 field; a v2 manifest cannot hold it`, {
+        context: { file: f.filePath },
+      });
+    }
+    return;
+  }
+  if (f.firstRowId === undefined) return;
+  if (f.content !== DataFileContent.DATA) throw new InvalidArgumentError(`${at}: a delete file has no first_row_id`, { context: { file: f.filePath } });
+  if (e.status === ManifestEntryStatus.ADDED) {
+    throw new InvalidArgumentError(`${at}: an ADDED data file's first_row_id is assigned by inheritance at commit and must be null`, { context: { file: f.filePath } });
+  }
+  if (f.firstRowId < 0n) throw new InvalidArgumentError(`${at}: first_row_id must not be negative, got ${f.firstRowId}`, { context: { file: f.filePath } });
+}
+
 function entryToAvro(
   e: ManifestEntry,
   index: number,
   options: EncodeManifestOptions,
   pt: StructType,
   avroNames: readonly string[],
-  withDv: boolean,
 ): Record<string, unknown> {
   const at = `manifest entry ${index} (${e.dataFile.filePath})`;
   const isDeleteFile = e.dataFile.content !== DataFileContent.DATA;
@@ -189,31 +211,33 @@ function entryToAvro(
       throw new InvalidArgumentError(`${at}: an ADDED entry's file sequence number is assigned at commit and must be null`);
     }
   }
+  checkV3Fields(e, options.formatVersion, at);
   return {
     status: e.status,
     snapshot_id: snapshotId,
     sequence_number: e.sequenceNumber,
     file_sequence_number: e.fileSequenceNumber,
-    data_file: dataFileToAvro(e.dataFile, pt, avroNames, at, withDv),
+    data_file: dataFileToAvro(e.dataFile, pt, avroNames, at, options.formatVersion),
   };
 }
 
 /**
- * Encodes a v2 manifest: Java's `manifest_entry` Avro schema for the spec's partition type,
+ * Encodes a v2 or v3 manifest: Java's `manifest_entry` Avro schema for the spec's partition type
+ * (v3: with the data file fields 142–145),
  * the header keys `schema`, `schema-id`, `partition-spec`, `partition-spec-id`,
  * `format-version` and `content`, deflate blocks.
  * @param options schema, spec, content, snapshot id and entries
  * @returns the file's bytes
  * @throws InvalidArgumentError when an entry breaks a spec rule (partition arity or types,
- *   content, required sequence numbers) or a count is not a non-negative integer
+ *   content, required sequence numbers, `first_row_id` of an added or delete file, a v3 field in
+ *   a v2 manifest) or a count is not a non-negative integer
  */
 export function encodeManifest(options: EncodeManifestOptions): Uint8Array {
   const pt = specPartitionType(options.spec, options.schema);
   const avroNames = pt.fields.map((f) => makeCompatibleName(f.name));
-  const withDv = options.entries.some((e) => hasDeletionVectorFields(e.dataFile));
-  const records = options.entries.map((e, i) => entryToAvro(e, i, options, pt, avroNames, withDv));
+  const records = options.entries.map((e, i) => entryToAvro(e, i, options, pt, avroNames));
   return writeContainer({
-    schema: manifestEntrySchemaV2(pt, withDv),
+    schema: options.formatVersion >= 3 ? manifestEntrySchemaV3(pt) : manifestEntrySchemaV2(pt),
     metadata: {
       schema: stringifyJson(encodeSchema(options.schema)),
       'schema-id': String(options.schema.schemaId),

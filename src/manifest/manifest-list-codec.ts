@@ -15,7 +15,7 @@ import { CorruptFileError, InvalidArgumentError } from '../errors.js';
 import type { FieldSummary, ManifestContent, ManifestFile } from '../spec/index.js';
 import { readContainer, writeContainer } from './avro/container.js';
 import { big, corrupt, num, optBytes, str, type Where } from './avro/decode-helpers.js';
-import { MANIFEST_FILE_SCHEMA_V2 } from './avro/schemas.js';
+import { MANIFEST_FILE_SCHEMA_V2, MANIFEST_FILE_SCHEMA_V3 } from './avro/schemas.js';
 import { fieldById, WriterSchema, type AvroField } from './avro/writer-schema.js';
 
 /**
@@ -40,6 +40,10 @@ export interface EncodeManifestListOptions {
   readonly sequenceNumber: bigint;
   /** The manifests, in order (data and delete manifests alike). */
   readonly manifests: readonly ManifestFile[];
+  /** The table's format version: 2 (default) or 3, whose lists carry `first_row_id` (520). */
+  readonly formatVersion?: 2 | 3;
+  /** v3: the snapshot's `first-row-id` (`first-row-id` header). */
+  readonly firstRowId?: bigint;
 }
 
 /** Options of {@link decodeManifestList}. */
@@ -72,6 +76,12 @@ function manifestToAvro(m: ManifestFile, index: number, o: EncodeManifestListOpt
   }
   if (minSequenceNumber === UNASSIGNED_SEQUENCE_NUMBER) minSequenceNumber = o.sequenceNumber;
   if (sequenceNumber < 0n || minSequenceNumber < 0n) throw new InvalidArgumentError(`${at}: negative sequence number`);
+  if (m.firstRowId !== undefined) {
+    // spec §First Row ID Assignment: delete manifests have none; a v2 list has no field for it.
+    if ((o.formatVersion ?? 2) < 3) throw new InvalidArgumentError(`${at}: first_row_id is a format v3 field; a v2 manifest list cannot hold it`);
+    if (m.content !== 0) throw new InvalidArgumentError(`${at}: a delete manifest has no first_row_id`);
+    if (m.firstRowId < 0n) throw new InvalidArgumentError(`${at}: first_row_id must not be negative, got ${m.firstRowId}`);
+  }
   return {
     manifest_path: m.manifestPath,
     manifest_length: BigInt(count(m.manifestLength, `${at} manifest_length`)),
@@ -96,25 +106,30 @@ function manifestToAvro(m: ManifestFile, index: number, o: EncodeManifestListOpt
             upper_bound: buf(s.upperBound),
           })),
     key_metadata: buf(m.keyMetadata),
+    ...((o.formatVersion ?? 2) >= 3 ? { first_row_id: m.firstRowId ?? null } : {}),
   };
 }
 
 /**
- * Encodes a v2 manifest list (Java's `manifest_file` schema, field ids 500–519; header keys
- * `snapshot-id`, `parent-snapshot-id`, `sequence-number`, `format-version`; deflate).
+ * Encodes a v2 or v3 manifest list (Java's `manifest_file` schema, field ids 500–519, and in v3
+ * `first_row_id` 520; header keys `snapshot-id`, `parent-snapshot-id`, `sequence-number`,
+ * `format-version`, and in v3 `first-row-id` as Java's `ManifestListWriter.V3Writer` writes it;
+ * deflate).
  * @param options the snapshot, its parent and sequence number, and the manifests
  * @returns the file's bytes
- * @throws InvalidArgumentError when a count is not a non-negative integer, or a manifest of
- *   another snapshot has an unassigned sequence number
+ * @throws InvalidArgumentError when a count is not a non-negative integer, a manifest of
+ *   another snapshot has an unassigned sequence number, or a `first_row_id` breaks a spec rule
  */
 export function encodeManifestList(options: EncodeManifestListOptions): Uint8Array {
+  const v3 = (options.formatVersion ?? 2) >= 3;
   return writeContainer({
-    schema: MANIFEST_FILE_SCHEMA_V2,
+    schema: v3 ? MANIFEST_FILE_SCHEMA_V3 : MANIFEST_FILE_SCHEMA_V2,
     metadata: {
       'snapshot-id': String(options.snapshotId),
       'parent-snapshot-id': options.parentSnapshotId === undefined ? 'null' : String(options.parentSnapshotId),
       'sequence-number': String(options.sequenceNumber),
-      'format-version': '2',
+      'format-version': v3 ? '3' : '2',
+      ...(v3 && options.firstRowId !== undefined ? { 'first-row-id': String(options.firstRowId) } : {}),
     },
     codec: 'deflate',
     records: options.manifests.map((m, i) => manifestToAvro(m, i, options)),
@@ -180,6 +195,7 @@ export function decodeManifestList(bytes: Uint8Array, options: DecodeManifestLis
     deletedRows: fieldById(top, 514, 'deleted_rows_count'),
     partitions: fieldById(top, 507, 'partitions'),
     keyMetadata: fieldById(top, 519, 'key_metadata'),
+    firstRowId: fieldById(top, 520, 'first_row_id'),
   };
   const partitionItems = f.partitions === undefined ? undefined : ws.items(f.partitions.type);
   const itemFields = partitionItems === undefined ? undefined : ws.fields(partitionItems);
@@ -200,6 +216,8 @@ export function decodeManifestList(bytes: Uint8Array, options: DecodeManifestLis
     if (content !== 0 && content !== 1) corrupt(where, 'content', `has unknown value ${content}`);
     const partitions = summaries(get(f.partitions), itemFields, where);
     const keyMetadata = optBytes(get(f.keyMetadata), where, 'key_metadata');
+    const rawFirstRowId = get(f.firstRowId);
+    const firstRowId = rawFirstRowId === null || rawFirstRowId === undefined ? undefined : big(rawFirstRowId, where, 'first_row_id');
     return {
       manifestPath: str(get(f.path), where, 'manifest_path'),
       manifestLength: num(get(f.length), where, 'manifest_length'),
@@ -216,6 +234,7 @@ export function decodeManifestList(bytes: Uint8Array, options: DecodeManifestLis
       deletedRowsCount: optCount(f.deletedRows, 'deleted_rows_count'),
       ...(partitions && { partitions }),
       ...(keyMetadata && { keyMetadata }),
+      ...(firstRowId !== undefined && { firstRowId }),
     };
   });
 }

@@ -24,7 +24,7 @@ import {
   manifestMightMatch,
   projectInclusive,
 } from '../expr/index.js';
-import { decodeManifest, decodeManifestList, inheritSequenceNumbers, manifestFileFromManifest } from '../manifest/index.js';
+import { decodeManifest, decodeManifestList, inheritFirstRowIds, inheritSequenceNumbers, manifestFileFromManifest } from '../manifest/index.js';
 import { type DataFile, DataFileContent, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
 import { compareBytes, partitionType } from '../spec/index.js';
 import type { PartitionSpec } from '../spec/index.js';
@@ -140,7 +140,8 @@ export async function readSnapshotManifests(ctx: PlanContext, snapshot: Snapshot
 
 /**
  * Reads the live entries of one manifest (ADDED and EXISTING; DELETED entries are history),
- * with sequence numbers inherited per spec §Sequence Number Inheritance.
+ * with sequence numbers inherited per spec §Sequence Number Inheritance and data files'
+ * `first_row_id` per spec §First Row ID Inheritance (counted over every entry, DELETED ones too).
  */
 export async function readLiveFiles(ctx: PlanContext, manifest: ManifestFile): Promise<LiveFile[]> {
   const bytes = await readLocated(ctx.locator, manifest.manifestPath, ctx.table);
@@ -150,7 +151,7 @@ export async function readLiveFiles(ctx: PlanContext, manifest: ManifestFile): P
     partitionType: partitionType(spec, schemaForSpec(ctx.metadata, spec)),
   });
   const out: LiveFile[] = [];
-  for (const raw of decoded.entries) {
+  for (const raw of inheritFirstRowIds(decoded.entries, manifest)) {
     if (raw.status === ManifestEntryStatus.DELETED) continue;
     const entry = inheritSequenceNumbers(raw, manifest, ctx.metadata.formatVersion);
     out.push({

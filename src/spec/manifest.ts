@@ -123,4 +123,9 @@ export interface ManifestFile {
   readonly partitions?: readonly FieldSummary[];
   /** Encryption key metadata. */
   readonly keyMetadata?: Uint8Array;
+  /**
+   * v3 data manifests: the `_row_id` its data files without a `first_row_id` start from (spec
+   * §First Row ID Assignment); never set on delete manifests.
+   */
+  readonly firstRowId?: bigint;
 }

@@ -12,7 +12,7 @@ import { MAIN_BRANCH, type Snapshot } from '../spec/index.js';
 import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
-import { type NewManifest, awaitedLater, countFile, emptyCounts, produceSnapshot, stageNewManifest } from './snapshot-producer.js';
+import { type NewManifest, awaitedLater, countFile, emptyCounts, manifestFormatVersion, produceSnapshot, stageNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
 import { type WriteDataFilesOptions, type WriteInput, stageDataFiles } from './write-data-files.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
@@ -84,6 +84,7 @@ export async function prepareAppendOfFiles(ctx: TableContext, state: TableState,
       content: ManifestContent.DATA,
       snapshotId,
       entries: files.map((dataFile) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
+      formatVersion: manifestFormatVersion(metadata),
     });
     added.push(manifest.manifest);
     stored.push(manifest.stored);

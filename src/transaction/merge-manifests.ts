@@ -13,7 +13,7 @@
  */
 import { readLiveFiles, schemaForSpec, specById } from '../scan/index.js';
 import { type ManifestEntry, type ManifestFile, ManifestContent, ManifestEntryStatus, type TableMetadata } from '../spec/index.js';
-import { type NewManifest, writeNewManifest } from './snapshot-producer.js';
+import { type NewManifest, manifestFormatVersion, rewriteKey, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
 
 function intProperty(props: Readonly<Record<string, string>>, key: string, fallback: number): number {
@@ -64,7 +64,7 @@ export class ManifestMerger {
     const merged: NewManifest[] = [];
     for (const [specId, small] of bySpec) {
       if (small.length + (adding.get(specId) ?? 0) < minCount || small.length < 2) continue;
-      const key = small.map((m) => m.manifestPath).sort().join('\n');
+      const key = small.map(rewriteKey).sort().join('\n');
       let p = this.cache.get(key);
       if (!p) {
         p = this.write(metadata, specId, small);
@@ -98,6 +98,7 @@ export class ManifestMerger {
       content: ManifestContent.DATA,
       snapshotId: this.snapshotId,
       entries,
+      formatVersion: manifestFormatVersion(metadata),
     });
   }
 }

@@ -26,7 +26,7 @@ import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
-import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
+import { type NewManifest, countFile, emptyCounts, manifestFormatVersion, produceSnapshot, rewriteKey, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
 import { fileEntryKey } from './row-delta.js';
 
@@ -83,6 +83,7 @@ export async function prepareRewriteFiles(ctx: TableContext, state: TableState, 
         content: ManifestContent.DATA,
         snapshotId,
         entries: options.addedDataFiles.map((dataFile) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
+        formatVersion: manifestFormatVersion(metadata),
       }),
     );
   }
@@ -95,7 +96,7 @@ export async function prepareRewriteFiles(ctx: TableContext, state: TableState, 
   // so that a retry on the same manifests writes nothing.
   const rewrites = new Map<string, Promise<NewManifest>>();
   const rewriteManifests = (group: readonly { m: ManifestFile; lives: readonly LiveFile[] }[], baseMetadata: TableMetadata): Promise<NewManifest> => {
-    const key = group.map((g) => g.m.manifestPath).sort().join('\n');
+    const key = group.map((g) => rewriteKey(g.m)).sort().join('\n');
     let p = rewrites.get(key);
     if (!p) {
       const entries: ManifestEntry[] = group.flatMap((g) =>
@@ -112,7 +113,7 @@ export async function prepareRewriteFiles(ctx: TableContext, state: TableState, 
       );
       const first = group[0]!.m;
       const mSpec = specById(baseMetadata, first.partitionSpecId, ctx.name);
-      p = writeNewManifest(ctx, { location: metadata.location, schema: schemaForSpec(baseMetadata, mSpec), spec: mSpec, content: first.content, snapshotId, entries });
+      p = writeNewManifest(ctx, { location: metadata.location, schema: schemaForSpec(baseMetadata, mSpec), spec: mSpec, content: first.content, snapshotId, entries, formatVersion: manifestFormatVersion(baseMetadata) });
       rewrites.set(key, p);
     }
     return p;

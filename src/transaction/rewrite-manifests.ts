@@ -21,7 +21,7 @@ import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
 import { currentSchema } from './metadata-access.js';
-import { type NewManifest, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
+import { type NewManifest, emptyCounts, manifestFormatVersion, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
 
 /** What a manifest rewrite did. */
@@ -86,6 +86,7 @@ export async function prepareRewriteManifests(ctx: TableContext, state: TableSta
           content: group[0]!.content,
           snapshotId,
           entries: chunk.map(({ l }) => ({ status: ManifestEntryStatus.EXISTING, snapshotId: l.snapshotId, sequenceNumber: l.dataSequenceNumber, fileSequenceNumber: l.fileSequenceNumber, dataFile: l.file })),
+          formatVersion: manifestFormatVersion(metadata),
         }),
       );
     }

@@ -48,7 +48,7 @@ import { type DeletedPositions, deletedPositions, matchSchema, writePositionDele
 import type { WriteMode } from './write-mode.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
-import { type NewManifest, countFile, emptyCounts, produceSnapshot, writeNewManifest } from './snapshot-producer.js';
+import { type NewManifest, countFile, emptyCounts, manifestFormatVersion, produceSnapshot, rewriteKey, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
 import { type WriteInput, writeDataFiles } from './write-data-files.js';
 
@@ -194,6 +194,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
         content: ManifestContent.DATA,
         snapshotId,
         entries: addedFiles.map((dataFile) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile })),
+        formatVersion: manifestFormatVersion(metadata),
       }),
     );
   }
@@ -211,7 +212,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
   for (const r of [...removed, ...removedDeletes.values()]) holdsRemoved.set(r.manifestPath, true);
 
   const rewriteManifest = (m: ManifestFile, baseMetadata: TableMetadata): Promise<NewManifest> => {
-    let p = rewrites.get(m.manifestPath);
+    let p = rewrites.get(rewriteKey(m));
     if (!p) {
       p = (async () => {
         const lives = await readLiveFiles({ table: ctx.name, metadata: baseMetadata, locator: ctx.locator }, m);
@@ -230,9 +231,10 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
           content: m.content,
           snapshotId,
           entries,
+          formatVersion: manifestFormatVersion(baseMetadata),
         });
       })();
-      rewrites.set(m.manifestPath, p);
+      rewrites.set(rewriteKey(m), p);
     }
     return p;
   };

@@ -9,11 +9,12 @@
  *
  * @module
  */
-import { encodeManifestFile, encodeManifestList } from '../manifest/index.js';
+import { UnsupportedError } from '../errors.js';
+import { UNKNOWN_COUNT, encodeManifestFile, encodeManifestList } from '../manifest/index.js';
 import {
   type DataFile,
   DataFileContent,
-  type ManifestContent,
+  ManifestContent,
   type ManifestEntry,
   type ManifestFile,
   ManifestEntryStatus,
@@ -134,8 +135,34 @@ export interface NewManifest {
   readonly file: ManifestFile;
   /** Whether it holds ADDED entries, whose sequence numbers are inherited from the list. */
   readonly hasAdded: boolean;
+  /**
+   * Rows of its data entries (any status) without a `first_row_id`: the row ids a v3 manifest list
+   * must leave room for after the `first_row_id` it assigns the manifest (spec §First Row ID
+   * Assignment).
+   */
+  readonly unassignedRows: bigint;
   /** The lowest explicit data sequence number of its live EXISTING entries, if any. */
   readonly minExistingSequenceNumber: bigint | undefined;
+}
+
+/**
+ * The manifest format version of a table's new manifests: 3 for a v3 table (whose entries carry
+ * `first_row_id`), else 2.
+ * @param metadata the metadata the manifest's entries were read from
+ */
+export function manifestFormatVersion(metadata: TableMetadata): 2 | 3 {
+  return metadata.formatVersion >= 3 ? 3 : 2;
+}
+
+/**
+ * A key for a base manifest as a change rewrites it: its path and, in a v3 table, the
+ * `first_row_id` it was listed with. A manifest carried from before an upgrade gets its
+ * `first_row_id` in the first snapshot after it, so a retry on a newer base must not reuse a
+ * rewrite that read its files without row ids (they would get other ids than the base gave them).
+ * @param m the manifest-list entry
+ */
+export function rewriteKey(m: ManifestFile): string {
+  return m.firstRowId === undefined ? m.manifestPath : `${m.manifestPath}@${m.firstRowId}`;
 }
 
 /** Options of {@link writeNewManifest} and {@link stageNewManifest}. */
@@ -146,6 +173,8 @@ export interface NewManifestOptions {
   readonly content: ManifestContent;
   readonly snapshotId: bigint;
   readonly entries: readonly ManifestEntry[];
+  /** The table's format version (default 2): a v3 table's manifests carry `first_row_id`. */
+  readonly formatVersion?: 2 | 3;
 }
 
 /**
@@ -174,7 +203,7 @@ export function stageNewManifest(ctx: TableContext, options: NewManifestOptions)
   const encoded = encodeManifestFile(key, {
     schema: options.schema,
     spec: options.spec,
-    formatVersion: 2,
+    formatVersion: options.formatVersion ?? 2,
     content: options.content,
     snapshotId: options.snapshotId,
     entries: [...options.entries],
@@ -182,13 +211,15 @@ export function stageNewManifest(ctx: TableContext, options: NewManifestOptions)
   const stored = awaitedLater(store.put(key, encoded.bytes, { mode: { kind: 'create' }, contentType: AVRO }));
   let minExisting: bigint | undefined;
   let hasAdded = false;
+  let unassignedRows = 0n;
   for (const e of options.entries) {
+    if (e.dataFile.content === DataFileContent.DATA && e.dataFile.firstRowId === undefined) unassignedRows += BigInt(e.dataFile.recordCount);
     if (e.status === ManifestEntryStatus.ADDED) hasAdded = true;
     else if (e.status === ManifestEntryStatus.EXISTING && e.sequenceNumber !== null) {
       if (minExisting === undefined || e.sequenceNumber < minExisting) minExisting = e.sequenceNumber;
     }
   }
-  return { manifest: { file: { ...encoded.file, manifestPath: recorded }, hasAdded, minExistingSequenceNumber: minExisting }, stored };
+  return { manifest: { file: { ...encoded.file, manifestPath: recorded }, hasAdded, minExistingSequenceNumber: minExisting, unassignedRows }, stored };
 }
 
 /**
@@ -286,7 +317,47 @@ export interface ProduceOptions {
 }
 
 /**
- * Writes the manifest list for one attempt and returns the snapshot and its updates.
+ * Row lineage of one snapshot of a v3 table (spec §Row Lineage): the snapshot's `first-row-id` is
+ * the base's `next-row-id`, read again on every attempt (spec §Snapshot Row IDs: "If a commit is
+ * retried, the first-row-id must be reassigned"); each data manifest of the list without a
+ * `first_row_id` (this change's new manifests, and in the first snapshot after an upgrade the
+ * carried ones too) is assigned the next range, as large as the rows that will inherit from it
+ * (spec §First Row ID Assignment); manifests that have one keep it, delete manifests get none.
+ * `added-rows` is the total assigned, by which applying the snapshot advances `next-row-id`.
+ * @throws UnsupportedError for a carried manifest whose row counts are unknown (a v1 manifest list)
+ */
+export function assignRowIds(
+  manifests: readonly ManifestFile[],
+  unassigned: ReadonlyMap<string, bigint>,
+  nextRowId: bigint,
+  table: string,
+): { manifests: ManifestFile[]; firstRowId: bigint; addedRows: bigint } {
+  let next = nextRowId;
+  const out = manifests.map((m): ManifestFile => {
+    if (m.content !== ManifestContent.DATA || m.firstRowId !== undefined) return m;
+    let rows = unassigned.get(m.manifestPath);
+    if (rows === undefined) {
+      // A carried manifest written before the table became v3: none of its files has a
+      // first_row_id; DELETED entries count too, as a reader numbers every entry in order.
+      const counts = [m.addedRowsCount, m.existingRowsCount, m.deletedRowsCount];
+      if (counts.some((c) => c === UNKNOWN_COUNT)) {
+        throw new UnsupportedError(`table ${table}: manifest ${m.manifestPath} has no row counts (a v1 manifest list), so row ids cannot be assigned to its files`, {
+          context: { table, manifest: m.manifestPath },
+          help: 'rewrite the table\'s manifests (rewriteManifests) before writing to it as v3',
+        });
+      }
+      rows = BigInt(counts.reduce((a, b) => a + b, 0));
+    }
+    const firstRowId = next;
+    next += rows;
+    return { ...m, firstRowId };
+  });
+  return { manifests: out, firstRowId: nextRowId, addedRows: next - nextRowId };
+}
+
+/**
+ * Writes the manifest list for one attempt and returns the snapshot and its updates. On a v3
+ * table the list is v3 and row ids are assigned ({@link assignRowIds}).
  */
 export async function produceSnapshot(change: SnapshotChange, options: ProduceOptions): Promise<{ snapshot: Snapshot; updates: TableUpdate[] }> {
   const { base, ctx } = options;
@@ -294,7 +365,7 @@ export async function produceSnapshot(change: SnapshotChange, options: ProduceOp
   const parentId = base.refs[branch]?.snapshotId ?? (branch === MAIN_BRANCH ? base.currentSnapshotId : null) ?? undefined;
   const parent = parentId === undefined ? undefined : base.snapshots.find((s) => s.snapshotId === parentId);
   const sequenceNumber = base.lastSequenceNumber + 1n;
-  const manifests: ManifestFile[] = [
+  let manifests: ManifestFile[] = [
     ...change.added.map((m): ManifestFile => {
       let min = m.hasAdded ? sequenceNumber : (m.minExistingSequenceNumber ?? sequenceNumber);
       if (m.minExistingSequenceNumber !== undefined && m.minExistingSequenceNumber < min) min = m.minExistingSequenceNumber;
@@ -302,6 +373,12 @@ export async function produceSnapshot(change: SnapshotChange, options: ProduceOp
     }),
     ...change.carried,
   ];
+  let lineage: { firstRowId: bigint; addedRows: bigint } | undefined;
+  if (base.formatVersion >= 3) {
+    const assigned = assignRowIds(manifests, new Map(change.added.map((m) => [m.file.manifestPath, m.unassignedRows])), base.nextRowId ?? 0n, ctx.name);
+    manifests = assigned.manifests;
+    lineage = { firstRowId: assigned.firstRowId, addedRows: assigned.addedRows };
+  }
   const listLocation = newFileLocation(base.location, `metadata/snap-${change.snapshotId}-${options.attempt}-${newUuid()}.avro`);
   const { store, key } = ctx.locator.resolve(listLocation);
   const listBytes = encodeManifestList({
@@ -309,6 +386,7 @@ export async function produceSnapshot(change: SnapshotChange, options: ProduceOp
     ...(parentId === undefined ? {} : { parentSnapshotId: parentId }),
     sequenceNumber,
     manifests,
+    ...(lineage ? { formatVersion: 3 as const, firstRowId: lineage.firstRowId } : {}),
   });
   await store.put(key, listBytes, { mode: { kind: 'create' }, contentType: AVRO });
   // If this attempt commits, the next commit carries these manifests forward: it finds them here
@@ -322,6 +400,7 @@ export async function produceSnapshot(change: SnapshotChange, options: ProduceOp
     manifestList: listLocation,
     summary: buildSummary(change, parent),
     schemaId: change.schemaId,
+    ...(lineage ?? {}),
   };
   const existingRef = base.refs[branch];
   return {

@@ -35,12 +35,28 @@ function intMap(recordName: string, keyId: number, valueId: number, value: 'long
 /**
  * The v2 `manifest_entry` schema for a partition type (spec §Manifests).
  * @param partitionType the partition type of the manifest's spec
- * @param deletionVectors whether to add the v3 fields that locate a deletion vector
- *   (`referenced_data_file` 143, `content_offset` 144, `content_size_in_bytes` 145; Java's
- *   `V3Metadata`), for manifests holding any
  * @throws InvalidArgumentError when a partition field has a nested type
  */
-export function manifestEntrySchemaV2(partitionType: StructType, deletionVectors = false): Record<string, unknown> {
+export function manifestEntrySchemaV2(partitionType: StructType): Record<string, unknown> {
+  return manifestEntrySchema(partitionType, []);
+}
+
+/**
+ * The v3 `manifest_entry` schema for a partition type: v2's, with the data file fields 142–145
+ * after `sort_order_id`, as Java's `V3Metadata` writes them (spec §Manifests, v3 column).
+ * @param partitionType the partition type of the manifest's spec
+ * @throws InvalidArgumentError when a partition field has a nested type
+ */
+export function manifestEntrySchemaV3(partitionType: StructType): Record<string, unknown> {
+  return manifestEntrySchema(partitionType, [
+    optional('first_row_id', 142, 'long', 'The first row ID assigned to the first row in the data file'),
+    optional('referenced_data_file', 143, 'string', 'Fully qualified location (URI with FS scheme) of a data file that all deletes reference'),
+    optional('content_offset', 144, 'long', 'The offset in the file where the content starts'),
+    optional('content_size_in_bytes', 145, 'long', 'The length of referenced content stored in the file'),
+  ]);
+}
+
+function manifestEntrySchema(partitionType: StructType, v3Fields: readonly Record<string, unknown>[]): Record<string, unknown> {
   const dataFile = {
     type: 'record',
     name: 'r2',
@@ -66,13 +82,7 @@ export function manifestEntrySchemaV2(partitionType: StructType, deletionVectors
       optional('split_offsets', 132, { type: 'array', items: 'long', 'element-id': 133 }, 'Splittable offsets'),
       optional('equality_ids', 135, { type: 'array', items: 'int', 'element-id': 136 }, 'Equality comparison field IDs'),
       optional('sort_order_id', 140, 'int', 'Sort order ID'),
-      ...(deletionVectors
-        ? [
-            optional('referenced_data_file', 143, 'string', 'Fully qualified location (URI with FS scheme) of a data file that all deletes reference'),
-            optional('content_offset', 144, 'long', 'The offset in the file where the content starts'),
-            optional('content_size_in_bytes', 145, 'long', 'The length of referenced content stored in the file'),
-          ]
-        : []),
+      ...v3Fields,
     ],
   };
   return {
@@ -134,5 +144,17 @@ export const MANIFEST_FILE_SCHEMA_V2: Readonly<Record<string, unknown>> = {
       'Summary for each partition',
     ),
     optional('key_metadata', 519, 'bytes', 'Encryption key metadata blob'),
+  ],
+};
+
+/**
+ * The v3 `manifest_file` schema of manifest lists: v2's with `first_row_id` (520) last, as Java's
+ * `V3Metadata.MANIFEST_LIST_SCHEMA` (spec §Manifest Lists, v3 column).
+ */
+export const MANIFEST_FILE_SCHEMA_V3: Readonly<Record<string, unknown>> = {
+  ...MANIFEST_FILE_SCHEMA_V2,
+  fields: [
+    ...(MANIFEST_FILE_SCHEMA_V2['fields'] as readonly unknown[]),
+    optional('first_row_id', 520, 'long', 'Starting row ID to assign to new rows in ADDED data files'),
   ],
 };
