@@ -12,7 +12,7 @@ import { schemaForSpec, specById } from '../scan/index.js';
 import { type DataFile, DataFileContent, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import { DELETE_FILE_PATH_ID, type WrittenDeleteFile } from './position-deletes.js';
-import { type NewManifest, writeNewManifest } from './snapshot-producer.js';
+import { type NewManifest, manifestFormatVersion, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
 
 function partitionKey(specId: number, partition: readonly unknown[]): string {
@@ -82,6 +82,8 @@ export async function writeDeleteManifests(ctx: TableContext, metadata: TableMet
         schema: schemaForSpec(metadata, spec),
         spec,
         content: ManifestContent.DELETES,
+        // v3: the fields that locate a deletion vector (spec §Manifests).
+        formatVersion: manifestFormatVersion(metadata),
         snapshotId,
         entries: list.map((f) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile: f.file })),
       }),

@@ -38,7 +38,7 @@ describe('deletion vectors written for a merge-on-read change', () => {
   it('one Puffin file, one deletion-vector-v1 blob per data file with Java golden bytes; the manifest entries locate each blob', async () => {
     const wh = await Warehouse.open('memory://dv-write');
     await wh.createNamespace('ns');
-    const t = await wh.createTable('ns.t', { id: 'long' });
+    const t = await wh.createTable('ns.t', { id: 'long' }, { formatVersion: 3 });
     const ctx = t.context();
     const location = t.location();
     // The old positions (an earlier vector) and the new ones merge into the golden sets.
