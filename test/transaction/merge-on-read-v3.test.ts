@@ -93,6 +93,9 @@ describe.each(featureBackends)('merge-on-read on a v3 table ($label)', (backend)
 
     const second = await t.delete('id = 7 OR id = 60');
     expect(second.summary).toMatchObject({ 'added-dvs': '2', 'removed-dvs': '2', 'added-position-deletes': '9', 'removed-position-deletes': '7' });
+    // The changelog of the second delete holds its two rows only, though its vectors hold all nine.
+    const changed = (await t.changes({ fromSnapshot: snap.snapshotId, toSnapshot: second.snapshotId }).toArrow()).toArray();
+    expect(changed.map((r) => `${r!['_change_type']} ${r!.id}`).sort()).toEqual(['delete 60', 'delete 7']);
     byFile = await deletesByFile(t);
     for (const ds of byFile.values()) expect(ds).toHaveLength(1);
     expect([...byFile.values()].map((ds) => ds[0]!.count).sort()).toEqual([3, 6]);
