@@ -89,10 +89,11 @@ describe('defaults through schema evolution on a format v2 table', () => {
 });
 
 describe('defaults through schema evolution on a format v3 table', () => {
-  it('adds a required column with an initial default, and an unknown column', async () => {
+  it('adds a required column with an initial default, and an unknown column; old rows read the initial default, rows lacking it get the write default', async () => {
     const wh = await Warehouse.open(`memory://v3-types-${++seq}`);
     await wh.createNamespace('ns');
     const t = await wh.createTable('ns.t', { schemaId: 0, fields: [{ id: 1, name: 'id', required: true, type: { type: 'int' } }] } as never, { formatVersion: 3 });
+    await t.append([{ id: 1 }]);
     const schema = await t.updateSchema().addColumn('n', 'int', { required: true, initialDefault: 7, writeDefault: 8 }).addColumn('u', 'unknown').commit();
     expect(schema.fields.slice(1)).toEqual([
       { id: 2, name: 'n', required: true, type: { type: 'int' }, initialDefault: 7, writeDefault: 8 },
@@ -100,5 +101,11 @@ describe('defaults through schema evolution on a format v3 table', () => {
     ]);
     const reloaded = await wh.loadTable('ns.t');
     expect(reloaded.schema().fields.slice(1)).toEqual(schema.fields.slice(1));
+    await t.append([{ id: 2 }, { id: 3, n: 9, u: null }]);
+    expect(await rowsOf(t)).toEqual([
+      { id: 1, n: 7, u: null },
+      { id: 2, n: 8, u: null },
+      { id: 3, n: 9, u: null },
+    ]);
   });
 });
