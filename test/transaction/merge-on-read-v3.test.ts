@@ -137,6 +137,16 @@ describe.each(featureBackends)('merge-on-read on a v3 table ($label)', (backend)
     expect(await ids(t)).toEqual(rows(0, 100).map((r) => r.id).filter((id) => id < 1 || id > 4));
   });
 
+  it('concurrent deletion vectors for different data files of one partition both commit (a vector applies to its referenced file only)', async () => {
+    const t = await table();
+    const other = await Table.load(t.uri, wh.s3Options ? { s3: wh.s3Options } : {});
+    await t.delete('id = 1');
+    await other.delete('id = 60');
+    await t.refresh();
+    expect(await ids(t)).toEqual(rows(0, 100).map((r) => r.id).filter((id) => id !== 1 && id !== 60));
+    expect([...(await deletesByFile(t)).values()].map((ds) => ds.length)).toEqual([1, 1]);
+  });
+
   it('compaction folds deletion vectors into the rewritten rows and removes them', async () => {
     const t = await table();
     await t.delete('id < 5 OR id = 57');
