@@ -1,8 +1,9 @@
 /**
  * Reading one planned data file into record batches of the read schema (spec §Column
  * Projection): columns found by field id, absent columns filled from the file's identity
- * partition values, then `initial-default`, then null; position and equality deletes applied;
- * the residual filter applied to rows.
+ * partition values, then `initial-default`, then null; the row lineage columns of a v3 table
+ * inherited (`./row-lineage.ts`); position and equality deletes applied; the residual filter
+ * applied to rows.
  *
  * @module
  */
@@ -39,6 +40,7 @@ import { type DeleteLoader, rowKey } from './deletes.js';
 import { specById } from './plan.js';
 import type { FileScanTask } from './plan.js';
 import { canReadRanges, locatedRanges, readLocated } from './read-located.js';
+import { fillRowLineage, readsRowLineage } from './row-lineage.js';
 
 /** What reading a file needs. */
 export interface ReadTaskOptions {
@@ -230,6 +232,7 @@ class RowPipeline {
   private readonly constants: Map<number, Literal | null>;
   private readonly nameMapping: NameMapping | undefined;
   private readonly byId: ReturnType<typeof indexById>;
+  private readonly lineage: boolean;
 
   constructor(
     private readonly task: FileScanTask,
@@ -238,6 +241,7 @@ class RowPipeline {
     this.constants = partitionConstants(options.metadata, task, options.table);
     this.nameMapping = nameMappingOf(options.metadata);
     this.byId = indexById(options.readSchema);
+    this.lineage = readsRowLineage(options.readSchema);
   }
 
   /** Whether the limit's rows are all kept. */
@@ -256,12 +260,14 @@ class RowPipeline {
     let firstRow = segment.firstRow;
     let nextDelete = positions ? lowerBound(positions, firstRow) : 0;
     for (const raw of segment.batches) {
-      const batch = resolveBatch(raw, {
+      const resolved = resolveBatch(raw, {
         readSchema: options.readSchema,
         constants: this.constants,
         ...(this.nameMapping ? { nameMapping: this.nameMapping } : {}),
         ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}),
       });
+      // Row lineage is inherited by position in the file, so before any row is dropped.
+      const batch = this.lineage ? fillRowLineage(resolved, options.readSchema, this.task, firstRow) : resolved;
       const n = batch.numRows;
       let mask: Uint8Array | undefined;
       const drop = (i: number): void => {

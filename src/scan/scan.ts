@@ -13,7 +13,7 @@ import * as arrow from 'apache-arrow';
 import { InvalidArgumentError, NotAuthorizedError } from '../errors.js';
 import { type BoundExpression, type Expression, bindExpression, boundExpressionToJson, referencedFieldIds, toExpression } from '../expr/index.js';
 import { arrowSchemaFromIceberg } from '../io/index.js';
-import { DataFileContent } from '../spec/index.js';
+import { DataFileContent, ROW_LINEAGE_FIELDS, rowLineageField } from '../spec/index.js';
 import type { Snapshot } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { NestedField, Schema } from '../spec/index.js';
@@ -81,7 +81,7 @@ export class Scan {
     const full = selected.schema;
     const caseSensitive = options.caseSensitive ?? true;
     const visible = ctx.remote ? { ...full, fields: maskedFields(ctx.metadata, full.fields, ctx.remote.policy) } : full;
-    const outFields = options.columns ? options.columns.map((c) => pickVisibleColumn(full, visible, c, caseSensitive, ctx.table)) : [...visible.fields];
+    const outFields = options.columns ? options.columns.map((c) => pickScanColumn(ctx, full, visible, c, caseSensitive)) : [...visible.fields];
     this.schema = { schemaId: full.schemaId, fields: outFields };
     if (options.filter !== undefined) {
       const expr = toExpression(options.filter, { what: `filter of scan on table ${ctx.table}` });
@@ -92,7 +92,7 @@ export class Scan {
     // added per file when a plan has equality deletes (see `batches`).
     const needed = new Set(outFields.map((f) => f.id));
     if (this.filter) for (const id of referencedFieldIds(this.filter)) needed.add(topLevelOwner(full, id));
-    this.readSchema = { schemaId: full.schemaId, fields: full.fields.filter((f) => needed.has(f.id)) };
+    this.readSchema = { schemaId: full.schemaId, fields: [...full.fields.filter((f) => needed.has(f.id)), ...outFields.filter((f) => isRowLineageField(f, full))] };
   }
 
   /** Plans the scan (once; later calls share the result). */
@@ -227,6 +227,23 @@ export function selectColumns(batch: arrow.RecordBatch, names: readonly string[]
 export function sameColumns(batch: arrow.RecordBatch, names: readonly string[]): boolean {
   const fields = batch.schema.fields;
   return fields.length === names.length && fields.every((f, i) => f.name === names[i]);
+}
+
+/** Whether a selected field is a row lineage metadata column (not a column of the table). */
+function isRowLineageField(f: NestedField, full: Schema): boolean {
+  return ROW_LINEAGE_FIELDS.some((l) => l.id === f.id) && !full.fields.some((g) => g.id === f.id);
+}
+
+/**
+ * A column a scan selects: a table column by name, or on a v3 table a row lineage metadata column
+ * (`_row_id`, `_last_updated_sequence_number`; spec §Row Lineage) that no table column shadows.
+ * Through the catalog's read endpoint (a masked read) only table columns are offered.
+ * @throws InvalidArgumentError naming the table's columns when there is none
+ */
+function pickScanColumn(ctx: ScanContext, full: Schema, visible: Schema, name: string, caseSensitive: boolean): NestedField {
+  const lineage = ctx.metadata.formatVersion >= 3 && !ctx.remote ? rowLineageField(name, caseSensitive) : undefined;
+  if (lineage && !full.fields.some((f) => (caseSensitive ? f.name === name : f.name.toLowerCase() === name.toLowerCase()))) return lineage;
+  return pickVisibleColumn(full, visible, name, caseSensitive, ctx.table);
 }
 
 /**

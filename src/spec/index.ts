@@ -24,6 +24,7 @@
  * | `partition.ts`, `sort-order.ts`, `snapshot.ts` | their models and wire codecs; `parsePartitionSpec` |
  * | `table-metadata.ts` | v1/v2 metadata decode (lossless), v2 encode, named cross-field validators |
  * | `manifest.ts` | manifest and manifest-list entry model (codecs live in `manifest/`) |
+ * | `metadata-columns.ts` | the row lineage metadata columns `_row_id`, `_last_updated_sequence_number` |
  * | `zod-issues.ts` | zod failures as `ValidationError` (files) or `InvalidArgumentError` (`parseArgument`, callers' arguments) |
  *
  * @module
@@ -43,5 +44,6 @@ export * from './sort-order.js';
 export * from './snapshot.js';
 export * from './table-metadata.js';
 export * from './manifest.js';
+export * from './metadata-columns.js';
 export { parseArgument } from './zod-issues.js';
 export * from './schema-shorthand.js';
