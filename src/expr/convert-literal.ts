@@ -84,6 +84,9 @@ export function convertLiteral(column: string, type: PrimitiveType, v: UserLiter
 function convert(column: string, type: PrimitiveType, v: UserLiteral): Converted {
   if (typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) return convertExact(column, type, v);
   switch (type.type) {
+    case 'unknown':
+      // spec §Primitive Types: an `unknown` column is all null; only IS NULL tests apply.
+      throw mismatch(column, type, v, 'an unknown column holds only nulls: test it with isNull');
     case 'boolean':
       if (typeof v === 'boolean') return exact(v);
       if (typeof v === 'string') return exact(literalFromString(type, v));

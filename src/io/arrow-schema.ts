@@ -92,6 +92,9 @@ export function arrowTypeFromPrimitive(t: PrimitiveType): arrow.DataType {
       return new arrow.FixedSizeBinary(t.length);
     case 'binary':
       return new arrow.Binary();
+    case 'unknown':
+      // spec §Primitive Types: an `unknown` column holds only nulls and is not stored in files.
+      return new arrow.Null();
   }
 }
 

@@ -228,6 +228,8 @@ function conformColumn(ctx: Ctx, path: string, field: NestedField, target: arrow
       });
     }
     default: {
+      // spec §Primitive Types: an `unknown` column holds only nulls (the all-null case returned above).
+      if (type.type === 'unknown') return incompatible('a column of type unknown holds only nulls');
       const r = castPrimitive(data, target, { exact: true, lenient: true, uuid: type.type === 'uuid' });
       if ('data' in r) return r.data;
       return incompatible(r.reason);

@@ -257,6 +257,9 @@ export function literalFromArrowValue(type: PrimitiveType, value: unknown): Lite
       if (value instanceof Uint8Array && value.length === 16) return uuidFromBytes(value);
       return badValue(type, value);
     }
+    case 'unknown':
+      // spec §Primitive Types: `unknown` has no non-null values.
+      return badValue(type, value);
     case 'fixed':
       if (value instanceof Uint8Array && value.length === type.length) return value.slice();
       return badValue(type, value);

@@ -203,6 +203,16 @@ export interface EncodedDataFile {
 }
 
 /**
+ * The rows and schema without top-level columns of type `unknown`: spec §Parquet says to "omit
+ * from data files" (readers fill them with nulls; `resolve.ts`).
+ */
+function withoutUnknownColumns(table: arrow.Table, schema: Schema): { readonly table: arrow.Table; readonly schema: Schema } {
+  const kept = schema.fields.filter((f) => f.type.type !== 'unknown');
+  if (kept.length === schema.fields.length) return { table, schema };
+  return { table: table.select(kept.map((f) => f.name)), schema: { ...schema, fields: kept } };
+}
+
+/**
  * {@link writeParquet} plus `computeMetrics`: when the pool runs, the wasm encode on a worker
  * thread while this thread computes the metrics (the same bytes and metrics as in process).
  * @param table the rows, conformed to `schema`
@@ -210,7 +220,8 @@ export interface EncodedDataFile {
  * @param options as {@link writeParquet}
  * @throws as {@link writeParquet}
  */
-export async function encodeDataFile(table: arrow.Table, schema: Schema, options: WriteParquetOptions = {}): Promise<EncodedDataFile> {
+export async function encodeDataFile(rows: arrow.Table, tableSchema: Schema, options: WriteParquetOptions = {}): Promise<EncodedDataFile> {
+  const { table, schema } = withoutUnknownColumns(rows, tableSchema);
   await initParquetWasm();
   const p = activePool();
   if (p === undefined) return { bytes: writeParquet(table, options), metrics: computeMetrics(table, schema) };

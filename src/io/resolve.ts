@@ -125,6 +125,9 @@ function resolveStructChildren(
 ): arrow.Data[] {
   return icebergFields.map((f, k) => {
     const target = targetFields[k]!.type;
+    // spec §Parquet "When reading an `unknown` column, any corresponding column must be ignored
+    // and replaced with `null` values."
+    if (f.type.type === 'unknown') return nullData(target, length);
     const own = columns.byId.get(f.id);
     if (own !== undefined) return resolveColumn(ctx, f, f.type, own, target);
     // spec §Column Projection: an identity partition value comes before the name mapping
@@ -294,7 +297,8 @@ export function resolveTable(table: arrow.Table, options: ResolveOptions): arrow
  * @param nameMapping fallback ids for columns without field ids
  */
 export function fileColumnsFor(fileSchema: arrow.Schema, readSchema: Schema, nameMapping?: NameMapping): string[] {
-  const wanted = new Set(readSchema.fields.map((f) => f.id));
+  // An `unknown` column is never read from a file (spec §Parquet): it reads as nulls.
+  const wanted = new Set(readSchema.fields.filter((f) => f.type.type !== 'unknown').map((f) => f.id));
   const out: string[] = [];
   for (const f of fileSchema.fields) {
     const id = fieldIdOf(f) ?? mappedIdOf(f.name, nameMapping)?.fieldId;

@@ -18,7 +18,7 @@ import type { TableState } from '../commit/index.js';
 import { type Expression, bindExpression, toExpression } from '../expr/index.js';
 import { DeleteLoader, type FileScanTask, type LiveFile, planFiles, readTask } from '../scan/index.js';
 import { type DataFile, type Snapshot, parseArgument, withRowLineage } from '../spec/index.js';
-import { type Change, type TableContext, branchHead, currentSchema, defaultSpec, prepareRewriteFiles, writeDataFiles } from '../transaction/index.js';
+import { type Change, type TableContext, branchHead, currentSchema, defaultSpec, fileEntryKey, prepareRewriteFiles, writeDataFiles } from '../transaction/index.js';
 import { DEFAULT_TARGET_FILE_SIZE_BYTES, binPackSettings, planFileGroups } from './bin-pack.js';
 import { SortBySchema, resolveSortKeys } from './sort-rows.js';
 import { sortRows } from './sort-rows.js';
@@ -107,12 +107,15 @@ function targetSize(properties: Readonly<Record<string, string>>, option: number
 
 /** The delete files that apply to rewritten files only (in a plan of the whole snapshot). */
 function foldedDeletes(all: readonly FileScanTask[], rewritten: ReadonlySet<string>): LiveFile[] {
+  // By entry, not path: a Puffin file holds the deletion vectors of many data files, and each
+  // vector goes with its own data file (spec §Deletion Vectors).
   const byPath = new Map<string, { file: LiveFile; onlyRewritten: boolean }>();
   for (const t of all) {
     for (const d of t.deletes) {
-      const seen = byPath.get(d.file.filePath) ?? { file: d, onlyRewritten: true };
+      const key = fileEntryKey(d.file);
+      const seen = byPath.get(key) ?? { file: d, onlyRewritten: true };
       seen.onlyRewritten &&= rewritten.has(t.file.filePath);
-      byPath.set(d.file.filePath, seen);
+      byPath.set(key, seen);
     }
   }
   return [...byPath.values()].filter((d) => d.onlyRewritten).map((d) => d.file);

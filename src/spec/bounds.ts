@@ -135,6 +135,9 @@ export function literalToBytes(type: PrimitiveType, v: Literal): Uint8Array {
     case 'uuid':
       if (typeof v !== 'string') throw badValue(type, v);
       return uuidToBytes(v);
+    case 'unknown':
+      // spec §Primitive Types: `unknown` has no non-null values, so no bounds.
+      throw badValue(type, v);
     case 'fixed':
     case 'binary':
       if (!(v instanceof Uint8Array)) throw badValue(type, v);
@@ -205,6 +208,8 @@ export function literalFromBytes(type: PrimitiveType, bytes: Uint8Array): Litera
       } catch (e) {
         throw new ValidationError('a string bound is not valid UTF-8', { context: { type: 'string', length: bytes.length }, cause: e });
       }
+    case 'unknown':
+      throw badBytes(type, bytes, 'nothing (an unknown column has no bounds)');
     case 'uuid': {
       if (bytes.length !== 16) throw badBytes(type, bytes, '16 bytes');
       const s = uuidFromBytes(bytes);

@@ -36,6 +36,7 @@ export * from './datetime.js';
 export * as datetime from './datetime.js';
 export * from './schema.js';
 export * from './schema-evolution.js';
+export * from './schema-compat.js';
 export * from './bounds.js';
 export * from './transform.js';
 export * from './partition.js';

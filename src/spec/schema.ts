@@ -36,10 +36,11 @@ const SIMPLE_NAMES: readonly SimplePrimitiveName[] = [
   'string',
   'uuid',
   'binary',
+  'unknown',
 ];
 
 /** Types of the v3 spec that Floe cannot hold (spec §Semi-structured Types, Appendix G). */
-const UNSUPPORTED_TYPES = /^(variant|unknown|geometry|geography)\b/;
+const UNSUPPORTED_TYPES = /^(variant|geometry|geography)\b/;
 
 /** Decimal precision limit (spec §Primitive Types: "precision must be 38 or less"). */
 export const MAX_DECIMAL_PRECISION = 38;
@@ -120,7 +121,7 @@ export const PrimitiveTypeSchema = z.string().transform((text, ctx) =>
     const t = primitiveTypeFromString(text);
     if (t !== undefined) return t;
     if (UNSUPPORTED_TYPES.test(text.trim())) {
-      throw new UnsupportedError(`type ${JSON.stringify(text)} is not supported (format v3 types are not)`);
+      throw new UnsupportedError(`type ${JSON.stringify(text)} is not supported (the format v3 types variant, geometry and geography are not)`);
     }
     throw new ValidationError(`unknown type ${JSON.stringify(text)}`);
   }),
@@ -141,7 +142,7 @@ function refuseUnsupportedColumn(raw: unknown, ctx: z.RefinementCtx): unknown {
   if (typeof type === 'string' && UNSUPPORTED_TYPES.test(type.trim())) {
     ctx.issues.push({
       code: 'custom',
-      message: `column ${JSON.stringify(name)} has type ${JSON.stringify(type)}, which Floe cannot read (the format v3 types variant, geometry, geography and unknown are not supported)`,
+      message: `column ${JSON.stringify(name)} has type ${JSON.stringify(type)}, which Floe cannot read (the format v3 types variant, geometry and geography are not supported)`,
       input: raw,
       path: ['type'],
       params: { code: 'UNSUPPORTED' },
@@ -169,6 +170,10 @@ const FieldObject = z.lazy(() =>
         type: f.type,
       };
       if (f.doc !== undefined) field.doc = f.doc;
+      if (f.required && isPrimitive(f.type) && f.type.type === 'unknown') {
+        // spec §Primitive Types: an `unknown` column "must be optional with null defaults".
+        ctx.issues.push({ code: 'custom', message: `column ${JSON.stringify(f.name)} of type unknown must be optional`, input: f, path: ['required'] });
+      }
       // spec §Default values: defaults use the JSON single-value serialization of the field's
       // type. Struct defaults can only be null or `{}` (sub-field defaults live on the
       // sub-fields), and the model has no literal for them, so they are not kept.

@@ -24,7 +24,8 @@ export type SimplePrimitiveName =
   | 'timestamptz_ns'
   | 'string'
   | 'uuid'
-  | 'binary';
+  | 'binary'
+  | 'unknown';
 
 /** A primitive type (spec §Primitive Types). */
 export type PrimitiveType =

@@ -197,6 +197,9 @@ export function compareLiterals(type: PrimitiveType, a: Literal, b: Literal): nu
       const y = toBigInt(b, type);
       return x < y ? -1 : x > y ? 1 : 0;
     }
+    case 'unknown':
+      // spec §Primitive Types: `unknown` has no non-null values to order.
+      throw new InvalidArgumentError(`cannot compare values of type unknown, which has only nulls`);
     case 'string':
       return compareStrings(expectString(a, type), expectString(b, type));
     case 'uuid':
@@ -468,6 +471,8 @@ export function literalFromJson(type: PrimitiveType, json: JsonValue): Literal {
       // Readers are lenient: a zone offset on a timestamp without zone is applied rather than rejected.
       return toUtcUnits(parsed, digits);
     }
+    case 'unknown':
+      throw jsonError(type, json, 'an unknown column has only null values');
     case 'string':
       if (typeof json === 'string') return json;
       throw jsonError(type, json, 'expected a string');
@@ -520,6 +525,8 @@ export function literalToJson(type: PrimitiveType, v: Literal): JsonValue {
     case 'timestamp_ns':
     case 'timestamptz_ns':
       return formatTemporal(type.type, toBigInt(v, type), false);
+    case 'unknown':
+      throw new InvalidArgumentError(`type unknown has no non-null values, got ${describe(v)}`);
     case 'string':
       return expectString(v, type);
     case 'uuid':
@@ -607,6 +614,8 @@ export function literalFromString(type: PrimitiveType, text: string): Literal {
       if (parsed === undefined) throw textError(type, text, 'a timestamp YYYY-MM-DD[THH:MM[:SS[.ffffff]]][Z|±HH:MM]');
       return toUtcUnits(parsed, digits);
     }
+    case 'unknown':
+      throw textError(type, text, 'null (an unknown column has only null values)');
     case 'string':
       return text;
     case 'uuid': {

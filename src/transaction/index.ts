@@ -23,6 +23,7 @@ export * from './streamed-append.js';
 export * from './rewrite.js';
 export * from './write-mode.js';
 export * from './rewrite-files.js';
+export { fileEntryKey, isDeletionVector } from './row-delta.js';
 export * from './rewrite-manifests.js';
 export * from './upsert.js';
 export * from './constraints.js';

@@ -45,12 +45,17 @@ const UNTRUNCATED = 1 << 20;
 
 /** The rows a change deletes from one data file. */
 export interface DeletedPositions {
-  /** The data file. */
-  readonly task: LiveFile;
+  /** The data file, with the delete files that apply to it. */
+  readonly task: FileScanTask;
   /** Positions of the rows deleted, ascending. */
   readonly positions: readonly number[];
   /** Rows of the file that were live before the change. */
   readonly live: number;
+  /**
+   * Positions already deleted by the position delete files and deletion vectors that apply to
+   * the file (ascending, possibly repeated): a new deletion vector must hold them too.
+   */
+  readonly previous: ArrayLike<number>;
 }
 
 function holdsId(field: NestedField, ids: ReadonlySet<number>): boolean {
@@ -128,7 +133,7 @@ export async function deletedPositions(task: FileScanTask, options: DeletedPosit
       if (mask[i] === 1) positions.push(at);
     }
   }
-  return { task, positions, live };
+  return { task, positions, live, previous: already ?? [] };
 }
 
 function withColumns(schema: Schema, metadata: TableMetadata, ids: readonly number[]): Schema {
@@ -160,14 +165,13 @@ export interface WrittenDeleteFile {
  * @param ctx the table
  * @param deleted rows deleted per data file (files without positions are skipped)
  * @param options metadata and properties
- * @throws UnsupportedError for a format v3 table (deletion vectors replace position delete files)
+ * @throws UnsupportedError for a format v3 table (it takes deletion vectors, `deletion-vectors.ts`)
  */
 export async function writePositionDeleteFiles(ctx: TableContext, deleted: readonly DeletedPositions[], options: WritePositionDeletesOptions): Promise<WrittenDeleteFile[]> {
   if (options.metadata.formatVersion > 2 && deleted.some((d) => d.positions.length > 0)) {
     // spec §Position Delete Files: deprecated in v3, where deletes must be deletion vectors.
-    throw new UnsupportedError(`table ${ctx.name} is format v${options.metadata.formatVersion}: merge-on-read there takes deletion vectors, which Floe does not write`, {
+    throw new UnsupportedError(`table ${ctx.name} is format v${options.metadata.formatVersion}: position delete files must not be added to it, only deletion vectors`, {
       context: { table: ctx.name, formatVersion: options.metadata.formatVersion },
-      help: 'set write.delete.mode, write.update.mode and write.merge.mode to copy-on-write',
     });
   }
   const groups = new Map<string, DeletedPositions[]>();

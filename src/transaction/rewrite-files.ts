@@ -28,6 +28,7 @@ import { ManifestListCache, branchHead } from './head-manifests.js';
 import { currentSchema, defaultSpec } from './metadata-access.js';
 import { type NewManifest, countFile, emptyCounts, manifestFormatVersion, produceSnapshot, rewriteKey, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
+import { fileEntryKey } from './row-delta.js';
 
 /** What a rewrite replaces, planned on the head of its branch. */
 export interface RewriteFilesOptions {
@@ -65,7 +66,9 @@ export async function prepareRewriteFiles(ctx: TableContext, state: TableState, 
   const head = options.startingSnapshotId === undefined ? undefined : metadata.snapshots.find((s) => s.snapshotId === options.startingSnapshotId);
   const snapshotId = newSnapshotId();
   const removed = [...options.removedDataFiles, ...options.removedDeleteFiles];
-  const removedPaths = new Set(removed.map((r) => r.file.filePath));
+  // By entry: one Puffin file holds the deletion vectors of many data files, removed one by one.
+  const removedKeys = new Set(removed.map((r) => fileEntryKey(r.file)));
+  const removedDataPaths = new Set(options.removedDataFiles.map((r) => r.file.filePath));
   const removedPartitions = new Set(options.removedDataFiles.map((r) => partitionKey(r.specId, r.file.partition)));
   const counts = emptyCounts();
   for (const f of options.addedDataFiles) countFile(counts, spec.specId, f, true);
@@ -98,7 +101,7 @@ export async function prepareRewriteFiles(ctx: TableContext, state: TableState, 
     if (!p) {
       const entries: ManifestEntry[] = group.flatMap((g) =>
         g.lives.map((l) => {
-          const gone = removedPaths.has(l.file.filePath);
+          const gone = removedKeys.has(fileEntryKey(l.file));
           return {
             status: gone ? ManifestEntryStatus.DELETED : ManifestEntryStatus.EXISTING,
             snapshotId: gone ? snapshotId : l.snapshotId,
@@ -139,12 +142,18 @@ export async function prepareRewriteFiles(ctx: TableContext, state: TableState, 
         for (const e of decoded.entries) {
           if ((e.snapshotId ?? m.addedSnapshotId) !== snap.snapshotId) continue;
           const path = e.dataFile.filePath;
-          if (e.status === ManifestEntryStatus.DELETED && removedPaths.has(path)) conflict(`it deleted or rewrote ${path}, which this rewrite replaces`, snap);
+          if (e.status === ManifestEntryStatus.DELETED && removedKeys.has(fileEntryKey(e.dataFile))) conflict(`it deleted or rewrote ${path}, which this rewrite replaces`, snap);
           if (e.status !== ManifestEntryStatus.ADDED || e.dataFile.content === DataFileContent.DATA) continue;
           // A delete file applies within its partition; an equality delete of an unpartitioned
           // spec applies to every partition (spec §Scan Planning).
           const deleteSpec = specById(base, m.partitionSpecId, ctx.name);
           const global = e.dataFile.content === DataFileContent.EQUALITY_DELETES && deleteSpec.fields.length === 0;
+          // A deletion vector (or file-scoped position delete file) applies to its referenced data file alone.
+          const referenced = e.dataFile.referencedDataFile;
+          if (referenced !== undefined) {
+            if (removedDataPaths.has(referenced)) conflict(`it added delete file ${path}, which applies to ${referenced}, a file this rewrite replaces`, snap);
+            continue;
+          }
           if (global || removedPartitions.has(partitionKey(m.partitionSpecId, e.dataFile.partition))) {
             conflict(`it added delete file ${path}, which may apply to files this rewrite replaces`, snap);
           }
@@ -167,7 +176,7 @@ export async function prepareRewriteFiles(ctx: TableContext, state: TableState, 
           continue;
         }
         const lives = await readLiveFiles(planCtx, m);
-        const holds = lives.some((l) => removedPaths.has(l.file.filePath));
+        const holds = lives.some((l) => removedKeys.has(fileEntryKey(l.file)));
         holdsRemoved.set(m.manifestPath, holds);
         if (!holds) {
           carried.push(m);

@@ -5,9 +5,12 @@
  * new data. Removed files become DELETED entries in rewritten copies of their manifests.
  *
  * Merge-on-read (`mode`, from `write.*.mode`, see `write-mode.ts`): files with some matching
- * rows stay, and the rows' positions go to position delete files in a delete manifest
- * (`position-deletes.ts`, `row-delta.ts`), as Iceberg Java's `RowDelta` commits them; files
- * whose every live row matches are still removed whole.
+ * rows stay, and the rows' positions go to position delete files (format v2,
+ * `position-deletes.ts`) or deletion vectors (format v3, `deletion-vectors.ts`: one per data
+ * file, merged with its earlier deletes, replacing its earlier vector in the same commit) in a
+ * delete manifest (`row-delta.ts`), as Iceberg Java's `RowDelta` commits them; files whose every
+ * live row matches are still removed whole. A data file removed takes its deletion vector (and
+ * position delete files scoped to it alone) with it (spec §Deletion Vectors).
  *
  * Validation on retry (spec/commit-protocol.md §C7), against every snapshot committed on the
  * branch since the change was planned:
@@ -15,8 +18,11 @@
  * - a file this change writes position deletes for must still be live (Java `RowDelta`
  *   `validateDataFilesExist`);
  * - no delete file may have been added that could apply to the files removed or deleted from
- *   (same partition, `file_path` bounds holding the file; Java `validateNoConflictingDeleteFiles`),
- *   whatever the isolation level;
+ *   (same partition, `file_path` bounds holding the file or its `referenced_data_file`; Java
+ *   `validateNoConflictingDeleteFiles`, and for deletion vectors `validateAddedDVs`), whatever
+ *   the isolation level: a concurrent deletion vector for the same data file conflicts, and the
+ *   operation run again merges with it;
+ * - a delete file this change replaces must still be live;
  * - under `serializable` isolation (`write.isolation-level`, the default), no data file may have
  *   been added that could hold rows matching the filter; `snapshot` isolation skips this check.
  * Each failure is a non-retryable `CommitConflictError` naming the snapshot and file.
@@ -30,13 +36,14 @@ import { CommitConflictError } from '../errors.js';
 import { type BoundExpression, evaluatePartition, fileMightMatch, fileMustMatch, projectInclusive, projectStrict, rowMask } from '../expr/index.js';
 import { filterRows } from '../io/index.js';
 import { decodeManifest } from '../manifest/index.js';
-import { DeleteLoader, type LiveFile, planFiles, readLiveFiles, readLocated, readTask, schemaForSpec, specById } from '../scan/index.js';
+import { DeleteLoader, type FileScanTask, type LiveFile, planFiles, readLiveFiles, readLocated, readTask, schemaForSpec, specById } from '../scan/index.js';
 import { DataFileContent, type ManifestEntry, type ManifestFile, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
 import { MAIN_BRANCH, type Snapshot, type SnapshotOperation, withRowLineage } from '../spec/index.js';
 import type { Schema, TableMetadata } from '../spec/index.js';
 import { newSnapshotId } from '../util/index.js';
 import type { Change } from './change.js';
-import { deleteFileMayApply, writeDeleteManifests } from './row-delta.js';
+import { deleteFileMayApply, fileEntryKey, writeDeleteManifests } from './row-delta.js';
+import { supersededDeletes, writeDeletionVectors } from './deletion-vectors.js';
 import { type DeletedPositions, deletedPositions, matchSchema, writePositionDeleteFiles } from './position-deletes.js';
 import type { WriteMode } from './write-mode.js';
 import { ManifestListCache, branchHead } from './head-manifests.js';
@@ -114,7 +121,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
   const filter = options.filter;
   const plan = await planFiles(planCtx, { snapshot: head ?? null, schema, ...(filter ? { filter } : {}) });
   const deletes = new DeleteLoader(planCtx);
-  const removed: LiveFile[] = [];
+  const removed: FileScanTask[] = [];
   const keptBatches: arrow.RecordBatch[] = [];
   const positional: DeletedPositions[] = [];
   const mergeOnRead = options.mode === 'merge-on-read';
@@ -181,12 +188,17 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
     : carried
       ? await writeDataFiles(ctx, options.dataWithLineage!(toArrowTable(options.data, { schema, table: ctx.name, ...(options.vectorDimensions ? { vectorDimensions: options.vectorDimensions } : {}) }), removedRows), { ...writeOptions, schema: movedSchema })
       : await writeDataFiles(ctx, options.data, writeOptions);
-  const deleteFiles = await writePositionDeleteFiles(ctx, positional, { metadata, properties: metadata.properties });
+  // spec §Delete Formats: position delete files must not be added to v3 tables; deletion vectors are.
+  const vectors = metadata.formatVersion >= 3 ? await writeDeletionVectors(ctx, positional, metadata.location) : undefined;
+  const deleteFiles = vectors ? vectors.files : await writePositionDeleteFiles(ctx, positional, { metadata, properties: metadata.properties });
+  const removedDeletes = new Map<string, LiveFile>();
+  for (const d of [...(vectors?.replaced ?? []), ...removed.flatMap((r) => supersededDeletes(r))]) removedDeletes.set(fileEntryKey(d.file), d);
   const snapshotId = newSnapshotId();
   const counts = emptyCounts();
   for (const f of [...rewritten, ...fresh]) countFile(counts, spec.specId, f, true);
   for (const d of deleteFiles) countFile(counts, d.specId, d.file, true);
   for (const r of removed) countFile(counts, r.specId, r.file, false);
+  for (const d of removedDeletes.values()) countFile(counts, d.specId, d.file, false);
   const added: NewManifest[] = await writeDeleteManifests(ctx, metadata, snapshotId, deleteFiles);
   const addedFiles = [...rewritten, ...fresh];
   if (addedFiles.length > 0) {
@@ -205,13 +217,15 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
   // Java's RowDelta: only delete files added is a `delete`, anything else an `overwrite`.
   const operation: SnapshotOperation = options.data !== undefined || rewritten.length > 0 ? 'overwrite' : 'delete';
   const removedPaths = new Set(removed.map((r) => r.file.filePath));
+  const removedDeleteKeys = new Set(removedDeletes.keys());
+  const isGone = (f: LiveFile['file']): boolean => (f.content === DataFileContent.DATA ? removedPaths.has(f.filePath) : removedDeleteKeys.has(fileEntryKey(f)));
   const touched = [...removed, ...positional.map((p) => p.task)];
   const lists = new ManifestListCache(ctx);
   // Manifests of the planned head: which hold removed files. Pruned manifests cannot.
   const rewrites = new Map<string, Promise<NewManifest>>();
   const holdsRemoved = new Map<string, boolean>();
   for (const m of await lists.manifestsOf(metadata, head)) holdsRemoved.set(m.manifestPath, false);
-  for (const r of removed) holdsRemoved.set(r.manifestPath, true);
+  for (const r of [...removed, ...removedDeletes.values()]) holdsRemoved.set(r.manifestPath, true);
 
   const rewriteManifest = (m: ManifestFile, baseMetadata: TableMetadata): Promise<NewManifest> => {
     let p = rewrites.get(rewriteKey(m));
@@ -219,8 +233,8 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
       p = (async () => {
         const lives = await readLiveFiles({ table: ctx.name, metadata: baseMetadata, locator: ctx.locator }, m);
         const entries: ManifestEntry[] = lives.map((l) => ({
-          status: removedPaths.has(l.file.filePath) ? ManifestEntryStatus.DELETED : ManifestEntryStatus.EXISTING,
-          snapshotId: removedPaths.has(l.file.filePath) ? snapshotId : l.snapshotId,
+          status: isGone(l.file) ? ManifestEntryStatus.DELETED : ManifestEntryStatus.EXISTING,
+          snapshotId: isGone(l.file) ? snapshotId : l.snapshotId,
           sequenceNumber: l.dataSequenceNumber,
           fileSequenceNumber: l.fileSequenceNumber,
           dataFile: l.file,
@@ -245,7 +259,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
     async build(base, attempt, timestampMs) {
       const nowHead = branchHead(base.metadata, branch);
       if (nowHead?.snapshotId !== head?.snapshotId) {
-        await validateSince(ctx, base.metadata, { head, nowHead, removedPaths, touched, filter, lists, isolation: isolationLevel(base.metadata) });
+        await validateSince(ctx, base.metadata, { head, nowHead, removedPaths, removedDeleteKeys, touched, filter, lists, isolation: isolationLevel(base.metadata) });
       }
       const baseManifests = await lists.manifestsOf(base.metadata, nowHead);
       const carried: ManifestFile[] = [];
@@ -254,7 +268,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
         let holds = holdsRemoved.get(m.manifestPath);
         if (holds === undefined) {
           const lives = await readLiveFiles({ table: ctx.name, metadata: base.metadata, locator: ctx.locator }, m);
-          holds = lives.some((l) => removedPaths.has(l.file.filePath));
+          holds = lives.some((l) => isGone(l.file));
           holdsRemoved.set(m.manifestPath, holds);
         }
         if (holds) replaced.push(await rewriteManifest(m, base.metadata));
@@ -283,6 +297,8 @@ interface ValidateOptions {
   readonly head: Snapshot | undefined;
   readonly nowHead: Snapshot | undefined;
   readonly removedPaths: ReadonlySet<string>;
+  /** Delete files this change removes ({@link fileEntryKey}). */
+  readonly removedDeleteKeys: ReadonlySet<string>;
   /** Data files this change removes or writes position deletes for. */
   readonly touched: readonly LiveFile[];
   readonly filter: BoundExpression | undefined;
@@ -321,6 +337,7 @@ async function validateSince(ctx: TableContext, metadata: TableMetadata, o: Vali
       for (const e of entries.deleted) {
         if (o.removedPaths.has(e)) conflict(`it deleted or rewrote ${e}, which this commit also removes`, snap);
         if (touchedPaths.has(e)) conflict(`it deleted or rewrote ${e}, which this commit's position deletes reference`, snap);
+        if (o.removedDeleteKeys.has(e)) conflict(`it removed delete file ${e}, which this commit replaces`, snap);
       }
       for (const l of entries.added) {
         if (l.file.content !== DataFileContent.DATA) {
@@ -350,7 +367,7 @@ async function readEntriesAddedOrDeletedBy(
   const decoded = decodeManifest(bytes, { path: m.manifestPath });
   const deleted = decoded.entries
     .filter((e) => e.status === ManifestEntryStatus.DELETED && (e.snapshotId ?? m.addedSnapshotId) === snapshotId)
-    .map((e) => e.dataFile.filePath);
+    .map((e) => fileEntryKey(e.dataFile));
   const live = await readLiveFiles(planCtx, m);
   return { added: live.filter((l) => l.snapshotId === snapshotId), deleted };
 }

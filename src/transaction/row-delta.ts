@@ -9,14 +9,29 @@
  */
 import type { LiveFile } from '../scan/index.js';
 import { schemaForSpec, specById } from '../scan/index.js';
-import { DataFileContent, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
+import { type DataFile, DataFileContent, ManifestContent, ManifestEntryStatus } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import { DELETE_FILE_PATH_ID, type WrittenDeleteFile } from './position-deletes.js';
-import { type NewManifest, writeNewManifest } from './snapshot-producer.js';
+import { type NewManifest, manifestFormatVersion, writeNewManifest } from './snapshot-producer.js';
 import type { TableContext } from './table-context.js';
 
 function partitionKey(specId: number, partition: readonly unknown[]): string {
   return `${specId}|${partition.map((v) => (v instanceof Uint8Array ? `b:${Buffer.from(v).toString('hex')}` : `${typeof v}:${String(v)}`)).join('|')}`;
+}
+
+/**
+ * What identifies a live file's manifest entry: its path, plus the blob's offset for a deletion
+ * vector, since one Puffin file holds the vectors of many data files (spec §Deletion Vectors),
+ * each an entry of its own that is removed alone.
+ * @param f a data or delete file
+ */
+export function fileEntryKey(f: DataFile): string {
+  return f.contentOffset === undefined ? f.filePath : `${f.filePath}#${f.contentOffset}`;
+}
+
+/** Whether a delete file is a deletion vector (a Puffin blob, spec §Deletion Vectors). */
+export function isDeletionVector(f: DataFile): boolean {
+  return f.content === DataFileContent.POSITION_DELETES && f.fileFormat.toUpperCase() === 'PUFFIN';
 }
 
 /**
@@ -36,6 +51,9 @@ export function deleteFileMayApply(d: LiveFile, data: LiveFile, metadata: TableM
     return partitionKey(d.specId, d.file.partition) === partitionKey(data.specId, data.file.partition);
   }
   if (partitionKey(d.specId, d.file.partition) !== partitionKey(data.specId, data.file.partition)) return false;
+  // spec §Scan Planning: a deletion vector (or a file-scoped position delete file) applies to
+  // its `referenced_data_file` only.
+  if (d.file.referencedDataFile !== undefined) return d.file.referencedDataFile === data.file.filePath;
   const lower = d.file.lowerBounds?.get(DELETE_FILE_PATH_ID);
   const upper = d.file.upperBounds?.get(DELETE_FILE_PATH_ID);
   const path = Buffer.from(data.file.filePath, 'utf8');
@@ -64,6 +82,8 @@ export async function writeDeleteManifests(ctx: TableContext, metadata: TableMet
         schema: schemaForSpec(metadata, spec),
         spec,
         content: ManifestContent.DELETES,
+        // v3: the fields that locate a deletion vector (spec §Manifests).
+        formatVersion: manifestFormatVersion(metadata),
         snapshotId,
         entries: list.map((f) => ({ status: ManifestEntryStatus.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile: f.file })),
       }),

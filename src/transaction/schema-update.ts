@@ -22,7 +22,7 @@ import {
   updateColumnDoc,
   widenColumn,
 } from '../spec/index.js';
-import { sameType } from '../spec/index.js';
+import { checkSchemaCompatibility, sameType } from '../spec/index.js';
 import type { TableMetadata } from '../spec/index.js';
 import type { IcebergType, PrimitiveType, Schema } from '../spec/index.js';
 import type { Literal } from '../spec/index.js';
@@ -148,12 +148,14 @@ export class SchemaUpdate {
   /**
    * Commits the new schema and makes it current.
    * @throws InvalidArgumentError when an operation does not apply (unknown column, illegal promotion, …)
+   *   or the schema needs a later format version (a v3 type, a non-null initial default on v1/v2)
    * @throws CommitConflictError when the schema changed concurrently
    */
   commit(): Promise<Schema> {
     return this.host.commit(() =>
       metadataChange((base) => {
         const { schema, lastColumnId } = this.apply(base.metadata);
+        checkSchemaCompatibility(schema, base.metadata.formatVersion);
         const existing = base.metadata.schemas.find((s) => sameSchemaFields(s, schema));
         const schemaId = existing?.schemaId ?? Math.max(...base.metadata.schemas.map((s) => s.schemaId)) + 1;
         const next: Schema = { ...schema, schemaId };

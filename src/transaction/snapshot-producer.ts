@@ -39,6 +39,8 @@ export interface ChangeCounts {
   addedEqualityDeleteFiles: number;
   addedPositionDeletes: number;
   addedEqualityDeletes: number;
+  /** Deletion vectors added (Java `added-dvs`); not counted as position delete files. */
+  addedDvs: number;
   deletedDataFiles: number;
   deletedRecords: number;
   removedFilesSize: number;
@@ -47,6 +49,8 @@ export interface ChangeCounts {
   removedEqualityDeleteFiles: number;
   removedPositionDeletes: number;
   removedEqualityDeletes: number;
+  /** Deletion vectors removed (Java `removed-dvs`). */
+  removedDvs: number;
   changedPartitions: Set<string>;
 }
 
@@ -61,6 +65,7 @@ export function emptyCounts(): ChangeCounts {
     addedEqualityDeleteFiles: 0,
     addedPositionDeletes: 0,
     addedEqualityDeletes: 0,
+    addedDvs: 0,
     deletedDataFiles: 0,
     deletedRecords: 0,
     removedFilesSize: 0,
@@ -69,6 +74,7 @@ export function emptyCounts(): ChangeCounts {
     removedEqualityDeleteFiles: 0,
     removedPositionDeletes: 0,
     removedEqualityDeletes: 0,
+    removedDvs: 0,
     changedPartitions: new Set(),
   };
 }
@@ -93,11 +99,17 @@ export function countFile(counts: ChangeCounts, specId: number, file: DataFile, 
     return;
   }
   const isPosition = file.content === DataFileContent.POSITION_DELETES;
+  // Java's SnapshotSummary: a deletion vector counts as a delete file, its positions as position
+  // deletes, its size as its blob's (`ScanTaskUtil.contentSizeInBytes`: the Puffin file holds
+  // other vectors), and as `added-dvs` rather than a position delete file.
+  const isDv = isPosition && file.fileFormat.toUpperCase() === 'PUFFIN';
+  const size = isDv ? (file.contentSizeInBytes ?? file.fileSizeInBytes) : file.fileSizeInBytes;
   if (added) {
     counts.addedDeleteFiles += 1;
-    counts.addedFilesSize += file.fileSizeInBytes;
+    counts.addedFilesSize += size;
     if (isPosition) {
-      counts.addedPositionDeleteFiles += 1;
+      if (isDv) counts.addedDvs += 1;
+      else counts.addedPositionDeleteFiles += 1;
       counts.addedPositionDeletes += file.recordCount;
     } else {
       counts.addedEqualityDeleteFiles += 1;
@@ -105,9 +117,10 @@ export function countFile(counts: ChangeCounts, specId: number, file: DataFile, 
     }
   } else {
     counts.removedDeleteFiles += 1;
-    counts.removedFilesSize += file.fileSizeInBytes;
+    counts.removedFilesSize += size;
     if (isPosition) {
-      counts.removedPositionDeleteFiles += 1;
+      if (isDv) counts.removedDvs += 1;
+      else counts.removedPositionDeleteFiles += 1;
       counts.removedPositionDeletes += file.recordCount;
     } else {
       counts.removedEqualityDeleteFiles += 1;
@@ -265,6 +278,7 @@ export function buildSummary(change: SnapshotChange, parent: Snapshot | undefine
   put('added-equality-delete-files', c.addedEqualityDeleteFiles);
   put('added-position-deletes', c.addedPositionDeletes);
   put('added-equality-deletes', c.addedEqualityDeletes);
+  put('added-dvs', c.addedDvs);
   put('deleted-data-files', c.deletedDataFiles);
   put('deleted-records', c.deletedRecords);
   put('removed-files-size', c.removedFilesSize);
@@ -273,6 +287,7 @@ export function buildSummary(change: SnapshotChange, parent: Snapshot | undefine
   put('removed-equality-delete-files', c.removedEqualityDeleteFiles);
   put('removed-position-deletes', c.removedPositionDeletes);
   put('removed-equality-deletes', c.removedEqualityDeletes);
+  put('removed-dvs', c.removedDvs);
   s['changed-partition-count'] = String(c.changedPartitions.size);
   const totals: [string, number][] = [
     ['total-records', c.addedRecords - c.deletedRecords],

@@ -83,7 +83,7 @@ describe('Java metadata documents that are refused', () => {
 });
 
 describe('v3 types Floe cannot read', () => {
-  for (const type of ['variant', 'geometry', 'geography(OGC:CRS84, spherical)', 'unknown']) {
+  for (const type of ['variant', 'geometry', 'geography(OGC:CRS84, spherical)']) {
     it(`a ${type} column fails with UNSUPPORTED naming the column`, async () => {
       const doc = JSON.parse(readFileSync(path.join(DIR, 'TableMetadataV3ValidMinimal.json'), 'utf8')) as {
         schemas: { fields: Record<string, unknown>[] }[];
@@ -98,4 +98,21 @@ describe('v3 types Floe cannot read', () => {
       expect(e.context['path']).toBe('schemas[0].fields[3].type');
     });
   }
+
+  it('an optional unknown column decodes (spec §Primitive Types); a required one is refused naming it', async () => {
+    const doc = JSON.parse(readFileSync(path.join(DIR, 'TableMetadataV3ValidMinimal.json'), 'utf8')) as {
+      schemas: { fields: Record<string, unknown>[] }[];
+      'last-column-id': number;
+    };
+    doc.schemas[0]!.fields.push({ id: 4, name: 'payload', required: false, type: 'unknown' });
+    doc['last-column-id'] = 4;
+    const m = decodeTableMetadata(JSON.stringify(doc), 'v3-with-unknown.json');
+    expect(m.schemas[0]!.fields.at(-1)).toEqual({ id: 4, name: 'payload', required: false, type: { type: 'unknown' } });
+    doc.schemas[0]!.fields[3] = { id: 4, name: 'payload', required: true, type: 'unknown' };
+    const e = await failure(() => decodeTableMetadata(JSON.stringify(doc), 'v3-with-unknown.json'));
+    expect(e.code).toBe('VALIDATION');
+    expect(e.message).toContain('column "payload" of type unknown must be optional');
+    doc.schemas[0]!.fields[3] = { id: 4, name: 'payload', required: false, type: 'unknown', 'initial-default': 1 };
+    expect((await failure(() => decodeTableMetadata(JSON.stringify(doc), 'v3-with-unknown.json'))).context['path']).toBe('schemas[0].fields[3].initial-default');
+  });
 });

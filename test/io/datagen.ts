@@ -37,6 +37,8 @@ function randomBytes(rnd: () => number, len: number): Uint8Array {
 
 export function randomLiteral(type: PrimitiveType, rnd: () => number): Literal {
   switch (type.type) {
+    case 'unknown':
+      throw new Error('unknown has no non-null values');
     case 'boolean':
       return rnd() < 0.5;
     case 'int':

@@ -90,6 +90,18 @@ describe('resolveBatch (spec §Column Projection)', () => {
     expect(out.getChild('label')!.get(0)).toBe('a');
   });
 
+  it('reads a column of type unknown as nulls, ignoring the file column with its id (spec §Parquet)', () => {
+    const readSchema: Schema = { schemaId: 5, fields: [current.fields[1]!, { id: 2, name: 'label', required: false, type: { type: 'unknown' } }] };
+    expect(fileColumnsFor(readParquetMetadata(fileBytes()).arrowSchema, readSchema)).toEqual(['id']);
+    const out = resolveBatch(readParquet(fileBytes()).batches[0]!, { readSchema });
+    expect(out.schema.fields.map((f) => String(f.type))).toEqual(['Int64', 'Null']);
+    expect(rowsOf(readSchema, out)).toEqual([
+      { id: 1n, label: null },
+      { id: 2n, label: null },
+      { id: 3n, label: null },
+    ]);
+  });
+
   it('projects file columns by id, dropping what the read schema lacks', () => {
     const meta = readParquetMetadata(fileBytes());
     expect(fileColumnsFor(meta.arrowSchema, current)).toEqual(['id', 'name', 'score', 'loc', 'amount']);

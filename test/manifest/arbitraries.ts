@@ -74,6 +74,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 /** A non-null literal of a primitive type, in the in-memory convention. */
 export function literalArb(t: PrimitiveType): fc.Arbitrary<Literal> {
   switch (t.type) {
+    case 'unknown':
+      throw new Error('unknown has no non-null values');
     case 'boolean':
       return fc.boolean();
     case 'int':

@@ -9,6 +9,7 @@ import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Table, type Warehouse, instrumented, openLocation, setWorkerThreads } from 'floe';
 import { cleanupBackends, featureBackends } from '../features/backends.js';
+import { appendSameRows, applyRandomRound } from '../support/mor-rounds.js';
 import { prng } from '../support/prng.js';
 
 afterAll(cleanupBackends);
@@ -16,11 +17,6 @@ afterAll(cleanupBackends);
 const MOR = { 'write.delete.mode': 'merge-on-read', 'write.update.mode': 'merge-on-read', 'write.merge.mode': 'merge-on-read' };
 const SCHEMA = { id: 'long not null', cat: 'string', v: 'double' } as const;
 
-type Row = { id: number; cat: string; v: number };
-
-function makeRows(ids: readonly number[], random: () => number): Row[] {
-  return ids.map((id) => ({ id, cat: `c${id % 3}`, v: Math.round(random() * 1000) }));
-}
 
 async function contents(t: Table): Promise<string[]> {
   const out: string[] = [];
@@ -40,33 +36,10 @@ describe('merge-on-read equals copy-on-write (seeded random rounds, memory)', ()
     const opts = partitionBy ? { partitionBy } : {};
     const cow = await w.createTable('eq.cow', SCHEMA, opts);
     const mor = await w.createTable('eq.mor', SCHEMA, { ...opts, properties: MOR });
-    let nextId = 0;
-    for (let f = 0; f < 4; f++) {
-      const batch = makeRows(Array.from({ length: 60 }, () => nextId++), random);
-      await cow.append(batch);
-      await mor.append(batch);
-    }
-    const pick = (): number => Math.floor(random() * nextId);
+    const ids = { next: 0 };
+    await appendSameRows([cow, mor], { random, ids, files: 4, rowsPerFile: 60 });
     for (let round = 0; round < 6; round++) {
-      const op = Math.floor(random() * 3);
-      if (op === 0) {
-        const lo = pick();
-        const filter = random() < 0.5 ? `id >= ${lo} AND id < ${lo + Math.floor(random() * 30)}` : `v < ${Math.floor(random() * 200)} AND cat = 'c${round % 3}'`;
-        await cow.delete(filter);
-        await mor.delete(filter);
-      } else if (op === 1) {
-        const lo = pick();
-        const filter = `id >= ${lo} AND id < ${lo + 20}`;
-        const data = makeRows(Array.from({ length: 5 }, () => nextId++), random);
-        await cow.overwrite(data, { filter });
-        await mor.overwrite(data, { filter });
-      } else {
-        const keys = new Set<number>();
-        for (let i = 0; i < 15; i++) keys.add(random() < 0.8 ? pick() : nextId++);
-        const data = makeRows([...keys], random);
-        await cow.upsert(data, { on: 'id' });
-        await mor.upsert(data, { on: 'id' });
-      }
+      const op = await applyRandomRound([cow, mor], { random, round, ids, sizes: { deleteRange: 30, overwriteRange: 20, overwriteRows: 5, upsertKeys: 15 } });
       expect(await contents(mor), `round ${round}, op ${op}`).toEqual(await contents(cow));
     }
     // Merge-on-read kept deleting by position: some delete files are live.
