@@ -174,7 +174,7 @@ describe.each(featureBackends)('row lineage on v3 tables ($label)', (backend) =>
     for (const [x, , p] of kept) expect(x).toBe(idsOfOld.get(p));
   });
 
-  it.runIf(backend.label === 'memory' || backend.label === 'local-fs')('concurrent writers: row-id ranges never overlap and next-row-id is exact', async () => {
+  it('concurrent writers: row-id ranges never overlap and next-row-id is exact', async () => {
     const t = await table();
     const writers = await Promise.all([0, 1, 2, 3].map(() => wh.loadTable(t.name)));
     let conflicts = 0;
@@ -186,7 +186,9 @@ describe.each(featureBackends)('row lineage on v3 tables ($label)', (backend) =>
         }
       }),
     );
-    expect(conflicts).toBeGreaterThan(0);
+    // The memory store interleaves the four writers the same way every run, so they conflict;
+    // elsewhere how often they do depends on timing, and the checks below hold either way.
+    if (backend.label === 'memory') expect(conflicts).toBeGreaterThan(0);
     const fresh = await wh.loadTable(t.name);
     const total = [0, 1, 2, 3].reduce((sum, i) => sum + [0, 1, 2].reduce((s, k) => s + 1 + i + k, 0), 0);
     expect(fresh.metadata().nextRowId).toBe(BigInt(total));
