@@ -19,7 +19,7 @@
 import * as arrow from 'apache-arrow';
 import { UnsupportedError } from '../errors.js';
 import { type BoundExpression, referencedFieldIds } from '../expr/index.js';
-import { computeMetrics, conformToSchema, encodeDataFile } from '../io/index.js';
+import { computeMetrics, conformToSchema, encodeDataFile, filterRows } from '../io/index.js';
 import { type DeleteLoader, type FileScanTask, type LiveFile, readTask, rowKey, schemaForSpec, specById } from '../scan/index.js';
 import { type DataFile, DataFileContent, encodeSchema, indexById, partitionPath } from '../spec/index.js';
 import type { IcebergType, NestedField, Schema, TableMetadata } from '../spec/index.js';
@@ -56,6 +56,8 @@ export interface DeletedPositions {
    * the file (ascending, possibly repeated): a new deletion vector must hold them too.
    */
   readonly previous: ArrayLike<number>;
+  /** With `collect`: the deleted rows themselves (the columns read), in position order. */
+  readonly rows?: readonly arrow.RecordBatch[];
 }
 
 function holdsId(field: NestedField, ids: ReadonlySet<number>): boolean {
@@ -95,6 +97,8 @@ export interface DeletedPositionsOptions {
   readonly deletes: DeleteLoader;
   /** 1 for each row of a batch to delete. */
   readonly match: (batch: arrow.RecordBatch) => Uint8Array;
+  /** Also return the deleted rows (an upsert carries their row lineage to their new versions). */
+  readonly collect?: boolean;
 }
 
 /**
@@ -112,11 +116,13 @@ export async function deletedPositions(task: FileScanTask, options: DeletedPosit
   ]);
   const byId = indexById(schema);
   const positions: number[] = [];
+  const rows: arrow.RecordBatch[] = [];
   let live = 0;
   let at = 0;
   let nextDeleted = 0;
   for (const batch of batches) {
     const mask = options.match(batch);
+    const taken = options.collect ? new Uint8Array(batch.numRows) : undefined;
     const eqColumns = equality.map((e) =>
       e.fieldIds.map((id) => {
         const name = byId.get(id)?.name;
@@ -130,10 +136,14 @@ export async function deletedPositions(task: FileScanTask, options: DeletedPosit
       }
       if (equality.some((e, k) => e.keys.has(rowKey(eqColumns[k]!.map((c) => (c ? c.get(i) : null)))))) continue;
       live++;
-      if (mask[i] === 1) positions.push(at);
+      if (mask[i] === 1) {
+        positions.push(at);
+        if (taken) taken[i] = 1;
+      }
     }
+    if (taken) rows.push(filterRows(batch, taken));
   }
-  return { task, positions, live, previous: already ?? [] };
+  return { task, positions, live, previous: already ?? [], ...(options.collect ? { rows } : {}) };
 }
 
 function withColumns(schema: Schema, metadata: TableMetadata, ids: readonly number[]): Schema {

@@ -125,9 +125,12 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
   const keptBatches: arrow.RecordBatch[] = [];
   const positional: DeletedPositions[] = [];
   const mergeOnRead = options.mode === 'merge-on-read';
-  const matchRead = mergeOnRead && filter ? matchSchema(schema, filter, options.matchColumns) : schema;
-  const searches: Promise<DeletedPositions>[] = [];
   const movedSchema = withRowLineage(schema, metadata.formatVersion);
+  // Merge-on-read keeps the rows it deletes only where an upsert carries their row ids (v3).
+  const collect = mergeOnRead && options.dataWithLineage !== undefined && movedSchema !== schema;
+  const matched = mergeOnRead && filter ? matchSchema(schema, filter, options.matchColumns) : schema;
+  const matchRead = collect ? withRowLineage(matched, metadata.formatVersion) : matched;
+  const searches: Promise<DeletedPositions>[] = [];
   const removedRows: arrow.RecordBatch[] = [];
   const limit = pLimit(MATCH_READ_CONCURRENCY);
   for (const task of plan.tasks) {
@@ -146,7 +149,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
       // Files are read a few at a time (each read decodes only the match's columns); results
       // are taken in plan order below.
       const match = (b: arrow.RecordBatch): Uint8Array => (options.matchRows ? options.matchRows(b) : rowMask(filter, b, matchRead));
-      searches.push(limit(() => deletedPositions(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: matchRead, deletes, match })));
+      searches.push(limit(() => deletedPositions(task, { table: ctx.name, metadata, locator: ctx.locator, readSchema: matchRead, deletes, match, collect })));
       continue;
     }
     // On a v3 table the kept rows carry their row lineage into the new file (`withRowLineage`).
@@ -170,6 +173,7 @@ export async function prepareRewrite(ctx: TableContext, state: TableState, optio
     if (matching < live) keptBatches.push(...keep.filter((b) => b.numRows > 0));
   }
   for (const found of await Promise.all(searches)) {
+    if (found.rows) removedRows.push(...found.rows);
     // Every live row deleted: drop the file rather than point at all of it (as copy-on-write does).
     if (found.positions.length > 0 && found.positions.length === found.live) removed.push(found.task);
     else if (found.positions.length > 0) positional.push(found);

@@ -101,4 +101,26 @@ describe.each(featureBackends)('row lineage through rewrites ($label)', (backend
     expect(stored).toHaveLength(now.size);
     for (const r of stored) expect([r['_row_id'], r['_last_updated_sequence_number']]).toEqual(now.get(Number(r['id'])));
   });
+
+  it('a merge-on-read upsert (deletion vectors) keeps the row ids of the rows it updates', async () => {
+    wh ??= await backend.open();
+    await wh.createNamespace('mor').catch(() => undefined);
+    const t = await wh.createTable('mor.t', SCHEMA, { formatVersion: 3, properties: { 'write.merge.mode': 'merge-on-read' } });
+    await t.append(rows(0, 20));
+    await t.append(rows(20, 20));
+    const start = await lineage(t);
+    const nextBefore = t.metadata().nextRowId!;
+    const up = await t.upsert([...rows(3, 2, 'u'), ...rows(25, 1, 'u'), ...rows(900, 2, 'u')], { on: ['id'] });
+    expect(up.summary['added-dvs']).toBe('2');
+    expect(up.summary['deleted-data-files']).toBeUndefined();
+    const now = await lineage(t);
+    expect(now.size).toBe(42);
+    for (const id of [3, 4, 25]) expect(now.get(id)).toEqual([start.get(id)![0], up.sequenceNumber]);
+    for (const id of [900, 901]) {
+      expect(now.get(id)![0]).toBeGreaterThanOrEqual(nextBefore);
+      expect(now.get(id)![1]).toBe(up.sequenceNumber);
+    }
+    for (const [id, v] of now) if (![3, 4, 25, 900, 901].includes(id)) expect(v).toEqual(start.get(id));
+    expectUniqueIds(now);
+  });
 });
