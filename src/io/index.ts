@@ -111,3 +111,4 @@ export { decodeDeletionVector, encodeDeletionVector, DELETION_VECTOR_BLOB_TYPE, 
 export { type PuffinBlobMetadata, type PuffinCodec, type PuffinFileMetadata } from './puffin-format.js';
 export { readPuffinBlob, readPuffinMetadata, type ReadPuffinOptions } from './puffin-reader.js';
 export { encodePuffin, type EncodedPuffin, type PuffinBlobInput } from './puffin-writer.js';
+export { type SharedLease } from './shared-buffers.js';

@@ -47,6 +47,7 @@ import {
 } from './parquet.js';
 import { wasmFailureMessage as parquetFailureMessage } from './parquet-codec.js';
 import type { DecodeTask, EncodeTask, WorkerResult } from './parquet-worker.js';
+import { type SharedLease, leaseShared } from './shared-buffers.js';
 
 /** The environment variable that sets the number of worker threads. */
 export const THREADS_ENV = 'FLOE_THREADS';
@@ -129,22 +130,26 @@ export function workerMinBytes(): number {
 }
 
 /**
- * A zeroed buffer of `length` bytes for a file about to be decoded: in shared memory when the
- * file is large enough to be decoded on the worker threads, so {@link readParquetAsync} hands it
- * to them as it is instead of copying it (a 24 MB file was copied four times on its way to a
- * worker: read, range slice, whole-file assembly, shared copy).
- * @param length the size in bytes
+ * `bytes` in shared memory, the workers' view of a file: itself when it already is (the caller
+ * keeps it), else a copy into leased memory, given back by the caller once every task settled.
  */
-export function decodeBuffer(length: number): Uint8Array {
-  return length < minPooledBytes ? new Uint8Array(length) : new Uint8Array(new SharedArrayBuffer(length));
+function sharedView(bytes: Uint8Array): { readonly shared: Uint8Array; readonly lease?: SharedLease } {
+  if (bytes.buffer instanceof SharedArrayBuffer) return { shared: bytes };
+  const lease = leaseShared(bytes.byteLength);
+  lease.bytes.set(bytes);
+  return { shared: lease.bytes, lease };
 }
 
-/** `bytes` in shared memory, the workers' view of a file: itself when it already is, else one copy. */
-function sharedCopy(bytes: Uint8Array): Uint8Array {
-  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
-  shared.set(bytes);
-  return shared;
+/**
+ * Runs decode tasks over leased memory: waits for every task to settle (a worker may still read
+ * the memory after another one failed) before giving the memory back.
+ */
+async function settleDecodes(p: NonNullable<typeof pool>, tasks: readonly DecodeTask[], lease: SharedLease | undefined, path: string | undefined): Promise<WorkerResult[]> {
+  const settled = await Promise.allSettled(tasks.map((t) => runTask(p, t, [])));
+  lease?.release();
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) return workerDied(failed.reason, path, 'cannot read parquet');
+  return settled.map((s) => (s as PromiseFulfilledResult<WorkerResult>).value);
 }
 
 /** How many tasks worker threads have run in this process (for tests: is the pool used?). */
@@ -272,19 +277,14 @@ export async function readParquetAsync(bytes: Uint8Array, options: ReadParquetOp
   const whole = settings.limit === undefined && settings.offset === undefined;
   const parts = whole ? Math.max(1, Math.min(p.threads, groups.length)) : 1;
   // In shared memory, read by every worker (a transfer would take it from the caller).
-  const shared = sharedCopy(bytes);
+  const { shared, lease } = sharedView(bytes);
   const tasks: DecodeTask[] = [];
   for (let k = 0; k < parts; k++) {
     const from = Math.floor((k * groups.length) / parts);
     const to = Math.floor(((k + 1) * groups.length) / parts);
     tasks.push({ op: 'decode', bytes: shared, settings: parts === 1 ? settings : { ...settings, rowGroups: groups.slice(from, to) } });
   }
-  let results: WorkerResult[];
-  try {
-    results = await Promise.all(tasks.map((t) => runTask(p, t, [])));
-  } catch (e) {
-    return workerDied(e, options.path, 'cannot read parquet');
-  }
+  const results = await settleDecodes(p, tasks, lease, options.path);
   const tables = results.map((r) => {
     if (!r.ok) return raise(r.detail, options.path, 'cannot read parquet');
     return tableFromParquetIpc(r.bytes, options);
@@ -308,13 +308,9 @@ export async function readParquetRowGroupsAsync(bytes: Uint8Array, rowGroups: re
   const p = bytes.byteLength < minPooledBytes ? undefined : activePool();
   if (p === undefined || rowGroups.length <= 1) return Promise.all(rowGroups.map((g) => readParquetAsync(bytes, { ...options, rowGroups: [g] })));
   const base = prepareParquetRead(bytes, { ...options, rowGroups: [...rowGroups] });
-  const shared = sharedCopy(bytes);
-  let results: WorkerResult[];
-  try {
-    results = await Promise.all(rowGroups.map((g) => runTask(p, { op: 'decode', bytes: shared, settings: { ...base, rowGroups: [g] } }, [])));
-  } catch (e) {
-    return workerDied(e, options.path, 'cannot read parquet');
-  }
+  const { shared, lease } = sharedView(bytes);
+  const tasks: DecodeTask[] = rowGroups.map((g) => ({ op: 'decode', bytes: shared, settings: { ...base, rowGroups: [g] } }));
+  const results = await settleDecodes(p, tasks, lease, options.path);
   return results.map((r) => {
     if (!r.ok) return raise(r.detail, options.path, 'cannot read parquet');
     return tableFromParquetIpc(r.bytes, options);

@@ -32,7 +32,7 @@ import { serializeTCompactProtocol } from 'hyparquet-writer/src/thrift.js';
 import { CorruptFileError } from '../errors.js';
 import { type AsyncBuffer, readParquetSchema, sliceBytes } from './parquet.js';
 import { decodeFooter, type Footer, footerLength, footerOnlyFile, PARQUET_MAGIC } from './parquet-footer.js';
-import { decodeBuffer } from './parquet-pool.js';
+import { type SharedLease, leaseShared } from './shared-buffers.js';
 import { type ThriftObject, typedSchemaElement } from './parquet-uuid.js';
 
 /** How much of a file's tail the first read fetches: most footers fit, so one request suffices. */
@@ -246,7 +246,7 @@ function movedChunk(cc: ThriftObject, delta: bigint): ThriftObject {
  * @throws {CorruptFileError} when a read comes back short or the footer cannot be decoded
  * @throws the {@link AsyncBuffer}'s own Floe errors unchanged
  */
-export async function readRowGroupsRanged(source: AsyncBuffer, tail: ParquetTail, rowGroups: readonly number[], options: { readonly path?: string } = {}): Promise<Uint8Array | undefined> {
+export async function readRowGroupsRanged(source: AsyncBuffer, tail: ParquetTail, rowGroups: readonly number[], options: { readonly path?: string } = {}): Promise<SharedLease | undefined> {
   const layout = layoutOf(tail, options.path);
   if (!layout || rowGroups.length === 0) return undefined;
   const wanted = rowGroups.map((g) => {
@@ -309,7 +309,8 @@ export async function readRowGroupsRanged(source: AsyncBuffer, tail: ParquetTail
   const writer = new ByteWriter();
   serializeTCompactProtocol(writer, meta);
   const footer = writer.getBytes();
-  const out = decodeBuffer(PARQUET_MAGIC.length + dataBytes + footer.length + 8);
+  const lease = leaseShared(PARQUET_MAGIC.length + dataBytes + footer.length + 8);
+  const out = lease.bytes;
   out.set(PARQUET_MAGIC, 0);
   let pos = PARQUET_MAGIC.length;
   for (const p of pieces) {
@@ -317,23 +318,25 @@ export async function readRowGroupsRanged(source: AsyncBuffer, tail: ParquetTail
     pos += p.length;
   }
   out.set(footer, pos);
-  new DataView(out.buffer).setUint32(pos + footer.length, footer.length, true);
+  new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(pos + footer.length, footer.length, true);
   out.set(PARQUET_MAGIC, pos + footer.length + 4);
-  return out;
+  return lease;
 }
 
 /**
  * The whole file, fetching only what its tail lacks (one ranged read): for reads that need every
- * row group, which then decode the file as it is.
+ * row group, which then decode the file as it is. The file is assembled in leased shared memory,
+ * which the decode workers read as it is; the caller releases the lease once decoding settled.
  * @param source a range reader over the file
  * @param tail the file's tail ({@link readParquetTail})
  * @param path the file's path, for errors
  * @throws {CorruptFileError} when the read comes back short
  */
-export async function readRestOfFile(source: AsyncBuffer, tail: ParquetTail, path?: string): Promise<Uint8Array> {
-  if (tail.tailStart === 0) return tail.tail;
-  const out = decodeBuffer(tail.size);
-  out.set(await sliceBytes(source, 0, tail.tailStart, path), 0);
-  out.set(tail.tail, tail.tailStart);
-  return out;
+export async function readRestOfFile(source: AsyncBuffer, tail: ParquetTail, path?: string): Promise<SharedLease> {
+  if (tail.tailStart === 0) return { bytes: tail.tail, release: () => undefined };
+  const rest = await sliceBytes(source, 0, tail.tailStart, path);
+  const lease = leaseShared(tail.size);
+  lease.bytes.set(rest, 0);
+  lease.bytes.set(tail.tail, tail.tailStart);
+  return lease;
 }

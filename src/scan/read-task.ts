@@ -14,6 +14,7 @@ import {
   type AsyncBuffer,
   type Footer,
   type ParquetTail,
+  type SharedLease,
   NAME_MAPPING_PROPERTY,
   type NameMapping,
   canReadRowGroupsRanged,
@@ -177,8 +178,8 @@ async function readRanged(task: FileScanTask, options: ReadTaskOptions, source: 
   if (options.limit !== undefined) {
     // Row group by row group: a limit met by the first one fetches no other.
     for (const g of rowGroups) {
-      const bytes = (await readRowGroupsRanged(source, tail, [g], { path }))!;
-      const batches = (await readParquetAsync(bytes, { columns, path })).batches;
+      const compact = (await readRowGroupsRanged(source, tail, [g], { path }))!;
+      const batches = await decodeIn(compact, async (bytes) => (await readParquetAsync(bytes, { columns, path })).batches);
       await rows.add({ firstRow: starts[g] ?? 0, batches });
       if (rows.isSatisfied()) break;
     }
@@ -187,20 +188,33 @@ async function readRanged(task: FileScanTask, options: ReadTaskOptions, source: 
   const consecutive = rowGroups.every((g, i) => i === 0 || g === rowGroups[i - 1]! + 1);
   if (consecutive && rowGroups.length === count) {
     // Every row group: the file as it is (its tail is already here).
-    return rows.add({ firstRow: 0, batches: (await readParquetAsync(await readRestOfFile(source, tail, path), { columns, path })).batches });
+    const whole = await readRestOfFile(source, tail, path);
+    return rows.add({ firstRow: 0, batches: await decodeIn(whole, async (bytes) => (await readParquetAsync(bytes, { columns, path })).batches) });
   }
-  const bytes = (await readRowGroupsRanged(source, tail, rowGroups, { path }))!;
+  const compact = (await readRowGroupsRanged(source, tail, rowGroups, { path }))!;
   // One decode of the compact file (split over the worker threads by row group ranges, each
   // decode copies the file into wasm) when row positions in the file are not needed or stay
   // consecutive; else one per row group (decoded at once), so position deletes line up.
   if (consecutive || !task.deletes.some((d) => d.file.content === DataFileContent.POSITION_DELETES)) {
-    await rows.add({ firstRow: starts[rowGroups[0]!] ?? 0, batches: (await readParquetAsync(bytes, { columns, path })).batches });
+    await rows.add({ firstRow: starts[rowGroups[0]!] ?? 0, batches: await decodeIn(compact, async (bytes) => (await readParquetAsync(bytes, { columns, path })).batches) });
     return rows.out;
   }
   // Row group i of the compact file is row group rowGroups[i] of the data file.
-  const decoded = await readParquetRowGroupsAsync(bytes, rowGroups.map((_, i) => i), { columns, path });
+  const decoded = await decodeIn(compact, (bytes) => readParquetRowGroupsAsync(bytes, rowGroups.map((_, i) => i), { columns, path }));
   for (let i = 0; i < rowGroups.length; i++) await rows.add({ firstRow: starts[rowGroups[i]!] ?? 0, batches: decoded[i]!.batches });
   return rows.out;
+}
+
+/**
+ * Decodes a file assembled in leased shared memory, then gives the memory back: the decode has
+ * settled (every worker task finished, even after a failure), so no worker reads it any more.
+ */
+async function decodeIn<T>(lease: SharedLease, decode: (bytes: Uint8Array) => Promise<T>): Promise<T> {
+  try {
+    return await decode(lease.bytes);
+  } finally {
+    lease.release();
+  }
 }
 
 function firstRows(rowGroups: readonly { readonly numRows: number }[]): number[] {
